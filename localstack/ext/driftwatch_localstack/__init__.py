@@ -1,0 +1,1 @@
+"""driftwatch's LocalStack extension: moto-backed providers and small model patches."""

@@ -1,0 +1,178 @@
+//! `driftwatch audit`: profiles -> plan -> collect -> compare -> report -> exit code.
+
+use crate::aws::{self, Ctx, Settings};
+use crate::cli::{AuditArgs, Exit, FailOn};
+use crate::collect::{self, Plan};
+use crate::compare::{self, Summary};
+use crate::inventory::ErrorClass;
+use crate::profile::{self, is_region_name, Profile};
+use crate::report::{self, Format, Report, Style, Tool};
+use aws_credential_types::provider::ProvideCredentials;
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The exit code for a finished audit.
+pub fn exit_code(summary: &Summary, fail_on: FailOn) -> Exit {
+    match fail_on {
+        FailOn::Never => Exit::Clean,
+        _ if summary.drift > 0 => Exit::Drift,
+        FailOn::Unknown if summary.unknown > 0 => Exit::Unknown,
+        _ => Exit::Clean,
+    }
+}
+
+fn now_rfc3339() -> String {
+    aws_smithy_types::DateTime::from(std::time::SystemTime::now())
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_default()
+}
+
+fn invalid(stderr: &mut dyn Write, message: impl std::fmt::Display) -> Exit {
+    let _ = writeln!(stderr, "driftwatch: {message}");
+    Exit::Invalid
+}
+
+pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
+    let mut profiles = match profile::load_all(&args.profiles) {
+        Ok(p) => p,
+        Err(d) => {
+            let _ = writeln!(stderr, "{d}");
+            return Exit::Invalid;
+        }
+    };
+    if let Some(bad) = args.regions.iter().find(|r| !is_region_name(r)) {
+        return invalid(stderr, format!("--region {bad}: not an AWS region name (like us-east-1)"));
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return invalid(stderr, format!("cannot start the async runtime: {e}")),
+    };
+    runtime.block_on(audit(args, &mut profiles, stdout, stderr))
+}
+
+async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
+    let started = Instant::now();
+    let started_at = now_rfc3339();
+    let settings = Settings {
+        endpoint_url: args.endpoint_url.clone(),
+        aws_profile: args.aws_profile.clone(),
+        concurrency: usize::from(args.concurrency),
+        max_attempts: args.max_attempts,
+        attempt_timeout: Duration::from_secs(args.call_timeout),
+        operation_timeout: Duration::from_secs(args.call_timeout.saturating_mul(u64::from(args.max_attempts)).saturating_add(30)),
+    };
+    let sdk = aws::load(&settings).await;
+
+    // Regions: selector > --region > profile > the configured default region.
+    let default_region = sdk.region().map(|r| r.to_string());
+    let needs_default = args.regions.is_empty()
+        && profiles
+            .iter()
+            .any(|p| p.regions.is_empty() && p.requirements.iter().any(|r| r.kind.regional && r.select.regions.is_none()));
+    if needs_default && default_region.is_none() {
+        return invalid(stderr, "no region: set `regions` in the profile, pass --region, or configure AWS_REGION");
+    }
+    let fallback = default_region.clone().unwrap_or_else(|| "us-east-1".to_string());
+    for p in profiles.iter_mut() {
+        p.resolve_regions(&args.regions, &fallback);
+    }
+
+    // Credentials and reachability, before any check.
+    let Some(creds) = sdk.credentials_provider() else {
+        return invalid(stderr, "no AWS credentials configured");
+    };
+    if let Err(e) = creds.provide_credentials().await {
+        return invalid(stderr, format!("no AWS credentials: {}", aws::source_chain(&e)));
+    }
+    let ctx = Ctx::new(sdk, &settings, args.verbose);
+    let identity_region = default_region.as_deref().unwrap_or("us-east-1");
+    let sts = aws_sdk_sts::Client::new(&ctx.config(identity_region));
+    let account = match sts.get_caller_identity().send().await {
+        Ok(out) => out.account().map(str::to_string),
+        Err(err) => {
+            let (class, code, message) = aws::classify(&err);
+            match class {
+                ErrorClass::Unreachable | ErrorClass::Timeout => {
+                    let url = ctx.sdk.endpoint_url().map(str::to_string).or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+                    let at = url.map(|u| format!(" at {u}")).unwrap_or_default();
+                    return invalid(stderr, format!("cannot reach AWS{at}: {code}: {message}"));
+                }
+                ErrorClass::AccessDenied if matches!(code.as_str(), "InvalidClientTokenId" | "SignatureDoesNotMatch" | "ExpiredToken" | "UnrecognizedClientException") => {
+                    return invalid(stderr, format!("the AWS credentials were rejected: {code}: {message}"));
+                }
+                _ => {
+                    let _ = writeln!(stderr, "driftwatch: warning: sts:GetCallerIdentity failed ({code}); the account id is unknown");
+                    None
+                }
+            }
+        }
+    };
+
+    let requirements: Vec<_> = profiles.iter().flat_map(|p| p.requirements.iter().cloned()).collect();
+    let plan = Plan::for_requirements(&requirements);
+    if args.verbose {
+        let _ = writeln!(stderr, "driftwatch: plan: {plan:?}");
+    }
+    let progress = progress(&ctx, args.verbose);
+    let mut inventory = collect::run(&ctx, &plan).await;
+    if let Some(p) = progress {
+        p.abort();
+        let _ = write!(std::io::stderr(), "\r\x1b[2K");
+    }
+    inventory.account = account.clone();
+
+    let findings = compare::evaluate(&requirements, &inventory);
+    let summary = Summary::of(&findings);
+    let gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
+    let mut regions: Vec<String> = plan.regions().into_iter().collect();
+    regions.sort();
+    let report = Report {
+        schema: report::SCHEMA,
+        tool: Tool { name: "driftwatch", version: env!("CARGO_PKG_VERSION") },
+        account,
+        regions,
+        profiles: profiles.iter().map(|p| p.name.clone()).collect(),
+        started_at,
+        duration_ms: started.elapsed().as_millis() as u64,
+        summary,
+        findings,
+        errors: Report::errors_from(&gaps),
+    };
+    if args.verbose {
+        let _ = writeln!(stderr, "driftwatch: {} AWS request(s) in {} ms", ctx.requests.load(Ordering::Relaxed), report.duration_ms);
+    }
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|mut f| {
+            report::render(&report, args.format, &Style { color: false }, &mut f)?;
+            f.flush()
+        }),
+        None => {
+            let color = args.format == Format::Table && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            report::render(&report, args.format, &Style { color }, stdout)
+        }
+    };
+    if let Err(e) = written {
+        return invalid(stderr, format!("cannot write the report: {e}"));
+    }
+    exit_code(&report.summary, args.fail_on)
+}
+
+/// A one-line request counter on stderr while collecting, only on a terminal.
+fn progress(ctx: &Arc<Ctx>, verbose: bool) -> Option<tokio::task::JoinHandle<()>> {
+    if verbose || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let ctx = Arc::clone(ctx);
+    Some(tokio::spawn(async move {
+        let frames = ['|', '/', '-', '\\'];
+        let mut i = 0;
+        loop {
+            tokio::time::sleep(Duration::from_millis(120)).await;
+            let n = ctx.requests.load(Ordering::Relaxed);
+            let _ = write!(std::io::stderr(), "\r{} collecting… {n} request(s)", frames[i % frames.len()]);
+            i += 1;
+        }
+    }))
+}

@@ -1,0 +1,246 @@
+//! The AWS side: one `SdkConfig` loaded the way the AWS CLI resolves it, clients
+//! per region derived from it, a bound on requests in flight, and the
+//! classification of every failed call into a `Gap`.
+
+use crate::inventory::{ErrorClass, Gap};
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// How driftwatch talks to AWS.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub endpoint_url: Option<String>,
+    pub aws_profile: Option<String>,
+    pub concurrency: usize,
+    pub max_attempts: u32,
+    /// Per attempt of one call.
+    pub attempt_timeout: Duration,
+    /// One call with all its retries.
+    pub operation_timeout: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            endpoint_url: None,
+            aws_profile: None,
+            concurrency: 32,
+            max_attempts: 6,
+            attempt_timeout: Duration::from_secs(20),
+            operation_timeout: Duration::from_secs(90),
+        }
+    }
+}
+
+/// Loads the shared SDK configuration: credentials and region from the standard
+/// chain, `AWS_ENDPOINT_URL[_<SERVICE>]` honoured, `--endpoint-url` winning.
+pub async fn load(settings: &Settings) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1)))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_attempt_timeout(settings.attempt_timeout)
+                .operation_timeout(settings.operation_timeout)
+                .build(),
+        );
+    if let Some(name) = &settings.aws_profile {
+        loader = loader.profile_name(name);
+    }
+    if let Some(url) = &settings.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// Shared state of one audit's collection: config, request bound, the errors met.
+pub struct Ctx {
+    pub sdk: SdkConfig,
+    limiter: Semaphore,
+    /// S3 path-style addressing, used when a custom endpoint is configured (an
+    /// emulator on 127.0.0.1 has no per-bucket host names).
+    path_style: bool,
+    pub errors: Mutex<Vec<Gap>>,
+    pub requests: AtomicUsize,
+    pub verbose: bool,
+}
+
+impl Ctx {
+    pub fn new(sdk: SdkConfig, settings: &Settings, verbose: bool) -> Arc<Self> {
+        let custom_endpoint = sdk.endpoint_url().is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL").is_some()
+            || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        Arc::new(Ctx {
+            sdk,
+            limiter: Semaphore::new(settings.concurrency.max(1)),
+            path_style: custom_endpoint,
+            errors: Mutex::new(Vec::new()),
+            requests: AtomicUsize::new(0),
+            verbose,
+        })
+    }
+
+    /// Waits for a slot: at most `--concurrency` requests are in flight.
+    pub async fn permit(&self) -> SemaphorePermit<'_> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.slot().await
+    }
+
+    async fn slot(&self) -> SemaphorePermit<'_> {
+        // the semaphore is never closed
+        self.limiter.acquire().await.expect("request limiter closed")
+    }
+
+    pub fn config(&self, region: &str) -> SdkConfig {
+        self.sdk.to_builder().region(Region::new(region.to_string())).build()
+    }
+
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.config(region)).force_path_style(self.path_style).build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    /// Records a failed call as a gap (and in the report's errors).
+    pub fn gap<E>(&self, err: &SdkError<E, HttpResponse>, service: &str, region: &str, operation: &str, resource: Option<&str>) -> Gap
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        let (class, code, message) = classify(err);
+        let gap = Gap {
+            service: service.into(),
+            region: region.into(),
+            operation: operation.into(),
+            resource: resource.map(str::to_string),
+            code,
+            message,
+            class,
+        };
+        if self.verbose {
+            eprintln!("driftwatch: {} ({})", gap.describe(), gap.message);
+        }
+        self.errors.lock().unwrap_or_else(|e| e.into_inner()).push(gap.clone());
+        gap
+    }
+}
+
+const ACCESS_DENIED: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "UnauthorizedAccess",
+    "Forbidden",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
+    "ExpiredTokenException",
+];
+const THROTTLED: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "SlowDown",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "PriorRequestNotComplete",
+    "BandwidthLimitExceeded",
+    "EC2ThrottledException",
+];
+const NOT_AVAILABLE: &[&str] = &["NotImplemented", "UnknownOperationException", "InvalidAction", "OptInRequired", "UnsupportedOperation"];
+const TIMEOUT: &[&str] = &["RequestTimeout", "RequestTimeoutException"];
+
+/// Sorts a service error code into a class.
+pub fn classify_code(code: &str, message: &str, status: Option<u16>) -> ErrorClass {
+    if ACCESS_DENIED.contains(&code) {
+        ErrorClass::AccessDenied
+    } else if THROTTLED.contains(&code) || status == Some(429) {
+        ErrorClass::Throttled
+    } else if NOT_AVAILABLE.contains(&code)
+        || status == Some(501)
+        || message.contains("not included in your current license plan")
+        || message.contains("not yet implemented")
+    {
+        ErrorClass::NotAvailable
+    } else if TIMEOUT.contains(&code) {
+        ErrorClass::Timeout
+    } else {
+        ErrorClass::Other
+    }
+}
+
+/// Class, code and message of a failed SDK call. Messages come from AWS or the
+/// transport; neither ever contains the credentials.
+pub fn classify<E>(err: &SdkError<E, HttpResponse>) -> (ErrorClass, String, String)
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match err {
+        SdkError::ServiceError(ctx) => {
+            let e = ctx.err();
+            let code = e.code().unwrap_or("Unknown").to_string();
+            let message = e.message().unwrap_or("").to_string();
+            let status = Some(ctx.raw().status().as_u16());
+            (classify_code(&code, &message, status), code, message)
+        }
+        SdkError::TimeoutError(_) => (ErrorClass::Timeout, "Timeout".into(), "the call did not finish within the operation timeout".into()),
+        SdkError::DispatchFailure(d) => {
+            let text = source_chain(err);
+            if d.is_timeout() {
+                (ErrorClass::Timeout, "Timeout".into(), text)
+            } else if d.is_io() {
+                (ErrorClass::Unreachable, "ConnectionError".into(), text)
+            } else {
+                (ErrorClass::Other, "DispatchFailure".into(), text)
+            }
+        }
+        SdkError::ResponseError(_) => (ErrorClass::Malformed, "MalformedResponse".into(), source_chain(err)),
+        SdkError::ConstructionFailure(_) => (ErrorClass::Other, "RequestConstructionFailure".into(), source_chain(err)),
+        _ => (ErrorClass::Other, "Unknown".into(), source_chain(err)),
+    }
+}
+
+/// The error and its sources, one line.
+pub fn source_chain(err: &dyn std::error::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        let s = e.to_string();
+        if !parts.contains(&s) {
+            parts.push(s);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+/// Follows every page of a paginated call, each page under a permit. A page that
+/// fails fails the whole listing: a short list is never passed on as complete.
+pub async fn all_pages<O, E>(
+    ctx: &Ctx,
+    mut stream: aws_smithy_async::future::pagination_stream::PaginationStream<Result<O, E>>,
+) -> Result<Vec<O>, E> {
+    let mut pages = Vec::new();
+    loop {
+        let _permit = ctx.slot().await;
+        let next = stream.next().await;
+        if next.is_some() {
+            ctx.requests.fetch_add(1, Ordering::Relaxed);
+        }
+        match next {
+            None => return Ok(pages),
+            Some(Ok(page)) => pages.push(page),
+            Some(Err(e)) => return Err(e),
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Fills `Inventory::trails`: per audited region, every trail that applies there
+//! (DescribeTrails with shadow trails), then IsLogging once per trail from
+//! GetTrailStatus in the trail's home region.
+
+use crate::aws::Ctx;
+use crate::inventory::{Observed, Trail};
+use futures::future::join_all;
+use std::collections::{BTreeMap, BTreeSet};
+
+const SERVICE: &str = "cloudtrail";
+
+async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
+    let client = aws_sdk_cloudtrail::Client::new(&ctx.config(region));
+    let _permit = ctx.permit().await;
+    let out = match client.describe_trails().include_shadow_trails(true).send().await {
+        Ok(out) => out,
+        Err(err) => return Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeTrails", None)),
+    };
+    let trails = out
+        .trail_list()
+        .iter()
+        .filter_map(|t| {
+            let home = t.home_region()?.to_string();
+            let multi = t.is_multi_region_trail().unwrap_or(false);
+            let org = t.is_organization_trail().unwrap_or(false);
+            // AWS lists shadows of multi-region trails; a single-region trail of
+            // another region does not apply here (the emulator may list it anyway).
+            if home != region && !multi && !org {
+                return None;
+            }
+            Some(Trail {
+                name: t.name()?.to_string(),
+                arn: t.trail_arn()?.to_string(),
+                home_region: home,
+                multi_region: multi,
+                organization: org,
+                log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
+                kms_key: t.kms_key_id().map(str::to_string),
+                include_global_service_events: t.include_global_service_events().unwrap_or(false),
+                s3_bucket: t.s3_bucket_name().map(str::to_string),
+                is_logging: Observed::default(),
+            })
+        })
+        .collect();
+    Observed::Known(trails)
+}
+
+async fn status(ctx: &Ctx, arn: &str, home: &str) -> Observed<bool> {
+    let client = aws_sdk_cloudtrail::Client::new(&ctx.config(home));
+    let _permit = ctx.permit().await;
+    match client.get_trail_status().name(arn).send().await {
+        Ok(out) => match out.is_logging() {
+            Some(v) => Observed::Known(v),
+            None => Observed::Unknown(crate::inventory::Gap {
+                service: SERVICE.into(),
+                region: home.into(),
+                operation: "GetTrailStatus".into(),
+                resource: Some(arn.into()),
+                code: "MissingIsLogging".into(),
+                message: "GetTrailStatus answered without IsLogging".into(),
+                class: crate::inventory::ErrorClass::Malformed,
+            }),
+        },
+        Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, home, "GetTrailStatus", Some(arn))),
+    }
+}
+
+pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, Observed<Vec<Trail>>> {
+    let listed = join_all(regions.iter().map(|r| async move { (r.clone(), describe(ctx, r).await) })).await;
+    let mut homes: BTreeMap<String, String> = BTreeMap::new();
+    for (_, trails) in &listed {
+        for t in trails.known().into_iter().flatten() {
+            homes.insert(t.arn.clone(), t.home_region.clone());
+        }
+    }
+    let statuses: BTreeMap<String, Observed<bool>> =
+        join_all(homes.iter().map(|(arn, home)| async move { (arn.clone(), status(ctx, arn, home).await) })).await.into_iter().collect();
+    listed
+        .into_iter()
+        .map(|(region, trails)| {
+            let trails = trails.map(|list| {
+                list.into_iter()
+                    .map(|mut t| {
+                        t.is_logging = statuses.get(&t.arn).cloned().unwrap_or_default();
+                        t
+                    })
+                    .collect()
+            });
+            (region, trails)
+        })
+        .collect()
+}

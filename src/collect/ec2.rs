@@ -1,0 +1,108 @@
+//! Fills `Inventory::networks`: per region, VPCs, peering connections and route
+//! tables (every page of each). Filters are applied here, never server-side.
+
+use crate::aws::{all_pages, Ctx};
+use crate::inventory::{Network, Observed, Peering, PeeringSide, Route, RouteTable, Vpc};
+use aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo;
+use futures::future::join_all;
+use std::collections::{BTreeMap, BTreeSet};
+
+const SERVICE: &str = "ec2";
+
+fn side(info: Option<&VpcPeeringConnectionVpcInfo>) -> PeeringSide {
+    let info = info.cloned().unwrap_or_else(|| VpcPeeringConnectionVpcInfo::builder().build());
+    let mut cidrs: Vec<String> = info.cidr_block().map(str::to_string).into_iter().collect();
+    for b in info.cidr_block_set() {
+        if let Some(c) = b.cidr_block() {
+            if !cidrs.iter().any(|x| x == c) {
+                cidrs.push(c.to_string());
+            }
+        }
+    }
+    PeeringSide {
+        vpc_id: info.vpc_id().unwrap_or_default().to_string(),
+        region: info.region().unwrap_or_default().to_string(),
+        owner: info.owner_id().map(str::to_string),
+        cidrs,
+    }
+}
+
+async fn region_network(ctx: &Ctx, region: &str) -> Network {
+    let ec2 = aws_sdk_ec2::Client::new(&ctx.config(region));
+    let vpcs = async {
+        match all_pages(ctx, ec2.describe_vpcs().into_paginator().send()).await {
+            Ok(pages) => Observed::Known(
+                pages
+                    .iter()
+                    .flat_map(|p| p.vpcs())
+                    .map(|v| Vpc {
+                        id: v.vpc_id().unwrap_or_default().to_string(),
+                        region: region.to_string(),
+                        owner: v.owner_id().map(str::to_string),
+                        cidrs: {
+                            let mut c: Vec<String> = v.cidr_block().map(str::to_string).into_iter().collect();
+                            for a in v.cidr_block_association_set() {
+                                if let Some(b) = a.cidr_block() {
+                                    if !c.iter().any(|x| x == b) {
+                                        c.push(b.to_string());
+                                    }
+                                }
+                            }
+                            c
+                        },
+                        ipv6_cidrs: v.ipv6_cidr_block_association_set().iter().filter_map(|a| a.ipv6_cidr_block().map(str::to_string)).collect(),
+                        tags: super::tag_map(v.tags(), |t| (t.key(), t.value())),
+                    })
+                    .collect(),
+            ),
+            Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeVpcs", None)),
+        }
+    };
+    let peerings = async {
+        match all_pages(ctx, ec2.describe_vpc_peering_connections().into_paginator().send()).await {
+            Ok(pages) => Observed::Known(
+                pages
+                    .iter()
+                    .flat_map(|p| p.vpc_peering_connections())
+                    .map(|p| Peering {
+                        id: p.vpc_peering_connection_id().unwrap_or_default().to_string(),
+                        status: p.status().and_then(|s| s.code()).map(|c| c.as_str().to_string()).unwrap_or_default(),
+                        requester: side(p.requester_vpc_info()),
+                        accepter: side(p.accepter_vpc_info()),
+                    })
+                    .collect(),
+            ),
+            Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeVpcPeeringConnections", None)),
+        }
+    };
+    let tables = async {
+        match all_pages(ctx, ec2.describe_route_tables().into_paginator().send()).await {
+            Ok(pages) => Observed::Known(
+                pages
+                    .iter()
+                    .flat_map(|p| p.route_tables())
+                    .map(|t| RouteTable {
+                        id: t.route_table_id().unwrap_or_default().to_string(),
+                        vpc_id: t.vpc_id().unwrap_or_default().to_string(),
+                        routes: t
+                            .routes()
+                            .iter()
+                            .map(|r| Route {
+                                destination: r.destination_cidr_block().or(r.destination_ipv6_cidr_block()).unwrap_or_default().to_string(),
+                                peering_id: r.vpc_peering_connection_id().map(str::to_string),
+                                gateway_id: r.gateway_id().map(str::to_string),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            ),
+            Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeRouteTables", None)),
+        }
+    };
+    let (vpcs, peerings, route_tables) = tokio::join!(vpcs, peerings, tables);
+    Network { vpcs, peerings, route_tables }
+}
+
+pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, Network> {
+    join_all(regions.iter().map(|r| async move { (r.clone(), region_network(ctx, r).await) })).await.into_iter().collect()
+}

@@ -1,0 +1,187 @@
+//! Fills `Inventory::buckets`: one global ListBuckets, then per bucket, in the
+//! bucket's own region, only the reads some requirement needs.
+
+use super::S3Details;
+use crate::aws::{all_pages, Ctx};
+use crate::inventory::{Bucket, BucketEncryption, Observed, PublicAccessBlock, ReplicationRule};
+use crate::profile::Selector;
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use futures::future::join_all;
+use std::collections::HashMap;
+
+const SERVICE: &str = "s3";
+/// ListBuckets is global; its endpoint is us-east-1.
+const LIST_REGION: &str = "us-east-1";
+
+/// Reads one optional per-bucket configuration: `absent_code` (how S3 says the
+/// configuration does not exist) becomes `None`, any other error a gap.
+macro_rules! read {
+    ($ctx:expr, $region:expr, $bucket:expr, $op:literal, $absent:expr, $call:expr, $map:expr) => {{
+        let _permit = $ctx.permit().await;
+        match $call.await {
+            Ok(out) => Observed::Known($map(out)),
+            Err(err) => {
+                let absent: &[&str] = $absent;
+                if err.code().is_some_and(|c| absent.contains(&c)) {
+                    Observed::Known(None)
+                } else {
+                    Observed::Unknown($ctx.gap(&err, SERVICE, $region, $op, Some(&format!("arn:aws:s3:::{}", $bucket))))
+                }
+            }
+        }
+    }};
+}
+
+pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec<Bucket>> {
+    let client = ctx.s3(LIST_REGION);
+    let pages = match all_pages(ctx, client.list_buckets().max_buckets(1000).into_paginator().send()).await {
+        Ok(p) => p,
+        Err(err) => return Observed::Unknown(ctx.gap(&err, SERVICE, LIST_REGION, "ListBuckets", None)),
+    };
+    let listed: Vec<(String, Option<String>)> = pages
+        .iter()
+        .flat_map(|p| p.buckets())
+        .filter_map(|b| Some((b.name()?.to_string(), b.bucket_region().map(str::to_string))))
+        .collect();
+    let mut clients: HashMap<String, aws_sdk_s3::Client> = HashMap::new();
+    for region in listed.iter().filter_map(|(_, r)| r.clone()) {
+        clients.entry(region.clone()).or_insert_with(|| ctx.s3(&region));
+    }
+    let buckets = join_all(listed.into_iter().map(|(name, region)| {
+        let details = wants
+            .iter()
+            .filter(|(sel, _)| sel.matches_name(&name))
+            .fold(S3Details::default(), |acc, (_, d)| acc.union(*d));
+        let client = region.as_ref().and_then(|r| clients.get(r).cloned());
+        bucket(ctx, name, region, client, details)
+    }))
+    .await;
+    Observed::Known(buckets)
+}
+
+async fn locate(ctx: &Ctx, name: &str) -> Observed<String> {
+    let _permit = ctx.permit().await;
+    match ctx.s3(LIST_REGION).get_bucket_location().bucket(name).send().await {
+        Ok(out) => Observed::Known(match out.location_constraint().map(|c| c.as_str()) {
+            None | Some("") => "us-east-1".to_string(),
+            Some("EU") => "eu-west-1".to_string(),
+            Some(other) => other.to_string(),
+        }),
+        Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, LIST_REGION, "GetBucketLocation", Some(&format!("arn:aws:s3:::{name}")))),
+    }
+}
+
+async fn bucket(ctx: &Ctx, name: String, listed_region: Option<String>, client: Option<aws_sdk_s3::Client>, want: S3Details) -> Bucket {
+    let arn = format!("arn:aws:s3:::{name}");
+    let region = match listed_region {
+        Some(r) => Observed::Known(r),
+        None if want == S3Details::default() => Observed::Unknown(crate::inventory::Gap::not_collected("bucket region")),
+        None => locate(ctx, &name).await,
+    };
+    let mut b = Bucket {
+        name: name.clone(),
+        arn,
+        region: region.clone(),
+        encryption: Observed::default(),
+        versioning: Observed::default(),
+        public_access_block: Observed::default(),
+        logging_target: Observed::default(),
+        replication: Observed::default(),
+        tags: Observed::default(),
+    };
+    let region = match region {
+        Observed::Known(r) => r,
+        Observed::Unknown(g) => {
+            // without its region no per-bucket read can be made
+            b.encryption = Observed::Unknown(g.clone());
+            b.versioning = Observed::Unknown(g.clone());
+            b.public_access_block = Observed::Unknown(g.clone());
+            b.logging_target = Observed::Unknown(g.clone());
+            b.replication = Observed::Unknown(g.clone());
+            b.tags = Observed::Unknown(g);
+            return b;
+        }
+    };
+    let s3 = client.unwrap_or_else(|| ctx.s3(&region));
+    let r = region.as_str();
+    let n = name.as_str();
+    let encryption = async {
+        if !want.encryption {
+            return Observed::default();
+        }
+        read!(ctx, r, n, "GetBucketEncryption", &["ServerSideEncryptionConfigurationNotFoundError"], s3.get_bucket_encryption().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_encryption::GetBucketEncryptionOutput| {
+            let rule = out.server_side_encryption_configuration().and_then(|c| c.rules().first().cloned());
+            rule.and_then(|rule| {
+                let d = rule.apply_server_side_encryption_by_default()?;
+                Some(BucketEncryption {
+                    algorithm: d.sse_algorithm().as_str().to_string(),
+                    kms_key: d.kms_master_key_id().map(str::to_string),
+                    bucket_key: rule.bucket_key_enabled().unwrap_or(false),
+                })
+            })
+        })
+    };
+    let versioning = async {
+        if !want.versioning {
+            return Observed::default();
+        }
+        read!(ctx, r, n, "GetBucketVersioning", &[], s3.get_bucket_versioning().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput| {
+            out.status().map(|s| s.as_str().to_string())
+        })
+    };
+    let pab = async {
+        if !want.public_access_block {
+            return Observed::default();
+        }
+        read!(ctx, r, n, "GetPublicAccessBlock", &["NoSuchPublicAccessBlockConfiguration"], s3.get_public_access_block().bucket(n).send(), |out: aws_sdk_s3::operation::get_public_access_block::GetPublicAccessBlockOutput| {
+            out.public_access_block_configuration().map(|c| PublicAccessBlock {
+                block_public_acls: c.block_public_acls().unwrap_or(false),
+                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                block_public_policy: c.block_public_policy().unwrap_or(false),
+                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+            })
+        })
+    };
+    let logging = async {
+        if !want.logging {
+            return Observed::default();
+        }
+        read!(ctx, r, n, "GetBucketLogging", &[], s3.get_bucket_logging().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_logging::GetBucketLoggingOutput| {
+            out.logging_enabled().map(|l| l.target_bucket().to_string())
+        })
+    };
+    let replication = async {
+        if !want.replication {
+            return Observed::default();
+        }
+        read!(ctx, r, n, "GetBucketReplication", &["ReplicationConfigurationNotFoundError"], s3.get_bucket_replication().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_replication::GetBucketReplicationOutput| {
+            out.replication_configuration().map(|c| {
+                c.rules()
+                    .iter()
+                    .map(|rule| ReplicationRule {
+                        id: rule.id().map(str::to_string),
+                        enabled: rule.status().as_str() == "Enabled",
+                        destination_bucket: rule.destination().map(|d| d.bucket().to_string()).unwrap_or_default(),
+                    })
+                    .collect()
+            })
+        })
+    };
+    let tags = async {
+        if !want.tags {
+            return Observed::default();
+        }
+        let t: Observed<Option<crate::inventory::Tags>> = read!(ctx, r, n, "GetBucketTagging", &["NoSuchTagSet", "NoSuchTagSetError"], s3.get_bucket_tagging().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_tagging::GetBucketTaggingOutput| {
+            Some(super::tag_map(out.tag_set(), |t| (Some(t.key()), Some(t.value()))))
+        });
+        t.map(Option::unwrap_or_default)
+    };
+    let (encryption, versioning, pab, logging, replication, tags) = tokio::join!(encryption, versioning, pab, logging, replication, tags);
+    b.encryption = encryption;
+    b.versioning = versioning;
+    b.public_access_block = pab;
+    b.logging_target = logging;
+    b.replication = replication;
+    b.tags = tags;
+    b
+}

@@ -1,0 +1,345 @@
+//! Pure evaluation: (requirements, inventory) -> findings. Nothing here calls AWS.
+//!
+//! The rule throughout: a value that was not observed never passes. A check whose
+//! input is unknown is `unknown`; a resource with any drifted check is `drift` (what
+//! was observed already shows the drift), else `unknown` if any check is unknown.
+
+use crate::inventory::{Gap, Inventory, Observed, Tags};
+use crate::profile::{describe_selector, MatchMode, Requirement, Severity};
+use serde::Serialize;
+use serde_json::{json, Value as Json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Pass,
+    Drift,
+    Unknown,
+    NotApplicable,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Drift => "drift",
+            Status::Unknown => "unknown",
+            Status::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// One field compared: what the profile expects, what was observed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    pub field: String,
+    pub expected: Json,
+    pub observed: Json,
+    /// `None` when the observed value could not be read.
+    pub ok: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Check {
+    pub fn new(field: &str, expected: Json, observed: Json, ok: bool) -> Self {
+        Check { field: field.into(), expected, observed, ok: Some(ok), error: None }
+    }
+    pub fn unknown(field: &str, expected: Json, gap: &Gap) -> Self {
+        Check { field: field.into(), expected, observed: Json::Null, ok: None, error: Some(gap.describe()) }
+    }
+    /// Compares an observed value with `ok`, or records why it is unknown.
+    pub fn of<T>(field: &str, expected: Json, observed: &Observed<T>, render: impl Fn(&T) -> Json, ok: impl Fn(&T) -> bool) -> Self {
+        match observed {
+            Observed::Known(v) => Check::new(field, expected, render(v), ok(v)),
+            Observed::Unknown(gap) => Check::unknown(field, expected, gap),
+        }
+    }
+    pub fn status(&self) -> Status {
+        match self.ok {
+            Some(true) => Status::Pass,
+            Some(false) => Status::Drift,
+            None => Status::Unknown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub profile: String,
+    pub requirement: String,
+    pub kind: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub resource: Option<String>,
+    pub region: Option<String>,
+    pub checks: Vec<Check>,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(req: &Requirement, status: Status, resource: Option<String>, region: Option<String>, checks: Vec<Check>, message: String) -> Self {
+        Finding {
+            profile: req.profile.clone(),
+            requirement: req.id.clone(),
+            kind: req.kind.name.to_string(),
+            severity: req.severity,
+            status,
+            resource,
+            region,
+            checks,
+            message,
+        }
+    }
+}
+
+/// Drift wins over unknown, unknown over pass.
+pub fn combine(checks: &[Check]) -> Status {
+    let mut status = Status::Pass;
+    for c in checks {
+        match c.status() {
+            Status::Drift => return Status::Drift,
+            Status::Unknown => status = Status::Unknown,
+            _ => {}
+        }
+    }
+    status
+}
+
+fn render(v: &Json) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        Json::Null => "absent".into(),
+        other => other.to_string(),
+    }
+}
+
+/// "name: field is X, expected Y; ..." for the checks that decide `status`.
+pub fn message(label: &str, checks: &[Check], status: Status) -> String {
+    let parts: Vec<String> = checks
+        .iter()
+        .filter(|c| c.status() == status)
+        .map(|c| match c.ok {
+            None => format!("{} not observed ({})", c.field, c.error.as_deref().unwrap_or("unknown error")),
+            _ => format!("{} is {}, expected {}", c.field, render(&c.observed), render(&c.expected)),
+        })
+        .collect();
+    if parts.is_empty() {
+        format!("{label}: satisfies every expectation")
+    } else {
+        format!("{label}: {}", parts.join("; "))
+    }
+}
+
+/// What the generic evaluation needs to know of one resource.
+pub struct Meta<'a> {
+    /// Reported as the finding's resource (an ARN where there is one).
+    pub id: String,
+    /// Matched by the name selectors.
+    pub name: String,
+    pub region: Option<String>,
+    /// `None` for kinds without tags.
+    pub tags: Option<&'a Observed<Tags>>,
+}
+
+/// The `required_tags` expectation, shared by every kind with tags.
+pub fn required_tags_check(req: &Requirement, tags: Option<&Observed<Tags>>) -> Option<Check> {
+    let wanted = req.expect.map("required_tags")?;
+    let expected = json!(wanted);
+    Some(match tags {
+        None => Check::unknown("required_tags", expected, &Gap::not_collected("tags")),
+        Some(observed) => Check::of("required_tags", expected, observed, |t| json!(t), |t| {
+            wanted.iter().all(|(k, v)| t.get(k).is_some_and(|have| v == "*" || have == v))
+        }),
+    })
+}
+
+/// The listing a requirement is evaluated over: resources seen, and the listings
+/// that could not be read (each makes the set of resources incomplete).
+pub struct Listing<'a, T> {
+    pub items: Vec<&'a T>,
+    pub gaps: Vec<Gap>,
+}
+
+impl<'a, T> Listing<'a, T> {
+    pub fn new() -> Self {
+        Listing { items: Vec::new(), gaps: Vec::new() }
+    }
+    pub fn add(&mut self, observed: Observed<&'a Vec<T>>) {
+        match observed {
+            Observed::Known(v) => self.items.extend(v.iter()),
+            Observed::Unknown(g) => self.gaps.push(g),
+        }
+    }
+}
+
+impl<T> Default for Listing<'_, T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Evaluates a resource-style requirement: select, then check each selected
+/// resource (`match = "all"`) or look for one that passes (`match = "any"`), and
+/// apply `min_count`.
+pub fn evaluate_resources<'a, T>(
+    req: &Requirement,
+    listing: Listing<'a, T>,
+    meta: impl Fn(&'a T) -> Meta<'a>,
+    checks: impl Fn(&'a T) -> Vec<Check>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut selected: Vec<(Meta<'a>, Vec<Check>, Status)> = Vec::new();
+    let mut undetermined = 0usize;
+    for item in listing.items {
+        let m = meta(item);
+        if !req.select.matches_name(&m.name) {
+            continue;
+        }
+        if !req.select.tags.is_empty() {
+            match m.tags {
+                Some(Observed::Known(t)) if req.select.matches_tags(t) => {}
+                Some(Observed::Known(_)) => continue,
+                Some(Observed::Unknown(gap)) => {
+                    // cannot tell whether the selector picks this resource
+                    undetermined += 1;
+                    let check = Check::unknown("select.tags", json!(req.select.tags), gap);
+                    findings.push(Finding::new(
+                        req,
+                        Status::Unknown,
+                        Some(m.id.clone()),
+                        m.region.clone(),
+                        vec![check.clone()],
+                        message(&m.name, &[check], Status::Unknown),
+                    ));
+                    continue;
+                }
+                None => continue,
+            }
+        }
+        let mut cs = checks(item);
+        if let Some(c) = required_tags_check(req, m.tags) {
+            cs.push(c);
+        }
+        let status = combine(&cs);
+        selected.push((m, cs, status));
+    }
+
+    let region_of_gap = |g: &Gap| if g.region.is_empty() { None } else { Some(g.region.clone()) };
+    let listing_unknown: Vec<Finding> = listing
+        .gaps
+        .iter()
+        .map(|g| {
+            let check = Check::unknown("resources", json!(describe_selector(&req.select)), g);
+            Finding::new(req, Status::Unknown, None, region_of_gap(g), vec![check], format!("could not list the resources: {}", g.describe()))
+        })
+        .collect();
+    let incomplete = !listing.gaps.is_empty() || undetermined > 0;
+
+    // min_count is judged on what is known to be selected.
+    let count_finding = req.min_count.and_then(|min| {
+        let n = selected.len() as u64;
+        if n >= min {
+            return None;
+        }
+        let check = Check { field: "count".into(), expected: json!(format!(">= {min}")), observed: json!(n), ok: if incomplete { None } else { Some(false) }, error: None };
+        let (status, msg) = if incomplete {
+            (Status::Unknown, format!("{n} matching resource(s) seen, at least {min} required, and some could not be read"))
+        } else {
+            (Status::Drift, format!("{n} resource(s) match {}, at least {min} required", describe_selector(&req.select)))
+        };
+        Some(Finding::new(req, status, None, None, vec![check], msg))
+    });
+
+    match req.match_mode {
+        MatchMode::All => {
+            for (m, cs, status) in selected.iter() {
+                findings.push(Finding::new(req, *status, Some(m.id.clone()), m.region.clone(), cs.clone(), message(&m.name, cs, *status)));
+            }
+            findings.extend(listing_unknown);
+            if let Some(f) = count_finding {
+                findings.push(f);
+            } else if selected.is_empty() && !incomplete && req.min_count.is_none() {
+                findings.push(Finding::new(
+                    req,
+                    Status::NotApplicable,
+                    None,
+                    None,
+                    Vec::new(),
+                    format!("no resource matches {}", describe_selector(&req.select)),
+                ));
+            }
+        }
+        MatchMode::Any => {
+            if let Some((m, cs, _)) = selected.iter().find(|(_, _, s)| *s == Status::Pass) {
+                if let Some(f) = count_finding {
+                    findings.push(f);
+                } else {
+                    findings.push(Finding::new(req, Status::Pass, Some(m.id.clone()), m.region.clone(), cs.clone(), format!("{} satisfies the requirement", m.name)));
+                }
+            } else if selected.is_empty() && !incomplete && req.min_count.is_none() {
+                findings.push(Finding::new(req, Status::NotApplicable, None, None, Vec::new(), format!("no resource matches {}", describe_selector(&req.select))));
+            } else {
+                let any_unknown = incomplete || selected.iter().any(|(_, _, s)| *s == Status::Unknown);
+                let status = if any_unknown { Status::Unknown } else { Status::Drift };
+                let mut candidates: Vec<String> = selected
+                    .iter()
+                    .map(|(m, cs, s)| message(&m.name, cs, *s))
+                    .collect();
+                candidates.truncate(5);
+                let mut msg = if selected.is_empty() {
+                    format!("no resource matches {}", describe_selector(&req.select))
+                } else {
+                    format!("no matching resource satisfies every expectation; closest: {}", candidates.join(" | "))
+                };
+                for f in &findings {
+                    msg.push_str(&format!(" | {}", f.message));
+                }
+                findings.clear();
+                for g in &listing.gaps {
+                    msg.push_str(&format!(" | could not list: {}", g.describe()));
+                }
+                let checks: Vec<Check> = selected.iter().flat_map(|(_, cs, s)| cs.iter().filter(move |c| c.status() == *s).cloned()).collect();
+                findings.push(Finding::new(req, status, None, None, checks, msg));
+            }
+        }
+    }
+    findings
+}
+
+/// Evaluates every requirement against the inventory; findings come sorted by
+/// profile, requirement, region, resource.
+pub fn evaluate(requirements: &[crate::profile::Requirement], inventory: &Inventory) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = requirements.iter().flat_map(|r| (r.kind.evaluate)(r, inventory)).collect();
+    sort(&mut findings);
+    findings
+}
+
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (&a.profile, &a.requirement, &a.region, &a.resource, a.status).cmp(&(&b.profile, &b.requirement, &b.region, &b.resource, b.status))
+    });
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub drift: usize,
+    pub unknown: usize,
+    pub not_applicable: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Self {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.status {
+                Status::Pass => s.pass += 1,
+                Status::Drift => s.drift += 1,
+                Status::Unknown => s.unknown += 1,
+                Status::NotApplicable => s.not_applicable += 1,
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,338 @@
+//! The observed state of an account: what the collectors read, as plain serde
+//! types. Anything that could not be read is `Observed::Unknown` with the reason;
+//! evaluation reads only this, so a saved inventory can be re-evaluated offline.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub type Tags = BTreeMap<String, String>;
+
+/// Why something could not be observed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    AccessDenied,
+    Throttled,
+    NotAvailable,
+    Timeout,
+    Unreachable,
+    Malformed,
+    NotCollected,
+    Other,
+}
+
+/// A failed read: which call, where, and the error code AWS gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    pub service: String,
+    pub region: String,
+    pub operation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    pub code: String,
+    pub message: String,
+    pub class: ErrorClass,
+}
+
+impl Gap {
+    /// A value the plan did not collect: a bug if evaluation ever reads it, and
+    /// reported as unknown rather than guessed.
+    pub fn not_collected(what: &str) -> Self {
+        Gap {
+            service: String::new(),
+            region: String::new(),
+            operation: what.to_string(),
+            resource: None,
+            code: "NotCollected".into(),
+            message: format!("{what} was not collected"),
+            class: ErrorClass::NotCollected,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        if self.class == ErrorClass::NotCollected {
+            return self.message.clone();
+        }
+        format!("{}:{} in {} failed with {}", self.service, self.operation, self.region, self.code)
+    }
+}
+
+/// A value that was either read, or could not be (and why).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Observed<T> {
+    Known(T),
+    Unknown(Gap),
+}
+
+impl<T> Default for Observed<T> {
+    fn default() -> Self {
+        Observed::Unknown(Gap::not_collected("value"))
+    }
+}
+
+impl<T> Observed<T> {
+    pub fn known(&self) -> Option<&T> {
+        match self {
+            Observed::Known(v) => Some(v),
+            Observed::Unknown(_) => None,
+        }
+    }
+    pub fn gap(&self) -> Option<&Gap> {
+        match self {
+            Observed::Known(_) => None,
+            Observed::Unknown(g) => Some(g),
+        }
+    }
+    pub fn as_ref(&self) -> Observed<&T> {
+        match self {
+            Observed::Known(v) => Observed::Known(v),
+            Observed::Unknown(g) => Observed::Unknown(g.clone()),
+        }
+    }
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Observed<U> {
+        match self {
+            Observed::Known(v) => Observed::Known(f(v)),
+            Observed::Unknown(g) => Observed::Unknown(g),
+        }
+    }
+}
+
+// ---- S3 ----------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BucketEncryption {
+    /// `AES256`, `aws:kms` or `aws:kms:dsse`.
+    pub algorithm: String,
+    pub kms_key: Option<String>,
+    pub bucket_key: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    pub fn all(&self) -> bool {
+        self.block_public_acls && self.ignore_public_acls && self.block_public_policy && self.restrict_public_buckets
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationRule {
+    pub id: Option<String>,
+    pub enabled: bool,
+    pub destination_bucket: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub name: String,
+    pub arn: String,
+    pub region: Observed<String>,
+    /// `None`: the bucket has no default encryption configuration.
+    pub encryption: Observed<Option<BucketEncryption>>,
+    /// `Enabled`, `Suspended`, or `None` for never enabled.
+    pub versioning: Observed<Option<String>>,
+    /// `None`: no public access block configuration on the bucket.
+    pub public_access_block: Observed<Option<PublicAccessBlock>>,
+    /// Target bucket of server access logging, `None` when off.
+    pub logging_target: Observed<Option<String>>,
+    /// `None`: no replication configuration.
+    pub replication: Observed<Option<Vec<ReplicationRule>>>,
+    pub tags: Observed<Tags>,
+}
+
+// ---- IAM ---------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachedPolicy {
+    pub name: String,
+    pub arn: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InlinePolicy {
+    pub name: String,
+    /// Decoded JSON policy document (`Null` when it could not be parsed).
+    pub document: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Principal {
+    Role,
+    User,
+    Group,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IamPrincipal {
+    pub kind: Principal,
+    pub name: String,
+    pub arn: String,
+    pub attached: Vec<AttachedPolicy>,
+    pub inline: Vec<InlinePolicy>,
+    pub tags: Observed<Tags>,
+    /// Roles: the trust policy document.
+    pub trust_policy: Option<serde_json::Value>,
+    /// Users: whether an MFA device is registered (read only when a requirement asks).
+    pub mfa_devices: Observed<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagedPolicy {
+    pub arn: String,
+    pub name: String,
+    pub document: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Iam {
+    pub principals: Observed<Vec<IamPrincipal>>,
+    /// Customer-managed policies' default versions, by ARN.
+    pub local_policies: Observed<BTreeMap<String, ManagedPolicy>>,
+}
+
+// ---- CloudTrail ----------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trail {
+    pub name: String,
+    pub arn: String,
+    pub home_region: String,
+    pub multi_region: bool,
+    pub organization: bool,
+    pub log_file_validation: bool,
+    pub kms_key: Option<String>,
+    pub include_global_service_events: bool,
+    pub s3_bucket: Option<String>,
+    pub is_logging: Observed<bool>,
+}
+
+// ---- ACM -------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DomainValidation {
+    pub domain: String,
+    pub method: Option<String>,
+    pub status: Option<String>,
+    /// The CNAME ACM asks for: (name, value).
+    pub record: Option<(String, String)>,
+    /// Whether that CNAME exists in a public hosted zone of the account:
+    /// `Known(None)` when no zone of the account holds the domain.
+    pub record_in_route53: Observed<Option<bool>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub arn: String,
+    pub domain: String,
+    pub region: String,
+    pub status: Option<String>,
+    pub validations: Vec<DomainValidation>,
+    /// Seconds since the epoch.
+    pub not_after: Option<i64>,
+    pub tags: Observed<Tags>,
+}
+
+// ---- EC2 networking --------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vpc {
+    pub id: String,
+    pub region: String,
+    pub owner: Option<String>,
+    pub cidrs: Vec<String>,
+    pub ipv6_cidrs: Vec<String>,
+    pub tags: Tags,
+}
+
+impl Vpc {
+    /// The `Name` tag, else the id.
+    pub fn name(&self) -> &str {
+        self.tags.get("Name").map(String::as_str).unwrap_or(&self.id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PeeringSide {
+    pub vpc_id: String,
+    pub region: String,
+    pub owner: Option<String>,
+    pub cidrs: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Peering {
+    pub id: String,
+    pub status: String,
+    pub requester: PeeringSide,
+    pub accepter: PeeringSide,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    pub destination: String,
+    pub peering_id: Option<String>,
+    pub gateway_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RouteTable {
+    pub id: String,
+    pub vpc_id: String,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Network {
+    pub vpcs: Observed<Vec<Vpc>>,
+    pub peerings: Observed<Vec<Peering>>,
+    pub route_tables: Observed<Vec<RouteTable>>,
+}
+
+// ---- CloudWatch ---------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alarm {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    pub namespace: Option<String>,
+    pub metric_name: Option<String>,
+    pub statistic: Option<String>,
+    pub comparison: Option<String>,
+    pub threshold: Option<f64>,
+    pub dimensions: Tags,
+    pub actions_enabled: bool,
+    pub alarm_actions: Vec<String>,
+}
+
+/// Everything observed in one audit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Inventory {
+    pub account: Option<String>,
+    pub buckets: Option<Observed<Vec<Bucket>>>,
+    pub iam: Option<Iam>,
+    /// Trails that apply to each collected region, by region; a multi-region trail
+    /// appears under every region (the same ARN).
+    pub trails: BTreeMap<String, Observed<Vec<Trail>>>,
+    pub certificates: BTreeMap<String, Observed<Vec<Certificate>>>,
+    pub networks: BTreeMap<String, Network>,
+    pub alarms: BTreeMap<String, Observed<Vec<Alarm>>>,
+}
+
+impl Inventory {
+    /// A regional listing, or the reason it is missing.
+    pub fn regional<'a, T>(map: &'a BTreeMap<String, Observed<T>>, region: &str, what: &str) -> Observed<&'a T> {
+        match map.get(region) {
+            Some(o) => o.as_ref(),
+            None => Observed::Unknown(Gap::not_collected(&format!("{what} in {region}"))),
+        }
+    }
+}

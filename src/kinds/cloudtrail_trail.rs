@@ -1,0 +1,74 @@
+//! `cloudtrail.trail`: trails that apply to the audited regions.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Inventory, Observed, Trail};
+use crate::profile::Requirement;
+use serde_json::json;
+use std::collections::BTreeSet;
+
+pub static KIND: Kind = Kind {
+    name: "cloudtrail.trail",
+    summary: "CloudTrail trails: logging, multi-region, validation, KMS, global events, bucket",
+    doc: "Every trail that applies to an audited region: trails whose home region it is, and \
+multi-region or organization trails created in any other region. A trail seen from several \
+regions is evaluated once. IsLogging comes from GetTrailStatus in the trail's home region. \
+Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, `logging = true`.",
+    regional: true,
+    tags: false,
+    selectable: true,
+    fields: &[
+        Field::new("logging", Bool, "GetTrailStatus.IsLogging: the trail is delivering events."),
+        Field::new("multi_region", Bool, "The trail applies to all regions."),
+        Field::new("log_file_validation", Bool, "Log file integrity validation is enabled."),
+        Field::new("kms_encrypted", Bool, "Logs are encrypted with a KMS key (SSE-KMS)."),
+        Field::new("include_global_service_events", Bool, "Events of global services (IAM, STS, CloudFront) are included."),
+        Field::new("s3_bucket", Str, "Name of the bucket the trail delivers to."),
+    ],
+    plan: |req, plan| plan.trails.extend(req.regions.iter().cloned()),
+    evaluate,
+};
+
+fn checks(req: &Requirement, t: &Trail) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    let plain = |field: &str, want: bool, have: bool| Check::new(field, json!(want), json!(have), want == have);
+    if let Some(want) = e.bool("logging") {
+        out.push(Check::of("logging", json!(want), &t.is_logging, |v| json!(v), |v| *v == want));
+    }
+    if let Some(want) = e.bool("multi_region") {
+        out.push(plain("multi_region", want, t.multi_region));
+    }
+    if let Some(want) = e.bool("log_file_validation") {
+        out.push(plain("log_file_validation", want, t.log_file_validation));
+    }
+    if let Some(want) = e.bool("kms_encrypted") {
+        out.push(plain("kms_encrypted", want, t.kms_key.is_some()));
+    }
+    if let Some(want) = e.bool("include_global_service_events") {
+        out.push(plain("include_global_service_events", want, t.include_global_service_events));
+    }
+    if let Some(want) = e.str("s3_bucket") {
+        out.push(Check::new("s3_bucket", json!(want), json!(t.s3_bucket), t.s3_bucket.as_deref() == Some(want)));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing: Listing<Trail> = Listing::new();
+    let mut seen = BTreeSet::new();
+    for region in &req.regions {
+        match Inventory::regional(&inv.trails, region, "CloudTrail trails") {
+            Observed::Known(trails) => {
+                listing.items.extend(trails.iter().filter(|t| seen.insert(t.arn.clone())));
+            }
+            Observed::Unknown(g) => listing.gaps.push(g),
+        }
+    }
+    evaluate_resources(
+        req,
+        listing,
+        |t| Meta { id: t.arn.clone(), name: t.name.clone(), region: Some(t.home_region.clone()), tags: None },
+        |t| checks(req, t),
+    )
+}

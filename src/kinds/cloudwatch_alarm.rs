@@ -1,0 +1,87 @@
+//! `cloudwatch.alarm`: metric alarms matched on namespace, metric and dimensions.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Alarm, Inventory};
+use crate::profile::Requirement;
+use serde_json::json;
+
+pub static KIND: Kind = Kind {
+    name: "cloudwatch.alarm",
+    summary: "CloudWatch metric alarms: metric, threshold, comparison, statistic, actions",
+    doc: "Metric alarms in the requirement's regions. `namespace`, `metric_name` and \
+`dimensions` choose which alarms are candidates (with the selector on the alarm name); the \
+other fields are checked on them. \"An alarm on CPUUtilization >= 70\" is `match = \"any\"`, \
+`min_count = 1`, `namespace = \"AWS/EC2\"`, `metric_name = \"CPUUtilization\"`, \
+`comparison = \">=\"`, `threshold = 70`. For metric-math alarms the metric is taken from the \
+query that returns data.",
+    regional: true,
+    tags: false,
+    selectable: true,
+    fields: &[
+        Field::new("namespace", Str, "Metric namespace, e.g. AWS/EC2 (chooses candidates)."),
+        Field::new("metric_name", Str, "Metric name, e.g. CPUUtilization (chooses candidates)."),
+        Field::new("dimensions", StrMap, "Dimensions the alarm must have; value \"*\" = any (chooses candidates)."),
+        Field::new("statistic", Str, "Statistic (Average, Sum, Maximum…) or extended statistic (p99)."),
+        Field::new("comparison", Comparison, "Comparison operator: >=, >, <=, < or the AWS name."),
+        Field::new("threshold", Number, "Threshold value."),
+        Field::new("actions_enabled", Bool, "The alarm's actions are enabled."),
+        Field::new("alarm_actions", Bool, "The alarm has at least one ALARM-state action."),
+    ],
+    plan: |req, plan| plan.alarms.extend(req.regions.iter().cloned()),
+    evaluate,
+};
+
+fn is_candidate(req: &Requirement, a: &Alarm) -> bool {
+    let e = &req.expect;
+    e.str("namespace").is_none_or(|n| a.namespace.as_deref() == Some(n))
+        && e.str("metric_name").is_none_or(|m| a.metric_name.as_deref() == Some(m))
+        && e.map("dimensions").is_none_or(|dims| {
+            dims.iter().all(|(k, v)| a.dimensions.get(k).is_some_and(|have| v == "*" || have == v))
+        })
+}
+
+fn checks(req: &Requirement, a: &Alarm) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    if let Some(want) = e.str("namespace") {
+        out.push(Check::new("namespace", json!(want), json!(a.namespace), true));
+    }
+    if let Some(want) = e.str("metric_name") {
+        out.push(Check::new("metric_name", json!(want), json!(a.metric_name), true));
+    }
+    if let Some(want) = e.map("dimensions") {
+        out.push(Check::new("dimensions", json!(want), json!(a.dimensions), true));
+    }
+    if let Some(want) = e.str("statistic") {
+        out.push(Check::new("statistic", json!(want), json!(a.statistic), a.statistic.as_deref() == Some(want)));
+    }
+    if let Some(want) = e.str("comparison") {
+        out.push(Check::new("comparison", json!(want), json!(a.comparison), a.comparison.as_deref() == Some(want)));
+    }
+    if let Some(want) = e.number("threshold") {
+        let ok = a.threshold.is_some_and(|t| (t - want).abs() <= f64::EPSILON * want.abs().max(1.0));
+        out.push(Check::new("threshold", json!(want), json!(a.threshold), ok));
+    }
+    if let Some(want) = e.bool("actions_enabled") {
+        out.push(Check::new("actions_enabled", json!(want), json!(a.actions_enabled), a.actions_enabled == want));
+    }
+    if let Some(want) = e.bool("alarm_actions") {
+        out.push(Check::new("alarm_actions", json!(want), json!(a.alarm_actions), !a.alarm_actions.is_empty() == want));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing = Listing::new();
+    for region in &req.regions {
+        listing.add(Inventory::regional(&inv.alarms, region, "CloudWatch alarms"));
+    }
+    listing.items.retain(|a| is_candidate(req, a));
+    evaluate_resources(
+        req,
+        listing,
+        |a| Meta { id: a.arn.clone(), name: a.name.clone(), region: Some(a.region.clone()), tags: None },
+        |a| checks(req, a),
+    )
+}

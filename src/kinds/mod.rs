@@ -1,0 +1,196 @@
+//! Requirement kinds. Each kind is one file: its fields with their docs, what it
+//! needs collected, and its pure evaluation. `REGISTRY` lists them all; tests walk
+//! it to keep names unique and docs present.
+
+mod acm_certificate;
+mod cloudtrail_trail;
+mod cloudwatch_alarm;
+mod ec2_vpc_peering;
+mod iam;
+mod s3_bucket;
+
+use crate::collect::Plan;
+use crate::compare::Finding;
+use crate::inventory::Inventory;
+use crate::profile::Requirement;
+
+/// The type a profile value must have for a field.
+#[derive(Debug, Clone, Copy)]
+pub enum FieldType {
+    Bool,
+    /// A non-negative integer.
+    Int,
+    /// Any finite number.
+    Number,
+    Str,
+    OneOf(&'static [&'static str]),
+    StrList,
+    /// A table of string values.
+    StrMap,
+    /// `>=`, `>`, `<=`, `<` or an AWS ComparisonOperator name.
+    Comparison,
+    /// A list of `{ region, vpc = { selector } }`.
+    Mesh,
+}
+
+impl FieldType {
+    pub fn describe(&self) -> String {
+        match self {
+            FieldType::Bool => "boolean".into(),
+            FieldType::Int => "integer >= 0".into(),
+            FieldType::Number => "number".into(),
+            FieldType::Str => "string".into(),
+            FieldType::OneOf(o) => format!("one of {}", o.join(" | ")),
+            FieldType::StrList => "list of strings".into(),
+            FieldType::StrMap => "table of strings".into(),
+            FieldType::Comparison => "\">=\" | \">\" | \"<=\" | \"<\" (or the AWS operator name)".into(),
+            FieldType::Mesh => "list of { region, vpc = { name | name_prefix | name_glob | tags } }".into(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: FieldType,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+impl Field {
+    pub const fn new(name: &'static str, ty: FieldType, doc: &'static str) -> Self {
+        Field { name, ty, required: false, doc }
+    }
+    pub const fn required(name: &'static str, ty: FieldType, doc: &'static str) -> Self {
+        Field { name, ty, required: true, doc }
+    }
+}
+
+/// Fields every kind with tags has, implemented once in `compare`.
+pub static TAG_FIELDS: &[Field] = &[Field::new(
+    "required_tags",
+    FieldType::StrMap,
+    "Tags each selected resource must carry: key = value, or key = \"*\" for any value.",
+)];
+
+pub struct Kind {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Longer text for `driftwatch kinds KIND`: scope, how it is observed, caveats.
+    pub doc: &'static str,
+    /// Regional kinds are evaluated in the requirement's regions.
+    pub regional: bool,
+    /// Whether resources carry tags (enables `select.tags` and `required_tags`).
+    pub tags: bool,
+    /// Whether `select` applies (false where the expectation picks the resources).
+    pub selectable: bool,
+    pub fields: &'static [Field],
+    /// Adds what this requirement needs collected to the plan.
+    pub plan: fn(&Requirement, &mut Plan),
+    pub evaluate: fn(&Requirement, &Inventory) -> Vec<Finding>,
+}
+
+impl Kind {
+    pub fn all_fields(&self) -> impl Iterator<Item = &'static Field> {
+        let shared: &'static [Field] = if self.tags { TAG_FIELDS } else { &[] };
+        self.fields.iter().chain(shared.iter())
+    }
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.all_fields().find(|f| f.name == name)
+    }
+}
+
+impl std::fmt::Debug for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+pub static REGISTRY: &[&Kind] = &[
+    &s3_bucket::KIND,
+    &iam::ROLE,
+    &iam::USER,
+    &iam::GROUP,
+    &cloudtrail_trail::KIND,
+    &acm_certificate::KIND,
+    &ec2_vpc_peering::KIND,
+    &cloudwatch_alarm::KIND,
+];
+
+pub fn find(name: &str) -> Option<&'static Kind> {
+    REGISTRY.iter().copied().find(|k| k.name == name)
+}
+
+/// AWS ComparisonOperator for a profile's comparison (`>=` or the AWS name).
+pub fn comparison_operator(s: &str) -> Option<&'static str> {
+    Some(match s {
+        ">=" | "GreaterThanOrEqualToThreshold" => "GreaterThanOrEqualToThreshold",
+        ">" | "GreaterThanThreshold" => "GreaterThanThreshold",
+        "<=" | "LessThanOrEqualToThreshold" => "LessThanOrEqualToThreshold",
+        "<" | "LessThanThreshold" => "LessThanThreshold",
+        "LessThanLowerOrGreaterThanUpperThreshold" => "LessThanLowerOrGreaterThanUpperThreshold",
+        "LessThanLowerThreshold" => "LessThanLowerThreshold",
+        "GreaterThanUpperThreshold" => "GreaterThanUpperThreshold",
+        _ => return None,
+    })
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word`, if it is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Renders `driftwatch kinds` output: one line per kind, or one kind in full.
+pub fn describe(kind: Option<&Kind>) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    match kind {
+        None => {
+            for k in REGISTRY {
+                let _ = writeln!(out, "{:<22} {}", k.name, k.summary);
+            }
+            out.push_str("\n`driftwatch kinds KIND` shows a kind's fields.\n");
+        }
+        Some(k) => {
+            let _ = writeln!(out, "{} — {}\n", k.name, k.summary);
+            let _ = writeln!(out, "{}\n", k.doc.trim());
+            let scope = if k.regional { "regional (evaluated in the requirement's regions)" } else { "global" };
+            let _ = writeln!(out, "scope: {scope}");
+            let sel = if !k.selectable {
+                "none (the expectation picks the resources)".to_string()
+            } else if k.tags {
+                "name, name_prefix, name_glob, tags".to_string()
+            } else {
+                "name, name_prefix, name_glob".to_string()
+            };
+            let sel = if k.selectable && k.regional { format!("{sel}, regions") } else { sel };
+            let _ = writeln!(out, "select: {sel}\n\nexpect fields:");
+            for f in k.all_fields() {
+                let req = if f.required { " (required)" } else { "" };
+                let _ = writeln!(out, "  {:<30} {}{}\n      {}", f.name, f.ty.describe(), req, f.doc);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

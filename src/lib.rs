@@ -1,0 +1,14 @@
+//! driftwatch: audits a deployed AWS account against declared requirements.
+//!
+//! Data flows one way: profile -> plan -> collect -> inventory -> compare ->
+//! findings -> report. Nothing downstream of `collect` calls AWS.
+
+pub mod audit;
+pub mod aws;
+pub mod cli;
+pub mod collect;
+pub mod compare;
+pub mod inventory;
+pub mod kinds;
+pub mod profile;
+pub mod report;

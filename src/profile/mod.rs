@@ -1,0 +1,708 @@
+//! Profiles: TOML files that declare what a deployed stack must look like.
+//!
+//! Loading checks everything that can be checked without AWS (unknown keys, wrong
+//! types, unknown kinds and fields, duplicate ids, empty profiles) and reports each
+//! mistake as `FILE:LINE:COL: message`.
+
+mod tree;
+
+use crate::kinds::{self, FieldType, Kind};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use tree::{Node, Spanned};
+
+/// One mistake in a profile, with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+    }
+}
+
+/// All mistakes found in one or more profiles.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .0.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl Severity {
+    pub const NAMES: &'static [&'static str] = &["critical", "high", "medium", "low", "info"];
+    pub fn as_str(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+    fn parse(s: &str) -> Option<Self> {
+        [Self::Critical, Self::High, Self::Medium, Self::Low, Self::Info]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchMode {
+    All,
+    Any,
+}
+
+/// Which resources a requirement is about. All set parts must hold (AND).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Selector {
+    pub name: Option<String>,
+    pub name_prefix: Option<String>,
+    pub name_glob: Option<String>,
+    /// Key to value; the value `*` means "key present".
+    pub tags: BTreeMap<String, String>,
+    pub regions: Option<Vec<String>>,
+}
+
+impl Selector {
+    /// Whether a name satisfies the name parts of the selector.
+    pub fn matches_name(&self, name: &str) -> bool {
+        self.name.as_deref().is_none_or(|n| n == name)
+            && self.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
+            && self.name_glob.as_deref().is_none_or(|g| glob_match(g, name))
+    }
+
+    /// Whether tags satisfy the tag part of the selector.
+    pub fn matches_tags(&self, tags: &BTreeMap<String, String>) -> bool {
+        self.tags
+            .iter()
+            .all(|(k, v)| tags.get(k).is_some_and(|have| v == "*" || have == v))
+    }
+}
+
+/// `*` matches any run of characters, `?` one character; everything else literally.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// One node of an `ec2.vpc_peering` mesh: a region and the VPC chosen there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeshNode {
+    pub region: String,
+    pub vpc: Selector,
+}
+
+/// A declared expectation value, already checked against the field's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Number(f64),
+    Str(String),
+    List(Vec<String>),
+    Map(BTreeMap<String, String>),
+    Mesh(Vec<MeshNode>),
+}
+
+impl Value {
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        match self {
+            Value::Bool(b) => json!(b),
+            Value::Int(i) => json!(i),
+            Value::Number(n) => json!(n),
+            Value::Str(s) => json!(s),
+            Value::List(l) => json!(l),
+            Value::Map(m) => json!(m),
+            Value::Mesh(nodes) => json!(nodes
+                .iter()
+                .map(|n| format!("{}:{}", n.region, describe_selector(&n.vpc)))
+                .collect::<Vec<_>>()),
+        }
+    }
+}
+
+pub fn describe_selector(s: &Selector) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = &s.name {
+        parts.push(format!("name={n}"));
+    }
+    if let Some(n) = &s.name_prefix {
+        parts.push(format!("name_prefix={n}"));
+    }
+    if let Some(n) = &s.name_glob {
+        parts.push(format!("name_glob={n}"));
+    }
+    for (k, v) in &s.tags {
+        parts.push(format!("tag:{k}={v}"));
+    }
+    if parts.is_empty() {
+        "*".to_string()
+    } else {
+        parts.join(",")
+    }
+}
+
+/// The expectation fields of one requirement, by field name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expect(pub BTreeMap<String, Value>);
+
+impl Expect {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name)
+    }
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.0.get(name) {
+            Some(Value::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+    pub fn int(&self, name: &str) -> Option<i64> {
+        match self.0.get(name) {
+            Some(Value::Int(i)) => Some(*i),
+            _ => None,
+        }
+    }
+    pub fn number(&self, name: &str) -> Option<f64> {
+        match self.0.get(name) {
+            Some(Value::Number(n)) => Some(*n),
+            Some(Value::Int(i)) => Some(*i as f64),
+            _ => None,
+        }
+    }
+    pub fn str(&self, name: &str) -> Option<&str> {
+        match self.0.get(name) {
+            Some(Value::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn list(&self, name: &str) -> Option<&[String]> {
+        match self.0.get(name) {
+            Some(Value::List(l)) => Some(l),
+            _ => None,
+        }
+    }
+    pub fn map(&self, name: &str) -> Option<&BTreeMap<String, String>> {
+        match self.0.get(name) {
+            Some(Value::Map(m)) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn mesh(&self, name: &str) -> Option<&[MeshNode]> {
+        match self.0.get(name) {
+            Some(Value::Mesh(m)) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn has(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub profile: String,
+    pub id: String,
+    pub kind: &'static Kind,
+    pub severity: Severity,
+    pub description: String,
+    pub select: Selector,
+    pub match_mode: MatchMode,
+    pub min_count: Option<u64>,
+    pub expect: Expect,
+    /// Regions this requirement is evaluated in (regional kinds); filled by `resolve_regions`.
+    pub regions: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub path: String,
+    pub name: String,
+    pub description: String,
+    pub regions: Vec<String>,
+    pub requirements: Vec<Requirement>,
+}
+
+impl Profile {
+    /// Sets each requirement's regions: its selector's `regions`, else the command
+    /// line's `--region`s, else the profile's `regions`, else `default_region`.
+    pub fn resolve_regions(&mut self, cli: &[String], default_region: &str) {
+        let base: Vec<String> = if !cli.is_empty() {
+            cli.to_vec()
+        } else if !self.regions.is_empty() {
+            self.regions.clone()
+        } else {
+            vec![default_region.to_string()]
+        };
+        for r in &mut self.requirements {
+            r.regions = r.select.regions.clone().unwrap_or_else(|| base.clone());
+        }
+    }
+}
+
+/// True for strings shaped like an AWS region name (`us-east-1`, `us-gov-west-1`).
+pub fn is_region_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[0].chars().all(|c| c.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].parse::<u8>().is_ok()
+}
+
+struct Loader<'a> {
+    file: String,
+    text: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+impl Loader<'_> {
+    fn err(&mut self, span: &Range<usize>, message: impl Into<String>) {
+        let (line, col) = tree::line_col(self.text, span.start);
+        self.diags.push(Diagnostic { file: self.file.clone(), line, col, message: message.into() });
+    }
+
+    fn table<'n>(&mut self, n: &'n Spanned, what: &str) -> Option<&'n [(String, Range<usize>, Spanned)]> {
+        match &n.node {
+            Node::Table(t) => Some(t),
+            other => {
+                self.err(&n.span, format!("{what} must be a table, found {}", other.type_name()));
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, n: &Spanned, what: &str) -> Option<String> {
+        match &n.node {
+            Node::Str(s) => Some(s.clone()),
+            other => {
+                self.err(&n.span, format!("{what} must be a string, found {}", other.type_name()));
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, n: &Spanned, what: &str) -> Option<Vec<String>> {
+        let Node::Array(items) = &n.node else {
+            self.err(&n.span, format!("{what} must be an array of strings, found {}", n.node.type_name()));
+            return None;
+        };
+        let mut out = Vec::new();
+        for item in items {
+            out.push(self.string(item, &format!("each entry of {what}"))?);
+        }
+        Some(out)
+    }
+
+    fn string_map(&mut self, n: &Spanned, what: &str) -> Option<BTreeMap<String, String>> {
+        let entries = self.table(n, what)?;
+        let mut out = BTreeMap::new();
+        for (k, _, v) in entries {
+            out.insert(k.clone(), self.string(v, &format!("{what}.{k}"))?);
+        }
+        Some(out)
+    }
+
+    fn regions(&mut self, n: &Spanned, what: &str) -> Option<Vec<String>> {
+        let list = self.string_list(n, what)?;
+        if let Node::Array(items) = &n.node {
+            for (r, item) in list.iter().zip(items) {
+                if !is_region_name(r) {
+                    self.err(&item.span, format!("`{r}` is not an AWS region name (like us-east-1)"));
+                    return None;
+                }
+            }
+        }
+        Some(list)
+    }
+
+    fn selector(&mut self, n: &Spanned, what: &str, allow_tags: bool, allow_regions: bool) -> Option<Selector> {
+        let entries = self.table(n, what)?;
+        let mut s = Selector::default();
+        for (k, kspan, v) in entries {
+            match k.as_str() {
+                "name" => s.name = Some(self.string(v, "name")?),
+                "name_prefix" => s.name_prefix = Some(self.string(v, "name_prefix")?),
+                "name_glob" => s.name_glob = Some(self.string(v, "name_glob")?),
+                "tags" if allow_tags => s.tags = self.string_map(v, "tags")?,
+                "tags" => {
+                    self.err(kspan, "this kind's resources carry no tags to select on");
+                    return None;
+                }
+                "regions" if allow_regions => s.regions = Some(self.regions(v, "regions")?),
+                _ => {
+                    let allowed = if allow_regions {
+                        "name, name_prefix, name_glob, tags, regions"
+                    } else {
+                        "name, name_prefix, name_glob, tags"
+                    };
+                    self.err(kspan, format!("unknown selector key `{k}` in {what}; expected one of: {allowed}"));
+                    return None;
+                }
+            }
+        }
+        Some(s)
+    }
+
+    fn field(&mut self, ty: &FieldType, name: &str, n: &Spanned) -> Option<Value> {
+        let what = format!("expect.{name}");
+        Some(match ty {
+            FieldType::Bool => match n.node {
+                Node::Bool(b) => Value::Bool(b),
+                ref other => {
+                    self.err(&n.span, format!("{what} must be a boolean, found {}", other.type_name()));
+                    return None;
+                }
+            },
+            FieldType::Int => match n.node {
+                Node::Int(i) if i >= 0 => Value::Int(i),
+                Node::Int(_) => {
+                    self.err(&n.span, format!("{what} must not be negative"));
+                    return None;
+                }
+                ref other => {
+                    self.err(&n.span, format!("{what} must be an integer, found {}", other.type_name()));
+                    return None;
+                }
+            },
+            FieldType::Number => match n.node {
+                Node::Int(i) => Value::Number(i as f64),
+                Node::Float(f) if f.is_finite() => Value::Number(f),
+                ref other => {
+                    self.err(&n.span, format!("{what} must be a finite number, found {}", other.type_name()));
+                    return None;
+                }
+            },
+            FieldType::Str => Value::Str(self.string(n, &what)?),
+            FieldType::OneOf(options) => {
+                let s = self.string(n, &what)?;
+                if !options.contains(&s.as_str()) {
+                    self.err(&n.span, format!("{what} is `{s}`; expected one of: {}", options.join(", ")));
+                    return None;
+                }
+                Value::Str(s)
+            }
+            FieldType::Comparison => {
+                let s = self.string(n, &what)?;
+                let Some(op) = kinds::comparison_operator(&s) else {
+                    self.err(
+                        &n.span,
+                        format!("{what} is `{s}`; expected >=, >, <=, < or an AWS ComparisonOperator name"),
+                    );
+                    return None;
+                };
+                Value::Str(op.to_string())
+            }
+            FieldType::StrList => Value::List(self.string_list(n, &what)?),
+            FieldType::StrMap => Value::Map(self.string_map(n, &what)?),
+            FieldType::Mesh => {
+                let Node::Array(items) = &n.node else {
+                    self.err(&n.span, format!("{what} must be an array of {{ region, vpc }} tables"));
+                    return None;
+                };
+                let mut nodes = Vec::new();
+                for item in items {
+                    let entries = self.table(item, "each mesh entry")?;
+                    let (mut region, mut vpc) = (None, None);
+                    for (k, kspan, v) in entries {
+                        match k.as_str() {
+                            "region" => {
+                                let r = self.string(v, "region")?;
+                                if !is_region_name(&r) {
+                                    self.err(&v.span, format!("`{r}` is not an AWS region name (like us-east-1)"));
+                                    return None;
+                                }
+                                region = Some(r);
+                            }
+                            "vpc" => vpc = Some(self.selector(v, "vpc", true, false)?),
+                            _ => {
+                                self.err(kspan, format!("unknown key `{k}` in a mesh entry; expected region, vpc"));
+                                return None;
+                            }
+                        }
+                    }
+                    let Some(region) = region else {
+                        self.err(&item.span, "a mesh entry needs `region`");
+                        return None;
+                    };
+                    nodes.push(MeshNode { region, vpc: vpc.unwrap_or_default() });
+                }
+                if nodes.len() < 2 {
+                    self.err(&n.span, format!("{what} needs at least two entries to form a mesh"));
+                    return None;
+                }
+                Value::Mesh(nodes)
+            }
+        })
+    }
+
+    fn expect(&mut self, kind: &'static Kind, n: &Spanned) -> Option<Expect> {
+        let entries = self.table(n, "expect")?;
+        let mut out = BTreeMap::new();
+        for (k, kspan, v) in entries {
+            let Some(field) = kind.field(k) else {
+                let names: Vec<&str> = kind.all_fields().map(|f| f.name).collect();
+                let hint = kinds::closest(k, names.iter().copied())
+                    .map(|c| format!(" (did you mean `{c}`?)"))
+                    .unwrap_or_default();
+                self.err(
+                    kspan,
+                    format!("unknown field `{k}` for kind {}{hint}; its fields are: {}", kind.name, names.join(", ")),
+                );
+                continue;
+            };
+            if let Some(value) = self.field(&field.ty, k, v) {
+                out.insert(k.clone(), value);
+            }
+        }
+        Some(Expect(out))
+    }
+
+    fn requirement(&mut self, profile: &str, n: &Spanned, ids: &mut BTreeSet<String>) -> Option<Requirement> {
+        let entries = self.table(n, "each [[requirement]]")?;
+        let get = |key: &str| entries.iter().find(|(k, _, _)| k == key);
+        for (k, kspan, _) in entries {
+            if !["id", "kind", "severity", "description", "select", "match", "min_count", "expect"].contains(&k.as_str()) {
+                self.err(
+                    kspan,
+                    format!("unknown key `{k}` in [[requirement]]; expected id, kind, severity, description, select, match, min_count, expect"),
+                );
+                return None;
+            }
+        }
+        let Some((_, _, id_node)) = get("id") else {
+            self.err(&n.span, "this [[requirement]] has no `id`");
+            return None;
+        };
+        let id = self.string(id_node, "id")?;
+        if id.trim().is_empty() {
+            self.err(&id_node.span, "id must not be empty");
+            return None;
+        }
+        if !ids.insert(id.clone()) {
+            self.err(&id_node.span, format!("duplicate requirement id `{id}`"));
+            return None;
+        }
+        let Some((_, _, kind_node)) = get("kind") else {
+            self.err(&n.span, format!("requirement `{id}` has no `kind`"));
+            return None;
+        };
+        let kind_name = self.string(kind_node, "kind")?;
+        let Some(kind) = kinds::find(&kind_name) else {
+            let hint = kinds::closest(&kind_name, kinds::REGISTRY.iter().map(|k| k.name))
+                .map(|c| format!(" (did you mean `{c}`?)"))
+                .unwrap_or_default();
+            self.err(&kind_node.span, format!("unknown kind `{kind_name}`{hint}; `driftwatch kinds` lists them"));
+            return None;
+        };
+        let severity = match get("severity") {
+            None => Severity::Medium,
+            Some((_, _, v)) => {
+                let s = self.string(v, "severity")?;
+                let Some(sev) = Severity::parse(&s) else {
+                    self.err(&v.span, format!("severity is `{s}`; expected one of: {}", Severity::NAMES.join(", ")));
+                    return None;
+                };
+                sev
+            }
+        };
+        let description = match get("description") {
+            None => String::new(),
+            Some((_, _, v)) => self.string(v, "description")?,
+        };
+        let select = match get("select") {
+            None => Selector::default(),
+            Some((_, kspan, _)) if !kind.selectable => {
+                self.err(kspan, format!("kind {} takes no `select`; its expectation chooses the resources", kind.name));
+                return None;
+            }
+            Some((_, _, v)) => self.selector(v, "select", kind.tags, kind.regional)?,
+        };
+        let match_mode = match get("match") {
+            None => MatchMode::All,
+            Some((_, _, v)) => match self.string(v, "match")?.as_str() {
+                "all" => MatchMode::All,
+                "any" => MatchMode::Any,
+                other => {
+                    self.err(&v.span, format!("match is `{other}`; expected all or any"));
+                    return None;
+                }
+            },
+        };
+        let min_count = match get("min_count") {
+            None => None,
+            Some((_, _, v)) => match v.node {
+                Node::Int(i) if i >= 0 => Some(i as u64),
+                _ => {
+                    self.err(&v.span, "min_count must be a non-negative integer");
+                    return None;
+                }
+            },
+        };
+        let expect = match get("expect") {
+            None => Expect::default(),
+            Some((_, _, v)) => self.expect(kind, v)?,
+        };
+        for field in kind.fields.iter().filter(|f| f.required) {
+            if !expect.has(field.name) {
+                self.err(&n.span, format!("requirement `{id}` of kind {} needs expect.{}", kind.name, field.name));
+                return None;
+            }
+        }
+        Some(Requirement {
+            profile: profile.to_string(),
+            id,
+            kind,
+            severity,
+            description,
+            select,
+            match_mode,
+            min_count,
+            expect,
+            regions: Vec::new(),
+        })
+    }
+
+    fn profile(&mut self, root: &Spanned) -> Option<Profile> {
+        let entries = self.table(root, "the profile")?;
+        for (k, kspan, _) in entries {
+            if k != "profile" && k != "requirement" {
+                self.err(kspan, format!("unknown top-level key `{k}`; expected [profile] and [[requirement]]"));
+            }
+        }
+        let Some((_, _, header)) = entries.iter().find(|(k, _, _)| k == "profile") else {
+            self.err(&(0..0), "missing the [profile] table (with at least `name`)");
+            return None;
+        };
+        let header_entries = self.table(header, "[profile]")?;
+        let (mut name, mut description, mut regions) = (None, String::new(), Vec::new());
+        for (k, kspan, v) in header_entries {
+            match k.as_str() {
+                "name" => name = self.string(v, "name"),
+                "description" => description = self.string(v, "description").unwrap_or_default(),
+                "regions" => regions = self.regions(v, "regions").unwrap_or_default(),
+                _ => self.err(kspan, format!("unknown key `{k}` in [profile]; expected name, description, regions")),
+            }
+        }
+        let Some(name) = name else {
+            self.err(&header.span, "[profile] has no `name`");
+            return None;
+        };
+        let mut requirements = Vec::new();
+        match entries.iter().find(|(k, _, _)| k == "requirement") {
+            None => self.err(&header.span, "the profile declares no [[requirement]]"),
+            Some((_, _, list)) => match &list.node {
+                Node::Array(items) if items.is_empty() => {
+                    self.err(&list.span, "the profile declares no [[requirement]]")
+                }
+                Node::Array(items) => {
+                    let mut ids = BTreeSet::new();
+                    for item in items {
+                        if let Some(r) = self.requirement(&name, item, &mut ids) {
+                            requirements.push(r);
+                        }
+                    }
+                }
+                other => self.err(&list.span, format!("`requirement` must be an array of tables ([[requirement]]), found {}", other.type_name())),
+            },
+        }
+        Some(Profile { path: self.file.clone(), name, description, regions, requirements })
+    }
+}
+
+/// Parses profile text; `file` names it in diagnostics.
+pub fn parse(file: &str, text: &str) -> Result<Profile, Diagnostics> {
+    let mut loader = Loader { file: file.to_string(), text, diags: Vec::new() };
+    let root = match tree::parse(text) {
+        Ok(root) => root,
+        Err((message, span)) => {
+            loader.err(&span, format!("invalid TOML: {message}"));
+            return Err(Diagnostics(loader.diags));
+        }
+    };
+    let profile = loader.profile(&root);
+    match profile {
+        Some(p) if loader.diags.is_empty() => Ok(p),
+        _ => {
+            if loader.diags.is_empty() {
+                loader.err(&(0..0), "invalid profile");
+            }
+            Err(Diagnostics(loader.diags))
+        }
+    }
+}
+
+/// Reads and parses a profile file.
+pub fn load(path: &Path) -> Result<Profile, Diagnostics> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostics(vec![Diagnostic { file: file.clone(), line: 1, col: 1, message: format!("cannot read the profile: {e}") }])
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        let (line, col) = tree::line_col(&text, offset);
+        Diagnostics(vec![Diagnostic { file: file.clone(), line, col, message: "the profile is not valid UTF-8".into() }])
+    })?;
+    parse(&file, &text)
+}
+
+/// Loads several profiles; profile names must be unique across them.
+pub fn load_all(paths: &[std::path::PathBuf]) -> Result<Vec<Profile>, Diagnostics> {
+    let mut diags = Vec::new();
+    let mut profiles: Vec<Profile> = Vec::new();
+    for path in paths {
+        match load(path) {
+            Ok(p) => {
+                if let Some(other) = profiles.iter().find(|o| o.name == p.name) {
+                    diags.push(Diagnostic {
+                        file: p.path.clone(),
+                        line: 1,
+                        col: 1,
+                        message: format!("profile name `{}` is also used by {}", p.name, other.path),
+                    });
+                }
+                profiles.push(p);
+            }
+            Err(Diagnostics(d)) => diags.extend(d),
+        }
+    }
+    if diags.is_empty() {
+        Ok(profiles)
+    } else {
+        Err(Diagnostics(diags))
+    }
+}
+
+#[cfg(test)]
+mod tests;

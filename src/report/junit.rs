@@ -1,0 +1,53 @@
+//! `--format junit`: one test suite per profile, one test case per finding; drift is
+//! a failure, unknown an error, not_applicable skipped.
+
+use super::{xml_escape as x, Report};
+use crate::compare::Status;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut suites: BTreeMap<&str, Vec<&crate::compare::Finding>> = BTreeMap::new();
+    for f in &report.findings {
+        suites.entry(&f.profile).or_default().push(f);
+    }
+    let s = &report.summary;
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="driftwatch" tests="{}" failures="{}" errors="{}" skipped="{}" time="{:.3}">"#,
+        report.findings.len(),
+        s.drift,
+        s.unknown,
+        s.not_applicable,
+        report.duration_ms as f64 / 1000.0
+    )?;
+    for (profile, findings) in suites {
+        let count = |st: Status| findings.iter().filter(|f| f.status == st).count();
+        writeln!(
+            out,
+            r#"  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
+            x(profile),
+            findings.len(),
+            count(Status::Drift),
+            count(Status::Unknown),
+            count(Status::NotApplicable)
+        )?;
+        for f in findings {
+            let name = match &f.resource {
+                Some(r) => format!("{} [{}]", f.requirement, r),
+                None => f.requirement.clone(),
+            };
+            write!(out, r#"    <testcase classname="{}.{}" name="{}">"#, x(profile), x(&f.requirement), x(&name))?;
+            match f.status {
+                Status::Pass => {}
+                Status::Drift => write!(out, r#"<failure type="drift" message="{}"/>"#, x(&f.message))?,
+                Status::Unknown => write!(out, r#"<error type="unknown" message="{}"/>"#, x(&f.message))?,
+                Status::NotApplicable => write!(out, r#"<skipped message="{}"/>"#, x(&f.message))?,
+            }
+            writeln!(out, "</testcase>")?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")
+}

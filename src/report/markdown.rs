@@ -1,0 +1,43 @@
+//! `--format markdown`: a summary and a findings table for pull requests and wikis.
+
+use super::Report;
+use std::io::Write;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let s = &report.summary;
+    writeln!(out, "# driftwatch report\n")?;
+    writeln!(
+        out,
+        "Account `{}` · profiles {} · regions {}\n",
+        report.account.as_deref().unwrap_or("unknown"),
+        report.profiles.join(", "),
+        if report.regions.is_empty() { "-".into() } else { report.regions.join(", ") }
+    )?;
+    writeln!(out, "| pass | drift | unknown | not applicable |\n|---:|---:|---:|---:|")?;
+    writeln!(out, "| {} | {} | {} | {} |\n", s.pass, s.drift, s.unknown, s.not_applicable)?;
+    writeln!(out, "| status | severity | requirement | resource | region | detail |\n|---|---|---|---|---|---|")?;
+    for f in &report.findings {
+        writeln!(
+            out,
+            "| {} | {} | {}/{} | {} | {} | {} |",
+            f.status.as_str(),
+            f.severity.as_str(),
+            cell(&f.profile),
+            cell(&f.requirement),
+            cell(f.resource.as_deref().unwrap_or("-")),
+            f.region.as_deref().unwrap_or("-"),
+            cell(&f.message)
+        )?;
+    }
+    if !report.errors.is_empty() {
+        writeln!(out, "\n## Failed calls\n")?;
+        for e in &report.errors {
+            writeln!(out, "- `{}:{}` in {}: {} {}", e.service, e.operation, e.region, e.code, cell(&e.message))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! Renderers: one file per format, each writing one `Report` to a writer.
+
+mod json;
+mod junit;
+mod markdown;
+mod sarif;
+mod table;
+
+use crate::compare::{Finding, Summary};
+use crate::inventory::{ErrorClass, Gap};
+use serde::Serialize;
+use std::io::Write;
+
+pub const SCHEMA: &str = "driftwatch.report/v1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Junit,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+/// One error met while collecting, as the JSON report lists it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ErrorEntry {
+    pub service: String,
+    pub region: String,
+    pub operation: String,
+    pub resource: Option<String>,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub tool: Tool,
+    pub account: Option<String>,
+    pub regions: Vec<String>,
+    pub profiles: Vec<String>,
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<ErrorEntry>,
+}
+
+impl Report {
+    pub fn errors_from(gaps: &[Gap]) -> Vec<ErrorEntry> {
+        let mut out: Vec<ErrorEntry> = gaps
+            .iter()
+            .filter(|g| g.class != ErrorClass::NotCollected)
+            .map(|g| ErrorEntry {
+                service: g.service.clone(),
+                region: g.region.clone(),
+                operation: g.operation.clone(),
+                resource: g.resource.clone(),
+                code: g.code.clone(),
+                message: g.message.clone(),
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+pub struct Style {
+    pub color: bool,
+}
+
+pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        Format::Table => table::render(report, style, out),
+        Format::Json => json::render(report, out),
+        Format::Junit => junit::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+    }
+}
+
+/// Escapes text for XML attributes and content.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,62 @@
+//! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards. One rule per
+//! requirement; a result per drifted (error) or unknown (warning) finding.
+
+use super::Report;
+use crate::compare::Status;
+use crate::profile::Severity;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut rules = BTreeMap::new();
+    for f in &report.findings {
+        let id = format!("{}/{}", f.profile, f.requirement);
+        rules.entry(id.clone()).or_insert_with(|| {
+            json!({
+                "id": id,
+                "name": f.requirement,
+                "shortDescription": { "text": format!("{} ({})", f.requirement, f.kind) },
+                "properties": { "kind": f.kind, "severity": f.severity },
+            })
+        });
+    }
+    let results: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.status, Status::Drift | Status::Unknown))
+        .map(|f| {
+            let level = match (f.status, f.severity) {
+                (Status::Unknown, _) => "warning",
+                (_, Severity::Critical | Severity::High) => "error",
+                (_, Severity::Medium) => "warning",
+                _ => "note",
+            };
+            json!({
+                "ruleId": format!("{}/{}", f.profile, f.requirement),
+                "level": level,
+                "message": { "text": f.message },
+                "locations": [{ "logicalLocations": [{
+                    "fullyQualifiedName": f.resource.clone().unwrap_or_else(|| f.requirement.clone()),
+                    "kind": "resource",
+                }]}],
+                "properties": { "status": f.status, "region": f.region, "checks": f.checks },
+            })
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "driftwatch",
+                "version": report.tool.version,
+                "rules": rules.into_values().collect::<Vec<_>>(),
+            }},
+            "results": results,
+            "properties": { "account": report.account, "summary": report.summary },
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

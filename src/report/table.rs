@@ -1,0 +1,74 @@
+//! `--format table` (the default): one line per finding, then a summary.
+
+use super::{Report, Style};
+use crate::compare::Status;
+use std::io::Write;
+
+fn paint(style: &Style, status: Status, text: &str) -> String {
+    if !style.color {
+        return text.to_string();
+    }
+    let code = match status {
+        Status::Pass => "32",
+        Status::Drift => "31;1",
+        Status::Unknown => "33",
+        Status::NotApplicable => "2",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> std::io::Result<()> {
+    let rows: Vec<[String; 5]> = report
+        .findings
+        .iter()
+        .map(|f| {
+            [
+                f.status.as_str().to_uppercase(),
+                f.severity.as_str().to_string(),
+                format!("{}/{}", f.profile, f.requirement),
+                f.resource.clone().unwrap_or_else(|| "-".into()),
+                f.region.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    let headers = ["STATUS", "SEVERITY", "REQUIREMENT", "RESOURCE", "REGION"];
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+    let header: Vec<String> = headers.iter().zip(&widths).map(|(h, w)| pad(h, *w)).collect();
+    writeln!(out, "{}  DETAIL", header.join("  "))?;
+    for (row, f) in rows.iter().zip(&report.findings) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| if i == 0 { paint(style, f.status, &pad(c, *w)) } else { pad(c, *w) })
+            .collect();
+        writeln!(out, "{}  {}", cells.join("  "), f.message)?;
+    }
+    let s = &report.summary;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} pass, {} drift, {} unknown, {} not applicable — account {}, regions {}, {} ms",
+        s.pass,
+        paint(style, Status::Drift, &s.drift.to_string()),
+        paint(style, Status::Unknown, &s.unknown.to_string()),
+        s.not_applicable,
+        report.account.as_deref().unwrap_or("unknown"),
+        if report.regions.is_empty() { "-".to_string() } else { report.regions.join(", ") },
+        report.duration_ms
+    )?;
+    if !report.errors.is_empty() {
+        writeln!(out, "\n{} call(s) failed:", report.errors.len())?;
+        for e in &report.errors {
+            let on = e.resource.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+            writeln!(out, "  {}:{} in {}{}: {} {}", e.service, e.operation, e.region, on, e.code, e.message)?;
+        }
+    }
+    Ok(())
+}

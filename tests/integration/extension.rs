@@ -1,0 +1,411 @@
+//! Self-tests of the LocalStack extension in `localstack/ext`: each service the
+//! community build lacks answers through LocalStack, and each patched setting
+//! survives a write and a read through the real API, read the way driftwatch's
+//! collectors will read it. Each test runs in an account of its own.
+
+use crate::support::{zip, Account};
+
+const TRUST_LAMBDA: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+
+#[tokio::test]
+async fn cloudtrail_multi_region_trail_is_logging_seen_from_second_region() {
+    let acct = Account::fresh();
+    let bucket = acct.bucket("dw-trail");
+    acct.s3("us-east-1").create_bucket().bucket(&bucket).send().await.unwrap();
+    // Patch under test: CreateTrail finds the bucket in LocalStack's S3, not moto's.
+    let east = acct.cloudtrail("us-east-1");
+    let created = east
+        .create_trail()
+        .name("org-audit")
+        .s3_bucket_name(&bucket)
+        .is_multi_region_trail(true)
+        .enable_log_file_validation(true)
+        .send()
+        .await
+        .unwrap();
+    let arn = created.trail_arn().unwrap().to_string();
+    east.start_logging().name("org-audit").send().await.unwrap();
+
+    let west = acct.cloudtrail("us-west-2");
+    let described = west.describe_trails().send().await.unwrap();
+    let trails = described.trail_list();
+    assert_eq!(trails.len(), 1, "{trails:?}");
+    let trail = &trails[0];
+    assert_eq!(trail.name(), Some("org-audit"));
+    assert_eq!(trail.is_multi_region_trail(), Some(true));
+    assert_eq!(trail.home_region(), Some("us-east-1"));
+    assert_eq!(trail.s3_bucket_name(), Some(bucket.as_str()));
+    assert_eq!(trail.log_file_validation_enabled(), Some(true));
+
+    let status = west.get_trail_status().name(&arn).send().await.unwrap();
+    assert_eq!(status.is_logging(), Some(true));
+    east.stop_logging().name("org-audit").send().await.unwrap();
+    let status = west.get_trail_status().name(&arn).send().await.unwrap();
+    assert_eq!(status.is_logging(), Some(false));
+}
+
+#[tokio::test]
+async fn cloudtrail_bucket_missing_is_rejected() {
+    let acct = Account::fresh();
+    let err = acct
+        .cloudtrail("us-east-1")
+        .create_trail()
+        .name("no-bucket")
+        .s3_bucket_name(acct.bucket("dw-does-not-exist"))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        aws_sdk_cloudtrail::error::ProvideErrorMetadata::code(&err),
+        Some("S3BucketDoesNotExistException")
+    );
+}
+
+#[tokio::test]
+async fn cloudfront_distribution_keeps_origin_group_oac_and_web_acl() {
+    use aws_sdk_cloudfront::types::*;
+    use aws_sdk_wafv2::types as waf;
+    let acct = Account::fresh();
+    let cf = acct.cloudfront();
+    let wafc = acct.wafv2("us-east-1");
+
+    let visibility = waf::VisibilityConfig::builder()
+        .sampled_requests_enabled(true)
+        .cloud_watch_metrics_enabled(true)
+        .metric_name("site")
+        .build()
+        .unwrap();
+    let common = waf::Rule::builder()
+        .name("common")
+        .priority(0)
+        .statement(
+            waf::Statement::builder()
+                .managed_rule_group_statement(
+                    waf::ManagedRuleGroupStatement::builder()
+                        .vendor_name("AWS")
+                        .name("AWSManagedRulesCommonRuleSet")
+                        .build()
+                        .unwrap(),
+                )
+                .build(),
+        )
+        .override_action(waf::OverrideAction::builder().none(waf::NoneAction::builder().build()).build())
+        .visibility_config(visibility.clone())
+        .build()
+        .unwrap();
+    let acl = wafc
+        .create_web_acl()
+        .name("site-acl")
+        .scope(waf::Scope::Cloudfront)
+        .default_action(waf::DefaultAction::builder().allow(waf::AllowAction::builder().build()).build())
+        .visibility_config(visibility)
+        .rules(common)
+        .send()
+        .await
+        .unwrap();
+    let acl_summary = acl.summary().unwrap();
+    let acl_arn = acl_summary.arn().unwrap().to_string();
+
+    let oac = cf
+        .create_origin_access_control()
+        .origin_access_control_config(
+            OriginAccessControlConfig::builder()
+                .name("site-oac")
+                .signing_protocol(OriginAccessControlSigningProtocols::Sigv4)
+                .signing_behavior(OriginAccessControlSigningBehaviors::Always)
+                .origin_access_control_origin_type(OriginAccessControlOriginTypes::S3)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let oac_id = oac.origin_access_control().unwrap().id().to_string();
+
+    let origin = |id: &str, bucket: &str| {
+        Origin::builder()
+            .id(id)
+            .domain_name(format!("{bucket}.s3.us-east-1.amazonaws.com"))
+            .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
+            .origin_access_control_id(&oac_id)
+            .build()
+            .unwrap()
+    };
+    let group = OriginGroup::builder()
+        .id("site-failover")
+        .failover_criteria(
+            OriginGroupFailoverCriteria::builder()
+                .status_codes(StatusCodes::builder().quantity(2).items(500).items(503).build().unwrap())
+                .build(),
+        )
+        .members(
+            OriginGroupMembers::builder()
+                .quantity(2)
+                .items(OriginGroupMember::builder().origin_id("primary").build().unwrap())
+                .items(OriginGroupMember::builder().origin_id("secondary").build().unwrap())
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    let config = DistributionConfig::builder()
+        .caller_reference(format!("ref-{}", acct.id))
+        .comment("site")
+        .enabled(true)
+        .origins(
+            Origins::builder()
+                .quantity(2)
+                .items(origin("primary", &acct.bucket("site-a")))
+                .items(origin("secondary", &acct.bucket("site-b")))
+                .build()
+                .unwrap(),
+        )
+        .origin_groups(OriginGroups::builder().quantity(1).items(group).build().unwrap())
+        .default_cache_behavior(
+            DefaultCacheBehavior::builder()
+                .target_origin_id("site-failover")
+                .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                .compress(true)
+                .build()
+                .unwrap(),
+        )
+        .custom_error_responses(
+            CustomErrorResponses::builder()
+                .quantity(1)
+                .items(
+                    CustomErrorResponse::builder()
+                        .error_code(404)
+                        .response_code("200")
+                        .response_page_path("/index.html")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .web_acl_id(&acl_arn)
+        .build()
+        .unwrap();
+    let created = cf.create_distribution().distribution_config(config).send().await.unwrap();
+    let id = created.distribution().unwrap().id().to_string();
+
+    let got = cf.get_distribution().id(&id).send().await.unwrap();
+    let config = got.distribution().unwrap().distribution_config().unwrap();
+    assert_eq!(config.web_acl_id(), Some(acl_arn.as_str()));
+    let origins = config.origins().unwrap().items();
+    assert_eq!(origins.len(), 2);
+    for o in origins {
+        assert_eq!(o.origin_access_control_id(), Some(oac_id.as_str()), "origin {}", o.id());
+    }
+    let groups = config.origin_groups().unwrap();
+    assert_eq!(groups.quantity(), 1);
+    let group = &groups.items()[0];
+    assert_eq!(group.id(), "site-failover");
+    let members: Vec<&str> = group.members().unwrap().items().iter().map(|m| m.origin_id()).collect();
+    assert_eq!(members, ["primary", "secondary"]);
+    let codes = group.failover_criteria().unwrap().status_codes().unwrap().items();
+    assert_eq!(codes, [500, 503]);
+    assert_eq!(config.default_cache_behavior().unwrap().target_origin_id(), "site-failover");
+    let errors = config.custom_error_responses().unwrap().items();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].error_code(), 404);
+    assert_eq!(errors[0].response_page_path(), Some("/index.html"));
+
+    let listed = wafc
+        .get_web_acl()
+        .name("site-acl")
+        .scope(waf::Scope::Cloudfront)
+        .id(acl_summary.id().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let rules = listed.web_acl().unwrap().rules();
+    let managed = rules[0].statement().unwrap().managed_rule_group_statement().unwrap();
+    assert_eq!((managed.vendor_name(), managed.name()), ("AWS", "AWSManagedRulesCommonRuleSet"));
+}
+
+#[tokio::test]
+async fn rds_instance_keeps_storage_encryption() {
+    let acct = Account::fresh();
+    let rds = acct.rds("us-east-1");
+    rds.create_db_instance()
+        .db_instance_identifier("app-db")
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .master_username("appadmin")
+        .master_user_password("not-a-real-password-1")
+        .allocated_storage(20)
+        .storage_encrypted(true)
+        .backup_retention_period(7)
+        .publicly_accessible(false)
+        .send()
+        .await
+        .unwrap();
+    let got = rds.describe_db_instances().db_instance_identifier("app-db").send().await.unwrap();
+    let db = &got.db_instances()[0];
+    assert_eq!(db.engine(), Some("postgres"));
+    assert_eq!(db.storage_encrypted(), Some(true));
+    assert_eq!(db.backup_retention_period(), Some(7));
+    assert_eq!(db.publicly_accessible(), Some(false));
+}
+
+async fn vpc_with_two_subnets(acct: &Account, region: &str, cidr_prefix: &str) -> (String, String, String) {
+    let ec2 = acct.ec2(region);
+    let vpc = ec2.create_vpc().cidr_block(format!("{cidr_prefix}.0.0/16")).send().await.unwrap();
+    let vpc_id = vpc.vpc().unwrap().vpc_id().unwrap().to_string();
+    let mut subnets = Vec::new();
+    for (i, az) in ["a", "b"].iter().enumerate() {
+        let s = ec2
+            .create_subnet()
+            .vpc_id(&vpc_id)
+            .cidr_block(format!("{cidr_prefix}.{}.0/24", i + 1))
+            .availability_zone(format!("{region}{az}"))
+            .send()
+            .await
+            .unwrap();
+        subnets.push(s.subnet().unwrap().subnet_id().unwrap().to_string());
+    }
+    (vpc_id, subnets[0].clone(), subnets[1].clone())
+}
+
+#[tokio::test]
+async fn elbv2_internet_facing_alb_in_new_vpc() {
+    use aws_sdk_elasticloadbalancingv2::types::{LoadBalancerSchemeEnum, LoadBalancerTypeEnum};
+    let acct = Account::fresh();
+    let (vpc_id, a, b) = vpc_with_two_subnets(&acct, "us-east-1", "10.20").await;
+    let elb = acct.elbv2("us-east-1");
+    elb.create_load_balancer()
+        .name("prod-web-alb")
+        .subnets(a)
+        .subnets(b)
+        .scheme(LoadBalancerSchemeEnum::InternetFacing)
+        .r#type(LoadBalancerTypeEnum::Application)
+        .send()
+        .await
+        .unwrap();
+    let got = elb.describe_load_balancers().names("prod-web-alb").send().await.unwrap();
+    let lb = &got.load_balancers()[0];
+    assert_eq!(lb.scheme(), Some(&LoadBalancerSchemeEnum::InternetFacing));
+    assert_eq!(lb.r#type(), Some(&LoadBalancerTypeEnum::Application));
+    assert_eq!(lb.vpc_id(), Some(vpc_id.as_str()));
+}
+
+#[tokio::test]
+async fn autoscaling_group_from_launch_template() {
+    use aws_sdk_autoscaling::types::LaunchTemplateSpecification;
+    use aws_sdk_ec2::types::{InstanceType, RequestLaunchTemplateData};
+    let acct = Account::fresh();
+    let (_, a, b) = vpc_with_two_subnets(&acct, "us-east-1", "10.30").await;
+    let lt = acct
+        .ec2("us-east-1")
+        .create_launch_template()
+        .launch_template_name("prod-web-lt")
+        .launch_template_data(
+            RequestLaunchTemplateData::builder()
+                .image_id("ami-12c6146b")
+                .instance_type(InstanceType::T3Micro)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let lt_id = lt.launch_template().unwrap().launch_template_id().unwrap().to_string();
+    let asg = acct.autoscaling("us-east-1");
+    asg.create_auto_scaling_group()
+        .auto_scaling_group_name("prod-web-asg")
+        .min_size(2)
+        .max_size(4)
+        .desired_capacity(2)
+        .launch_template(LaunchTemplateSpecification::builder().launch_template_id(&lt_id).version("$Latest").build())
+        .vpc_zone_identifier(format!("{a},{b}"))
+        .send()
+        .await
+        .unwrap();
+    let got = asg.describe_auto_scaling_groups().auto_scaling_group_names("prod-web-asg").send().await.unwrap();
+    let group = &got.auto_scaling_groups()[0];
+    assert_eq!(group.min_size(), Some(2));
+    assert_eq!(group.max_size(), Some(4));
+    assert_eq!(group.launch_template().and_then(|t| t.launch_template_id()), Some(lt_id.as_str()));
+    assert_eq!(group.launch_configuration_name(), None);
+}
+
+#[tokio::test]
+async fn dynamodb_table_encrypted_with_customer_key() {
+    use aws_sdk_dynamodb::types::*;
+    let acct = Account::fresh();
+    let key = acct.kms("us-east-1").create_key().description("table key").send().await.unwrap();
+    let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();
+    let ddb = acct.dynamodb("us-east-1");
+    ddb.create_table()
+        .table_name("sessions")
+        .attribute_definitions(
+            AttributeDefinition::builder().attribute_name("pk").attribute_type(ScalarAttributeType::S).build().unwrap(),
+        )
+        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+        .billing_mode(BillingMode::PayPerRequest)
+        .sse_specification(SseSpecification::builder().enabled(true).sse_type(SseType::Kms).kms_master_key_id(&key_arn).build())
+        .deletion_protection_enabled(true)
+        .send()
+        .await
+        .unwrap();
+    ddb.update_continuous_backups()
+        .table_name("sessions")
+        .point_in_time_recovery_specification(
+            PointInTimeRecoverySpecification::builder().point_in_time_recovery_enabled(true).build().unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let got = ddb.describe_table().table_name("sessions").send().await.unwrap();
+    let table = got.table().unwrap();
+    let sse = table.sse_description().unwrap();
+    assert_eq!(sse.status(), Some(&SseStatus::Enabled));
+    assert_eq!(sse.sse_type(), Some(&SseType::Kms));
+    assert_eq!(sse.kms_master_key_arn(), Some(key_arn.as_str()));
+    assert_eq!(table.deletion_protection_enabled(), Some(true));
+    let backups = ddb.describe_continuous_backups().table_name("sessions").send().await.unwrap();
+    let pitr = backups
+        .continuous_backups_description()
+        .and_then(|d| d.point_in_time_recovery_description())
+        .and_then(|p| p.point_in_time_recovery_status());
+    assert_eq!(pitr, Some(&PointInTimeRecoveryStatus::Enabled));
+}
+
+#[tokio::test]
+async fn lambda_function_environment_encrypted_with_kms_key() {
+    use aws_sdk_lambda::primitives::Blob;
+    use aws_sdk_lambda::types::{Environment, FunctionCode, Runtime, State};
+    let acct = Account::fresh();
+    let role = acct
+        .iam()
+        .create_role()
+        .role_name("fn-exec")
+        .assume_role_policy_document(TRUST_LAMBDA)
+        .send()
+        .await
+        .unwrap();
+    let role_arn = role.role().unwrap().arn().to_string();
+    let key = acct.kms("us-east-1").create_key().send().await.unwrap();
+    let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();
+    let lambda = acct.lambda("us-east-1");
+    let code = zip::single_file("handler.py", b"def handle(event, context):\n    return 1\n");
+    // Patch under test: moto keeps KMSKeyArn for the function's environment.
+    lambda
+        .create_function()
+        .function_name("prod-processor")
+        .runtime(Runtime::Python312)
+        .role(&role_arn)
+        .handler("handler.handle")
+        .code(FunctionCode::builder().zip_file(Blob::new(code)).build())
+        .environment(Environment::builder().variables("TABLE", "sessions").build())
+        .kms_key_arn(&key_arn)
+        .send()
+        .await
+        .unwrap();
+    let got = lambda.get_function_configuration().function_name("prod-processor").send().await.unwrap();
+    assert_eq!(got.runtime(), Some(&Runtime::Python312));
+    assert_eq!(got.kms_key_arn(), Some(key_arn.as_str()));
+    assert_eq!(got.state(), Some(&State::Active));
+    let vars = got.environment().and_then(|e| e.variables()).unwrap();
+    assert_eq!(vars.get("TABLE").map(String::as_str), Some("sessions"));
+}

@@ -1,0 +1,5 @@
+//! driftwatch's integration tests: one binary, so the AWS SDK links once.
+//! Every test runs against a real LocalStack process (started on demand by
+//! `support::emulator`) in an account of its own.
+mod extension;
+mod support;
