@@ -3,13 +3,13 @@
 //! survives a write and a read through the real API, read the way driftwatch's
 //! collectors will read it. Each test runs in an account of its own.
 
-use crate::support::{zip, Account};
+use crate::support::{account, zip, Account};
 
 const TRUST_LAMBDA: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
 #[tokio::test]
 async fn cloudtrail_multi_region_trail_is_logging_seen_from_second_region() {
-    let acct = Account::fresh();
+    let acct = account();
     let bucket = acct.bucket("dw-trail");
     acct.s3("us-east-1").create_bucket().bucket(&bucket).send().await.unwrap();
     // Patch under test: CreateTrail finds the bucket in LocalStack's S3, not moto's.
@@ -46,7 +46,7 @@ async fn cloudtrail_multi_region_trail_is_logging_seen_from_second_region() {
 
 #[tokio::test]
 async fn cloudtrail_bucket_missing_is_rejected() {
-    let acct = Account::fresh();
+    let acct = account();
     let err = acct
         .cloudtrail("us-east-1")
         .create_trail()
@@ -65,7 +65,7 @@ async fn cloudtrail_bucket_missing_is_rejected() {
 async fn cloudfront_distribution_keeps_origin_group_oac_and_web_acl() {
     use aws_sdk_cloudfront::types::*;
     use aws_sdk_wafv2::types as waf;
-    let acct = Account::fresh();
+    let acct = account();
     let cf = acct.cloudfront();
     let wafc = acct.wafv2("us-east-1");
 
@@ -226,7 +226,7 @@ async fn cloudfront_distribution_keeps_origin_group_oac_and_web_acl() {
 
 #[tokio::test]
 async fn rds_instance_keeps_storage_encryption() {
-    let acct = Account::fresh();
+    let acct = account();
     let rds = acct.rds("us-east-1");
     rds.create_db_instance()
         .db_instance_identifier("app-db")
@@ -271,7 +271,7 @@ async fn vpc_with_two_subnets(acct: &Account, region: &str, cidr_prefix: &str) -
 #[tokio::test]
 async fn elbv2_internet_facing_alb_in_new_vpc() {
     use aws_sdk_elasticloadbalancingv2::types::{LoadBalancerSchemeEnum, LoadBalancerTypeEnum};
-    let acct = Account::fresh();
+    let acct = account();
     let (vpc_id, a, b) = vpc_with_two_subnets(&acct, "us-east-1", "10.20").await;
     let elb = acct.elbv2("us-east-1");
     elb.create_load_balancer()
@@ -294,7 +294,7 @@ async fn elbv2_internet_facing_alb_in_new_vpc() {
 async fn autoscaling_group_from_launch_template() {
     use aws_sdk_autoscaling::types::LaunchTemplateSpecification;
     use aws_sdk_ec2::types::{InstanceType, RequestLaunchTemplateData};
-    let acct = Account::fresh();
+    let acct = account();
     let (_, a, b) = vpc_with_two_subnets(&acct, "us-east-1", "10.30").await;
     let lt = acct
         .ec2("us-east-1")
@@ -332,7 +332,7 @@ async fn autoscaling_group_from_launch_template() {
 #[tokio::test]
 async fn dynamodb_table_encrypted_with_customer_key() {
     use aws_sdk_dynamodb::types::*;
-    let acct = Account::fresh();
+    let acct = account();
     let key = acct.kms("us-east-1").create_key().description("table key").send().await.unwrap();
     let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();
     let ddb = acct.dynamodb("us-east-1");
@@ -375,7 +375,7 @@ async fn dynamodb_table_encrypted_with_customer_key() {
 async fn lambda_function_environment_encrypted_with_kms_key() {
     use aws_sdk_lambda::primitives::Blob;
     use aws_sdk_lambda::types::{Environment, FunctionCode, Runtime, State};
-    let acct = Account::fresh();
+    let acct = account();
     let role = acct
         .iam()
         .create_role()

@@ -1,0 +1,88 @@
+//! Runs the driftwatch binary as a test account and reads its JSON report.
+
+use super::Account;
+use serde_json::Value;
+use std::process::Command;
+
+pub struct Audit {
+    pub code: i32,
+    pub report: Value,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The repository path of a file (profiles are given relative to the root).
+pub fn repo_path(rel: &str) -> String {
+    format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A command for the binary with only this account's credentials in its
+/// environment (no shared config files, no instance metadata).
+pub fn command(acct: &Account) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_driftwatch"));
+    for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "NO_COLOR"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("AWS_CONFIG_FILE", "/nonexistent/driftwatch-test-config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/driftwatch-test-credentials")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in acct.vars() {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+/// `driftwatch audit --format json` with the given profiles (repository-relative
+/// or absolute) against the emulator.
+pub fn run(acct: &Account, profiles: &[&str], extra: &[&str]) -> Audit {
+    let mut cmd = command(acct);
+    cmd.arg("audit").arg("--format").arg("json").arg("--endpoint-url").arg(&acct.endpoint);
+    for p in profiles {
+        let path = if p.starts_with('/') { p.to_string() } else { repo_path(p) };
+        cmd.arg("--profile").arg(path);
+    }
+    cmd.args(extra);
+    let out = cmd.output().expect("run driftwatch");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+    Audit { code: out.status.code().unwrap_or(-1), report, stdout, stderr }
+}
+
+impl Audit {
+    /// (requirement, resource, status) of every finding, in report order.
+    pub fn rows(&self) -> Vec<(String, Option<String>, String)> {
+        self.report["findings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no findings in report; stderr: {}\nstdout: {}", self.stderr, self.stdout))
+            .iter()
+            .map(|f| (f["requirement"].as_str().unwrap().to_string(), f["resource"].as_str().map(str::to_string), f["status"].as_str().unwrap().to_string()))
+            .collect()
+    }
+
+    /// The one finding of a requirement on a resource.
+    pub fn finding(&self, requirement: &str, resource: Option<&str>) -> &Value {
+        let all: Vec<&Value> = self.report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["requirement"] == requirement && f["resource"].as_str() == resource)
+            .collect();
+        assert_eq!(all.len(), 1, "findings for {requirement} on {resource:?}: {all:#?}");
+        all[0]
+    }
+
+    /// The observed value of a check of a finding.
+    pub fn observed(&self, requirement: &str, resource: Option<&str>, field: &str) -> Value {
+        let f = self.finding(requirement, resource);
+        f["checks"].as_array().unwrap().iter().find(|c| c["field"] == field).unwrap_or_else(|| panic!("no check {field} in {f:#}"))["observed"].clone()
+    }
+
+    pub fn assert_code(&self, code: i32) {
+        assert_eq!(self.code, code, "exit code; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+    }
+}
+
+pub fn row(req: &str, resource: Option<&str>, status: &str) -> (String, Option<String>, String) {
+    (req.to_string(), resource.map(str::to_string), status.to_string())
+}
