@@ -153,8 +153,11 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
             report::render(&report, args.format, &Style { color }, stdout)
         }
     };
-    if let Err(e) = written {
-        return invalid(stderr, format!("cannot write the report: {e}"));
+    match written {
+        // a reader that stopped early (`| head`) is not an error of the audit
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return invalid(stderr, format!("cannot write the report: {e}")),
+        Ok(()) => {}
     }
     exit_code(&report.summary, args.fail_on)
 }

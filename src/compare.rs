@@ -116,6 +116,10 @@ fn render(v: &Json) -> String {
 
 /// "name: field is X, expected Y; ..." for the checks that decide `status`.
 pub fn message(label: &str, checks: &[Check], status: Status) -> String {
+    if status == Status::Pass {
+        let fields: Vec<&str> = checks.iter().map(|c| c.field.as_str()).collect();
+        return if fields.is_empty() { format!("{label}: present") } else { format!("{label}: as expected ({})", fields.join(", ")) };
+    }
     let parts: Vec<String> = checks
         .iter()
         .filter(|c| c.status() == status)
@@ -277,8 +281,10 @@ pub fn evaluate_resources<'a, T>(
                 } else {
                     findings.push(Finding::new(req, Status::Pass, Some(m.id.clone()), m.region.clone(), cs.clone(), format!("{} satisfies the requirement", m.name)));
                 }
-            } else if selected.is_empty() && !incomplete && req.min_count.is_none() {
-                findings.push(Finding::new(req, Status::NotApplicable, None, None, Vec::new(), format!("no resource matches {}", describe_selector(&req.select))));
+            } else if selected.is_empty() && !incomplete {
+                findings.push(count_finding.unwrap_or_else(|| {
+                    Finding::new(req, Status::NotApplicable, None, None, Vec::new(), format!("no resource matches {}", describe_selector(&req.select)))
+                }));
             } else {
                 let any_unknown = incomplete || selected.iter().any(|(_, _, s)| *s == Status::Unknown);
                 let status = if any_unknown { Status::Unknown } else { Status::Drift };

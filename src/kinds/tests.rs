@@ -1,0 +1,499 @@
+//! Registry invariants, and evaluation of every kind over hand-built inventories.
+
+use super::*;
+use crate::compare::{evaluate, Finding, Status};
+use crate::inventory::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+fn req(kind: &str, body: &str) -> Requirement {
+    let text = format!("[profile]\nname = \"t\"\nregions = [\"us-east-1\", \"us-west-2\"]\n[[requirement]]\nid = \"r\"\nkind = \"{kind}\"\n{body}\n");
+    let mut p = crate::profile::parse("t.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+    p.resolve_regions(&[], "us-east-1");
+    p.requirements.remove(0)
+}
+
+fn statuses(findings: &[Finding]) -> Vec<(Option<&str>, Status)> {
+    findings.iter().map(|f| (f.resource.as_deref(), f.status)).collect()
+}
+
+fn denied(op: &str) -> Gap {
+    Gap { service: "s3".into(), region: "us-east-1".into(), operation: op.into(), resource: None, code: "AccessDenied".into(), message: "denied".into(), class: ErrorClass::AccessDenied }
+}
+
+fn observed<'a>(f: &'a Finding, field: &str) -> &'a serde_json::Value {
+    &f.checks.iter().find(|c| c.field == field).unwrap_or_else(|| panic!("no {field} in {f:?}")).observed
+}
+
+// ---- registry -----------------------------------------------------------------
+
+#[test]
+fn registry_names_unique_and_documented() {
+    let mut names = BTreeSet::new();
+    for k in REGISTRY {
+        assert!(names.insert(k.name), "duplicate kind {}", k.name);
+        let (service, resource) = k.name.split_once('.').expect("service.resource");
+        assert!(!service.is_empty() && !resource.is_empty(), "{}", k.name);
+        assert!(!k.summary.is_empty() && k.doc.len() > 40, "{} needs docs", k.name);
+        let mut fields = BTreeSet::new();
+        for f in k.all_fields() {
+            assert!(fields.insert(f.name), "{}: duplicate field {}", k.name, f.name);
+            assert!(f.doc.len() > 10, "{}.{} needs a doc", k.name, f.name);
+        }
+        assert!(describe(Some(k)).contains(k.summary));
+    }
+    for core in ["s3.bucket", "iam.role", "iam.user", "iam.group", "cloudtrail.trail", "acm.certificate", "ec2.vpc_peering", "cloudwatch.alarm"] {
+        assert!(find(core).is_some(), "{core} missing");
+    }
+}
+
+#[test]
+fn comparison_symbols_map_to_aws_names() {
+    assert_eq!(comparison_operator(">="), Some("GreaterThanOrEqualToThreshold"));
+    assert_eq!(comparison_operator("<"), Some("LessThanThreshold"));
+    assert_eq!(comparison_operator("LessThanOrEqualToThreshold"), Some("LessThanOrEqualToThreshold"));
+    assert_eq!(comparison_operator("=="), None);
+}
+
+// ---- s3.bucket --------------------------------------------------------------------
+
+fn bucket(name: &str) -> Bucket {
+    Bucket {
+        name: name.into(),
+        arn: format!("arn:aws:s3:::{name}"),
+        region: Observed::Known("us-east-1".into()),
+        encryption: Observed::Known(Some(BucketEncryption { algorithm: "aws:kms".into(), kms_key: Some("arn:aws:kms:us-east-1:1:key/abc".into()), bucket_key: true })),
+        versioning: Observed::Known(Some("Enabled".into())),
+        public_access_block: Observed::Known(Some(PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true })),
+        logging_target: Observed::Known(Some("logs".into())),
+        replication: Observed::Known(None),
+        tags: Observed::Known(BTreeMap::from([("Env".into(), "prod".into())])),
+    }
+}
+
+fn with_buckets(b: Vec<Bucket>) -> Inventory {
+    Inventory { buckets: Some(Observed::Known(b)), ..Default::default() }
+}
+
+const S3_EXPECT: &str = "select = { name_prefix = \"prod-\" }\n[requirement.expect]\nencryption = \"kms\"\nkms_key_arn = \"abc\"\nbucket_key = true\nversioning = true\npublic_access_block = true\naccess_logging = true\nreplication = false\nrequired_tags = { Env = \"prod\" }";
+
+#[test]
+fn s3_bucket_every_field_satisfied_passes() {
+    let r = req("s3.bucket", S3_EXPECT);
+    let f = evaluate(&[r], &with_buckets(vec![bucket("prod-a"), bucket("dev-b")]));
+    assert_eq!(statuses(&f), [(Some("arn:aws:s3:::prod-a"), Status::Pass)]);
+    assert_eq!(f[0].checks.len(), 8);
+}
+
+#[test]
+fn s3_bucket_each_field_can_drift() {
+    let r = req("s3.bucket", S3_EXPECT);
+    let mut b = bucket("prod-a");
+    b.encryption = Observed::Known(Some(BucketEncryption { algorithm: "AES256".into(), kms_key: None, bucket_key: false }));
+    b.versioning = Observed::Known(Some("Suspended".into()));
+    b.public_access_block = Observed::Known(None);
+    b.logging_target = Observed::Known(None);
+    b.replication = Observed::Known(Some(vec![ReplicationRule { id: None, enabled: true, destination_bucket: "arn:aws:s3:::x".into() }]));
+    b.tags = Observed::Known(BTreeMap::from([("Env".into(), "dev".into())]));
+    let f = evaluate(&[r], &with_buckets(vec![b]));
+    assert_eq!(f[0].status, Status::Drift);
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    assert_eq!(failed, ["encryption", "kms_key_arn", "bucket_key", "versioning", "public_access_block", "access_logging", "replication", "required_tags"]);
+    assert_eq!(observed(&f[0], "encryption"), "AES256");
+    assert_eq!(observed(&f[0], "versioning"), "Suspended");
+    assert!(f[0].message.starts_with("prod-a: encryption is AES256, expected kms"), "{}", f[0].message);
+}
+
+#[test]
+fn s3_bucket_access_denied_is_unknown_never_pass() {
+    let r = req("s3.bucket", "[requirement.expect]\nencryption = \"aws:kms\"");
+    let mut b = bucket("prod-a");
+    b.encryption = Observed::Unknown(denied("GetBucketEncryption"));
+    let f = evaluate(&[r], &with_buckets(vec![b]));
+    assert_eq!(f[0].status, Status::Unknown);
+    assert_eq!(f[0].checks[0].ok, None);
+    assert_eq!(f[0].checks[0].error.as_deref(), Some("s3:GetBucketEncryption in us-east-1 failed with AccessDenied"));
+}
+
+#[test]
+fn s3_bucket_drift_wins_over_unknown() {
+    let r = req("s3.bucket", "[requirement.expect]\nencryption = \"aws:kms\"\nversioning = true");
+    let mut b = bucket("prod-a");
+    b.encryption = Observed::Unknown(denied("GetBucketEncryption"));
+    b.versioning = Observed::Known(None);
+    let f = evaluate(&[r], &with_buckets(vec![b]));
+    assert_eq!(f[0].status, Status::Drift);
+}
+
+#[test]
+fn s3_bucket_list_failure_is_unknown() {
+    let r = req("s3.bucket", "min_count = 1\n[requirement.expect]\nversioning = true");
+    let inv = Inventory { buckets: Some(Observed::Unknown(denied("ListBuckets"))), ..Default::default() };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(statuses(&f), [(None, Status::Unknown), (None, Status::Unknown)]);
+}
+
+#[test]
+fn s3_bucket_not_collected_is_unknown() {
+    let r = req("s3.bucket", "[requirement.expect]\nversioning = true");
+    let f = evaluate(&[r], &Inventory::default());
+    assert_eq!(statuses(&f), [(None, Status::Unknown)]);
+}
+
+#[test]
+fn s3_bucket_no_match_is_not_applicable_or_drift_with_min_count() {
+    let inv = with_buckets(vec![bucket("dev-a")]);
+    let f = evaluate(&[req("s3.bucket", "select = { name = \"prod-x\" }\n[requirement.expect]\nversioning = true")], &inv);
+    assert_eq!(statuses(&f), [(None, Status::NotApplicable)]);
+    let f = evaluate(&[req("s3.bucket", "select = { name = \"prod-x\" }\nmin_count = 1\n[requirement.expect]\nversioning = true")], &inv);
+    assert_eq!(statuses(&f), [(None, Status::Drift)]);
+    assert_eq!(observed(&f[0], "count"), 0);
+}
+
+#[test]
+fn s3_bucket_tag_selector_with_unreadable_tags_is_unknown() {
+    let r = req("s3.bucket", "select = { tags = { Env = \"prod\" } }\n[requirement.expect]\nversioning = true");
+    let mut a = bucket("a");
+    a.tags = Observed::Unknown(denied("GetBucketTagging"));
+    let mut b = bucket("b");
+    b.tags = Observed::Known(BTreeMap::new());
+    let f = evaluate(&[r], &with_buckets(vec![a, b, bucket("c")]));
+    assert_eq!(statuses(&f), [(Some("arn:aws:s3:::a"), Status::Unknown), (Some("arn:aws:s3:::c"), Status::Pass)]);
+}
+
+#[test]
+fn s3_bucket_match_any_names_the_satisfying_bucket_or_candidates() {
+    let r = req("s3.bucket", "match = \"any\"\n[requirement.expect]\nencryption = \"AES256\"");
+    let mut ok = bucket("b-ok");
+    ok.encryption = Observed::Known(Some(BucketEncryption { algorithm: "AES256".into(), kms_key: None, bucket_key: false }));
+    let f = evaluate(std::slice::from_ref(&r), &with_buckets(vec![bucket("a-kms"), ok]));
+    assert_eq!(statuses(&f), [(Some("arn:aws:s3:::b-ok"), Status::Pass)]);
+    let f = evaluate(&[r], &with_buckets(vec![bucket("a-kms")]));
+    assert_eq!(statuses(&f), [(None, Status::Drift)]);
+    assert!(f[0].message.contains("a-kms: encryption is aws:kms, expected AES256"), "{}", f[0].message);
+}
+
+#[test]
+fn s3_bucket_match_any_with_unknown_candidate_is_unknown() {
+    let r = req("s3.bucket", "match = \"any\"\n[requirement.expect]\nencryption = \"AES256\"");
+    let mut b = bucket("a");
+    b.encryption = Observed::Unknown(denied("GetBucketEncryption"));
+    let f = evaluate(&[r], &with_buckets(vec![b, bucket("c")]));
+    assert_eq!(statuses(&f), [(None, Status::Unknown)]);
+}
+
+// ---- iam ------------------------------------------------------------------------------
+
+fn principal(kind: Principal, name: &str) -> IamPrincipal {
+    IamPrincipal {
+        kind,
+        name: name.into(),
+        arn: format!("arn:aws:iam::1:{}/{name}", match kind { Principal::Role => "role", Principal::User => "user", Principal::Group => "group" }),
+        attached: Vec::new(),
+        inline: Vec::new(),
+        tags: Observed::Known(BTreeMap::new()),
+        trust_policy: None,
+        mfa_devices: Observed::Known(0),
+    }
+}
+
+fn with_iam(p: Vec<IamPrincipal>, local: Observed<BTreeMap<String, ManagedPolicy>>) -> Inventory {
+    Inventory { iam: Some(Iam { principals: Observed::Known(p), local_policies: local }), ..Default::default() }
+}
+
+#[test]
+fn iam_role_admin_attached_inline_or_customer_managed_drifts() {
+    let r = req("iam.role", "[requirement.expect]\nforbid_policies = [\"AdministratorAccess\"]");
+    let mut attached = principal(Principal::Role, "a");
+    attached.attached.push(AttachedPolicy { name: "AdministratorAccess".into(), arn: "arn:aws:iam::aws:policy/AdministratorAccess".into() });
+    let mut inline = principal(Principal::Role, "b");
+    inline.inline.push(InlinePolicy { name: "all".into(), document: serde_json::json!({"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}) });
+    let mut custom = principal(Principal::Role, "c");
+    custom.attached.push(AttachedPolicy { name: "Mine".into(), arn: "arn:aws:iam::1:policy/Mine".into() });
+    let mut fine = principal(Principal::Role, "d");
+    fine.inline.push(InlinePolicy { name: "read".into(), document: serde_json::json!({"Statement": {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}}) });
+    let user = principal(Principal::User, "u");
+    let local = BTreeMap::from([(
+        "arn:aws:iam::1:policy/Mine".to_string(),
+        ManagedPolicy { arn: "arn:aws:iam::1:policy/Mine".into(), name: "Mine".into(), document: serde_json::json!({"Statement": [{"Effect": "Allow", "Action": "*:*", "Resource": ["*"]}]}) },
+    )]);
+    let f = evaluate(&[r], &with_iam(vec![attached, inline, custom, fine, user], Observed::Known(local)));
+    let s: Vec<Status> = f.iter().map(|f| f.status).collect();
+    assert_eq!(s, [Status::Drift, Status::Drift, Status::Drift, Status::Pass]);
+    assert_eq!(observed(&f[0], "forbid_policies"), &serde_json::json!(["AdministratorAccess (attached)"]));
+    assert_eq!(observed(&f[1], "forbid_policies"), &serde_json::json!(["inline all (Allow * on *)"]));
+    assert_eq!(observed(&f[2], "forbid_policies"), &serde_json::json!(["Mine (customer-managed, Allow * on *)"]));
+}
+
+#[test]
+fn iam_role_customer_policy_unreadable_is_unknown() {
+    let r = req("iam.role", "[requirement.expect]\nforbid_policies = [\"arn:aws:iam::aws:policy/AdministratorAccess\"]");
+    let mut custom = principal(Principal::Role, "c");
+    custom.attached.push(AttachedPolicy { name: "Mine".into(), arn: "arn:aws:iam::1:policy/Mine".into() });
+    let f = evaluate(&[r], &with_iam(vec![custom], Observed::Unknown(denied("GetAccountAuthorizationDetails"))));
+    assert_eq!(f[0].status, Status::Unknown);
+}
+
+#[test]
+fn iam_require_policies_and_max_attached() {
+    let r = req("iam.role", "[requirement.expect]\nrequire_policies = [\"ReadOnlyAccess\", \"logs\"]\nmax_attached_policies = 1");
+    let mut ok = principal(Principal::Role, "ok");
+    ok.attached.push(AttachedPolicy { name: "ReadOnlyAccess".into(), arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into() });
+    ok.inline.push(InlinePolicy { name: "logs".into(), document: serde_json::Value::Null });
+    let mut bad = principal(Principal::Role, "bad");
+    bad.attached.push(AttachedPolicy { name: "ReadOnlyAccess".into(), arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into() });
+    bad.attached.push(AttachedPolicy { name: "X".into(), arn: "arn:aws:iam::1:policy/X".into() });
+    let f = evaluate(&[r], &with_iam(vec![ok, bad], Observed::default()));
+    assert_eq!(statuses(&f), [(Some("arn:aws:iam::1:role/bad"), Status::Drift), (Some("arn:aws:iam::1:role/ok"), Status::Pass)]);
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    assert_eq!(failed, ["require_policies", "max_attached_policies"]);
+}
+
+#[test]
+fn iam_require_mfa_for_users_and_roles() {
+    let users = req("iam.user", "[requirement.expect]\nrequire_mfa = true");
+    let mut with = principal(Principal::User, "with");
+    with.mfa_devices = Observed::Known(1);
+    let without = principal(Principal::User, "without");
+    let mut unread = principal(Principal::User, "unread");
+    unread.mfa_devices = Observed::Unknown(denied("ListMFADevices"));
+    let f = evaluate(&[users], &with_iam(vec![with, without, unread], Observed::default()));
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Unknown, Status::Pass, Status::Drift]);
+
+    let roles = req("iam.role", "[requirement.expect]\nrequire_mfa = true");
+    let mut mfa = principal(Principal::Role, "mfa");
+    mfa.trust_policy = Some(serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}));
+    let mut plain = principal(Principal::Role, "plain");
+    plain.trust_policy = Some(serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sts:AssumeRole"}]}));
+    let f = evaluate(&[roles], &with_iam(vec![mfa, plain], Observed::default()));
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
+}
+
+// ---- cloudtrail.trail -------------------------------------------------------------------
+
+fn trail(name: &str, multi: bool, logging: Observed<bool>) -> Trail {
+    Trail {
+        name: name.into(),
+        arn: format!("arn:aws:cloudtrail:us-east-1:1:trail/{name}"),
+        home_region: "us-east-1".into(),
+        multi_region: multi,
+        organization: false,
+        log_file_validation: true,
+        kms_key: None,
+        include_global_service_events: true,
+        s3_bucket: Some("b".into()),
+        is_logging: logging,
+    }
+}
+
+#[test]
+fn cloudtrail_multi_region_trail_seen_in_two_regions_counts_once() {
+    let r = req("cloudtrail.trail", "[requirement.expect]\nlogging = true\nmulti_region = true\nkms_encrypted = false\ns3_bucket = \"b\"");
+    let t = trail("org", true, Observed::Known(true));
+    let inv = Inventory { trails: BTreeMap::from([("us-east-1".into(), Observed::Known(vec![t.clone()])), ("us-west-2".into(), Observed::Known(vec![t]))]), ..Default::default() };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(statuses(&f), [(Some("arn:aws:cloudtrail:us-east-1:1:trail/org"), Status::Pass)]);
+}
+
+#[test]
+fn cloudtrail_logging_unknown_and_region_unreadable() {
+    let r = req("cloudtrail.trail", "match = \"any\"\nmin_count = 1\n[requirement.expect]\nlogging = true");
+    let inv = Inventory {
+        trails: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(vec![trail("a", false, Observed::Unknown(denied("GetTrailStatus")))])),
+            ("us-west-2".into(), Observed::Unknown(denied("DescribeTrails"))),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(statuses(&f), [(None, Status::Unknown)]);
+}
+
+#[test]
+fn cloudtrail_one_logging_trail_satisfies_any_despite_unreadable_region() {
+    let r = req("cloudtrail.trail", "match = \"any\"\nmin_count = 1\n[requirement.expect]\nlogging = true");
+    let inv = Inventory {
+        trails: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(vec![trail("a", true, Observed::Known(true))])),
+            ("us-west-2".into(), Observed::Unknown(denied("DescribeTrails"))),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(statuses(&f), [(Some("arn:aws:cloudtrail:us-east-1:1:trail/a"), Status::Pass)]);
+}
+
+// ---- acm.certificate ---------------------------------------------------------------------
+
+fn cert(domain: &str, record: Option<&str>, in_r53: Observed<Option<bool>>) -> Certificate {
+    Certificate {
+        arn: format!("arn:aws:acm:us-east-1:1:certificate/{domain}"),
+        domain: domain.into(),
+        region: "us-east-1".into(),
+        status: Some("ISSUED".into()),
+        validations: vec![DomainValidation {
+            domain: domain.into(),
+            method: Some("DNS".into()),
+            status: Some("SUCCESS".into()),
+            record: record.map(|r| (r.to_string(), "v".to_string())),
+            record_in_route53: in_r53,
+        }],
+        not_after: Some(4_102_444_800), // 2100-01-01
+        tags: Observed::default(),
+    }
+}
+
+#[test]
+fn acm_certificate_records_present_missing_and_unknown() {
+    let r = req("acm.certificate", "[requirement.expect]\nstatus = \"ISSUED\"\nvalidation_method = \"DNS\"\ndns_validation_records = true\nmin_days_to_expiry = 30");
+    let certs = vec![
+        cert("a.example", Some("_x.a.example."), Observed::Known(Some(true))),
+        cert("b.example", Some("_x.b.example."), Observed::Known(Some(false))),
+        cert("c.example", Some("_x.c.example."), Observed::Known(None)),
+        cert("d.example", None, Observed::Known(None)),
+        cert("e.example", Some("_x.e.example."), Observed::Unknown(denied("ListHostedZones"))),
+    ];
+    let inv = Inventory { certificates: BTreeMap::from([("us-east-1".into(), Observed::Known(certs)), ("us-west-2".into(), Observed::Known(vec![]))]), ..Default::default() };
+    let f = evaluate(&[r], &inv);
+    let s: Vec<Status> = f.iter().map(|f| f.status).collect();
+    assert_eq!(s, [Status::Pass, Status::Drift, Status::Pass, Status::Drift, Status::Unknown]);
+    assert_eq!(observed(&f[1], "dns_validation_records")[0]["state"], "missing from Route 53");
+    assert_eq!(observed(&f[3], "dns_validation_records")[0]["state"], "no validation record issued");
+}
+
+#[test]
+fn acm_certificate_pending_has_no_expiry_and_drifts() {
+    let r = req("acm.certificate", "[requirement.expect]\nmin_days_to_expiry = 30\nstatus = \"ISSUED\"");
+    let mut c = cert("a.example", None, Observed::Known(None));
+    c.status = Some("PENDING_VALIDATION".into());
+    c.not_after = None;
+    let inv = Inventory { certificates: BTreeMap::from([("us-east-1".into(), Observed::Known(vec![c])), ("us-west-2".into(), Observed::Known(vec![]))]), ..Default::default() };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(f[0].status, Status::Drift);
+    assert_eq!(observed(&f[0], "status"), "PENDING_VALIDATION");
+}
+
+// ---- ec2.vpc_peering -----------------------------------------------------------------------
+
+fn vpc(region: &str, id: &str, name: &str, cidr: &str) -> Vpc {
+    Vpc { id: id.into(), region: region.into(), owner: Some("1".into()), cidrs: vec![cidr.into()], ipv6_cidrs: vec![], tags: BTreeMap::from([("Name".into(), name.into())]) }
+}
+
+fn pcx(id: &str, a: &Vpc, b: &Vpc, status: &str) -> Peering {
+    let side = |v: &Vpc| PeeringSide { vpc_id: v.id.clone(), region: v.region.clone(), owner: v.owner.clone(), cidrs: v.cidrs.clone() };
+    Peering { id: id.into(), status: status.into(), requester: side(a), accepter: side(b) }
+}
+
+fn table(id: &str, vpc: &Vpc, routes: &[(&str, &str)]) -> RouteTable {
+    RouteTable { id: id.into(), vpc_id: vpc.id.clone(), routes: routes.iter().map(|(d, p)| Route { destination: d.to_string(), peering_id: Some(p.to_string()), gateway_id: None }).collect() }
+}
+
+const MESH: &str = "[requirement.expect]\nroutes = true\nmesh = [{ region = \"us-east-1\", vpc = { name = \"e\" } }, { region = \"us-west-2\", vpc = { name = \"w\" } }, { region = \"ap-south-1\", vpc = { name = \"s\" } }]";
+
+#[test]
+fn vpc_peering_reports_exactly_the_missing_and_unrouted_pairs() {
+    let (e, w, s) = (vpc("us-east-1", "vpc-e", "e", "10.1.0.0/16"), vpc("us-west-2", "vpc-w", "w", "10.2.0.0/16"), vpc("ap-south-1", "vpc-s", "s", "10.3.0.0/16"));
+    let ew = pcx("pcx-ew", &e, &w, "active");
+    let es = pcx("pcx-es", &e, &s, "active");
+    let net = |v: &Vpc, peerings: Vec<Peering>, tables: Vec<RouteTable>| Network {
+        vpcs: Observed::Known(vec![v.clone()]),
+        peerings: Observed::Known(peerings),
+        route_tables: Observed::Known(tables),
+    };
+    let inv = Inventory {
+        networks: BTreeMap::from([
+            // a cross-region connection is listed in both of its regions
+            ("us-east-1".into(), net(&e, vec![ew.clone(), es.clone()], vec![table("rtb-e", &e, &[("10.2.0.0/16", "pcx-ew"), ("10.3.0.0/16", "pcx-es")])])),
+            ("us-west-2".into(), net(&w, vec![ew.clone()], vec![table("rtb-w", &w, &[("10.1.0.0/16", "pcx-ew")])])),
+            ("ap-south-1".into(), net(&s, vec![es], vec![table("rtb-s", &s, &[])])),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[req("ec2.vpc_peering", MESH)], &inv);
+    assert_eq!(
+        statuses(&f),
+        [(Some("us-east-1:e <-> ap-south-1:s"), Status::Drift), (Some("us-east-1:e <-> us-west-2:w"), Status::Pass), (Some("us-west-2:w <-> ap-south-1:s"), Status::Drift)]
+    );
+    let oks: Vec<(&str, Option<bool>)> = f[0].checks.iter().map(|c| (c.field.as_str(), c.ok)).collect();
+    assert_eq!(oks, [("peering", Some(true)), ("routes.us-east-1", Some(true)), ("routes.ap-south-1", Some(false))]);
+    assert_eq!(observed(&f[2], "peering"), "no peering connection");
+}
+
+#[test]
+fn vpc_peering_unreadable_region_and_ambiguous_vpc() {
+    let e = vpc("us-east-1", "vpc-e", "e", "10.1.0.0/16");
+    let w1 = vpc("us-west-2", "vpc-w1", "w", "10.2.0.0/16");
+    let w2 = vpc("us-west-2", "vpc-w2", "w", "10.4.0.0/16");
+    let inv = Inventory {
+        networks: BTreeMap::from([
+            ("us-east-1".into(), Network { vpcs: Observed::Known(vec![e]), peerings: Observed::Known(vec![]), route_tables: Observed::Known(vec![]) }),
+            ("us-west-2".into(), Network { vpcs: Observed::Known(vec![w1, w2]), peerings: Observed::Known(vec![]), route_tables: Observed::Known(vec![]) }),
+            ("ap-south-1".into(), Network { vpcs: Observed::Unknown(denied("DescribeVpcs")), peerings: Observed::Known(vec![]), route_tables: Observed::Known(vec![]) }),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[req("ec2.vpc_peering", MESH)], &inv);
+    assert_eq!(statuses(&f), [(Some("ap-south-1:name=s"), Status::Unknown), (Some("us-west-2:name=w"), Status::Drift)]);
+}
+
+#[test]
+fn vpc_peering_list_unreadable_is_unknown_not_missing() {
+    let (e, w) = (vpc("us-east-1", "vpc-e", "e", "10.1.0.0/16"), vpc("us-west-2", "vpc-w", "w", "10.2.0.0/16"));
+    let mesh = "[requirement.expect]\nmesh = [{ region = \"us-east-1\", vpc = { name = \"e\" } }, { region = \"us-west-2\", vpc = { name = \"w\" } }]";
+    let inv = Inventory {
+        networks: BTreeMap::from([
+            ("us-east-1".into(), Network { vpcs: Observed::Known(vec![e]), peerings: Observed::Unknown(denied("DescribeVpcPeeringConnections")), route_tables: Observed::Known(vec![]) }),
+            ("us-west-2".into(), Network { vpcs: Observed::Known(vec![w]), peerings: Observed::Known(vec![]), route_tables: Observed::Known(vec![]) }),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[req("ec2.vpc_peering", mesh)], &inv);
+    assert_eq!(statuses(&f), [(Some("us-east-1:e <-> us-west-2:w"), Status::Unknown)]);
+}
+
+// ---- cloudwatch.alarm ----------------------------------------------------------------------
+
+fn alarm(name: &str, metric: &str, op: &str, threshold: f64, actions: &[&str]) -> Alarm {
+    Alarm {
+        name: name.into(),
+        arn: format!("arn:aws:cloudwatch:us-east-1:1:alarm:{name}"),
+        region: "us-east-1".into(),
+        namespace: Some("AWS/EC2".into()),
+        metric_name: Some(metric.into()),
+        statistic: Some("Average".into()),
+        comparison: Some(op.into()),
+        threshold: Some(threshold),
+        dimensions: BTreeMap::from([("AutoScalingGroupName".into(), "web".into())]),
+        actions_enabled: true,
+        alarm_actions: actions.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[test]
+fn cloudwatch_alarm_candidates_by_metric_then_checked() {
+    let r = req(
+        "cloudwatch.alarm",
+        "min_count = 1\n[requirement.expect]\nnamespace = \"AWS/EC2\"\nmetric_name = \"CPUUtilization\"\ndimensions = { AutoScalingGroupName = \"*\" }\ncomparison = \">=\"\nthreshold = 70\nstatistic = \"Average\"\nactions_enabled = true\nalarm_actions = true",
+    );
+    let alarms = vec![
+        alarm("good", "CPUUtilization", "GreaterThanOrEqualToThreshold", 70.0, &["arn:aws:sns:us-east-1:1:t"]),
+        alarm("bad", "CPUUtilization", "GreaterThanThreshold", 90.0, &[]),
+        alarm("other", "NetworkIn", "GreaterThanThreshold", 1.0, &[]),
+    ];
+    let inv = Inventory { alarms: BTreeMap::from([("us-east-1".into(), Observed::Known(alarms)), ("us-west-2".into(), Observed::Known(vec![]))]), ..Default::default() };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(
+        statuses(&f),
+        [(Some("arn:aws:cloudwatch:us-east-1:1:alarm:bad"), Status::Drift), (Some("arn:aws:cloudwatch:us-east-1:1:alarm:good"), Status::Pass)]
+    );
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    assert_eq!(failed, ["comparison", "threshold", "alarm_actions"]);
+}
+
+#[test]
+fn cloudwatch_alarm_none_on_metric_with_min_count_drifts() {
+    let r = req("cloudwatch.alarm", "match = \"any\"\nmin_count = 1\n[requirement.expect]\nmetric_name = \"CPUUtilization\"\nthreshold = 70");
+    let inv = Inventory { alarms: BTreeMap::from([("us-east-1".into(), Observed::Known(vec![])), ("us-west-2".into(), Observed::Known(vec![]))]), ..Default::default() };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(statuses(&f), [(None, Status::Drift)]);
+    assert_eq!(observed(&f[0], "count"), 0);
+}

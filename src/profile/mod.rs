@@ -569,10 +569,14 @@ impl Loader<'_> {
                 }
             },
         };
+        let before = self.diags.len();
         let expect = match get("expect") {
             None => Expect::default(),
             Some((_, _, v)) => self.expect(kind, v)?,
         };
+        if self.diags.len() > before {
+            return None;
+        }
         for field in kind.fields.iter().filter(|f| f.required) {
             if !expect.has(field.name) {
                 self.err(&n.span, format!("requirement `{id}` of kind {} needs expect.{}", kind.name, field.name));

@@ -1,0 +1,216 @@
+use super::*;
+
+const VALID: &str = r#"[profile]
+name = "prod-webapp"
+description = "Production web app stack"
+regions = ["us-east-1", "us-west-2"]
+
+[[requirement]]
+id = "s3-private-kms"
+kind = "s3.bucket"
+severity = "high"
+select = { name_prefix = "prod-", tags = { Env = "*" } }
+min_count = 1
+[requirement.expect]
+encryption = "aws:kms"
+versioning = true
+
+[[requirement]]
+id = "cpu"
+kind = "cloudwatch.alarm"
+match = "any"
+[requirement.expect]
+comparison = ">="
+threshold = 70
+"#;
+
+/// The one diagnostic of an invalid profile, as printed.
+fn error(text: &str) -> String {
+    let d = parse("p.toml", text).expect_err("profile should be rejected").0;
+    assert_eq!(d.len(), 1, "{d:?}");
+    d[0].to_string()
+}
+
+#[test]
+fn profile_valid_parses_with_defaults() {
+    let p = parse("p.toml", VALID).unwrap();
+    assert_eq!(p.name, "prod-webapp");
+    assert_eq!(p.regions, ["us-east-1", "us-west-2"]);
+    let s3 = &p.requirements[0];
+    assert_eq!(s3.kind.name, "s3.bucket");
+    assert_eq!(s3.severity, Severity::High);
+    assert_eq!(s3.match_mode, MatchMode::All);
+    assert_eq!(s3.min_count, Some(1));
+    assert_eq!(s3.select.name_prefix.as_deref(), Some("prod-"));
+    assert_eq!(s3.select.tags.get("Env").map(String::as_str), Some("*"));
+    assert_eq!(s3.expect.str("encryption"), Some("aws:kms"));
+    assert_eq!(s3.expect.bool("versioning"), Some(true));
+    let cpu = &p.requirements[1];
+    assert_eq!(cpu.severity, Severity::Medium);
+    assert_eq!(cpu.match_mode, MatchMode::Any);
+    // ">=" is stored as the AWS operator name; an integer threshold as a number
+    assert_eq!(cpu.expect.str("comparison"), Some("GreaterThanOrEqualToThreshold"));
+    assert_eq!(cpu.expect.number("threshold"), Some(70.0));
+}
+
+#[test]
+fn profile_regions_resolve_selector_then_cli_then_profile() {
+    let mut p = parse("p.toml", VALID).unwrap();
+    p.requirements[1].select.regions = Some(vec!["eu-west-1".into()]);
+    p.resolve_regions(&[], "ap-south-1");
+    assert_eq!(p.requirements[0].regions, ["us-east-1", "us-west-2"]);
+    assert_eq!(p.requirements[1].regions, ["eu-west-1"]);
+    p.resolve_regions(&["ca-central-1".into()], "ap-south-1");
+    assert_eq!(p.requirements[0].regions, ["ca-central-1"]);
+    p.regions.clear();
+    p.resolve_regions(&[], "ap-south-1");
+    assert_eq!(p.requirements[0].regions, ["ap-south-1"]);
+}
+
+#[test]
+fn profile_invalid_toml_is_located() {
+    assert_eq!(error("[profile]\nname = \"x\"\nregions = [\"us-east-1\"\n"), "p.toml:4:1: invalid TOML: invalid array\nexpected `]`");
+}
+
+#[test]
+fn profile_unknown_top_level_key_is_located() {
+    let text = "[profile]\nname = \"x\"\n\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\n\n[extras]\nx = 1\n";
+    assert_eq!(error(text), "p.toml:8:2: unknown top-level key `extras`; expected [profile] and [[requirement]]");
+}
+
+#[test]
+fn profile_unknown_requirement_key_is_located() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\nseverty = \"high\"\n";
+    assert_eq!(
+        error(text),
+        "p.toml:6:1: unknown key `severty` in [[requirement]]; expected id, kind, severity, description, select, match, min_count, expect"
+    );
+}
+
+#[test]
+fn profile_unknown_kind_suggests_the_closest() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.buckets\"\n";
+    assert_eq!(error(text), "p.toml:5:8: unknown kind `s3.buckets` (did you mean `s3.bucket`?); `driftwatch kinds` lists them");
+}
+
+#[test]
+fn profile_unknown_expect_field_is_located_with_hint() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\n[requirement.expect]\nencrypton = \"AES256\"\n";
+    let e = error(text);
+    assert!(e.starts_with("p.toml:7:1: unknown field `encrypton` for kind s3.bucket (did you mean `encryption`?); its fields are: encryption, "), "{e}");
+}
+
+#[test]
+fn profile_wrong_type_is_located_at_the_value() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\nexpect = { versioning = \"yes\" }\n";
+    assert_eq!(error(text), "p.toml:6:25: expect.versioning must be a boolean, found a string");
+}
+
+#[test]
+fn profile_value_outside_enum_lists_options() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\nexpect = { encryption = \"SSE\" }\n";
+    assert_eq!(error(text), "p.toml:6:25: expect.encryption is `SSE`; expected one of: AES256, aws:kms, aws:kms:dsse, kms");
+}
+
+#[test]
+fn profile_bad_comparison_is_rejected() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"cloudwatch.alarm\"\nexpect = { comparison = \"=>\" }\n";
+    assert_eq!(error(text), "p.toml:6:25: expect.comparison is `=>`; expected >=, >, <=, < or an AWS ComparisonOperator name");
+}
+
+#[test]
+fn profile_duplicate_id_points_at_the_second() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\n[[requirement]]\nid = \"a\"\nkind = \"iam.role\"\n";
+    assert_eq!(error(text), "p.toml:7:6: duplicate requirement id `a`");
+}
+
+#[test]
+fn profile_without_requirements_is_rejected() {
+    assert_eq!(error("[profile]\nname = \"x\"\n"), "p.toml:1:1: the profile declares no [[requirement]]");
+}
+
+#[test]
+fn profile_without_header_is_rejected() {
+    assert_eq!(error("[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\n"), "p.toml:1:1: missing the [profile] table (with at least `name`)");
+}
+
+#[test]
+fn profile_bad_region_is_located() {
+    let text = "[profile]\nname = \"x\"\nregions = [\"us-east-1\", \"useast2\"]\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\n";
+    assert_eq!(error(text), "p.toml:3:25: `useast2` is not an AWS region name (like us-east-1)");
+}
+
+#[test]
+fn profile_mesh_needs_two_entries() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"m\"\nkind = \"ec2.vpc_peering\"\n[requirement.expect]\nmesh = [{ region = \"us-east-1\", vpc = { name = \"a\" } }]\n";
+    assert_eq!(error(text), "p.toml:7:8: expect.mesh needs at least two entries to form a mesh");
+}
+
+#[test]
+fn profile_mesh_is_required_for_peering() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"m\"\nkind = \"ec2.vpc_peering\"\n";
+    assert_eq!(error(text), "p.toml:3:1: requirement `m` of kind ec2.vpc_peering needs expect.mesh");
+}
+
+#[test]
+fn profile_tag_selector_on_kind_without_tags_is_rejected() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"cloudtrail.trail\"\nselect = { tags = { A = \"b\" } }\n";
+    assert_eq!(error(text), "p.toml:6:12: this kind's resources carry no tags to select on");
+}
+
+#[test]
+fn profile_negative_min_count_is_rejected() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\nmin_count = -1\n";
+    assert_eq!(error(text), "p.toml:6:13: min_count must be a non-negative integer");
+}
+
+#[test]
+fn profile_several_mistakes_are_all_reported() {
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"nope\"\n[[requirement]]\nid = \"b\"\nkind = \"s3.bucket\"\nexpect = { versioning = 1 }\n";
+    let d = parse("p.toml", text).unwrap_err().0;
+    let lines: Vec<usize> = d.iter().map(|x| x.line).collect();
+    assert_eq!(lines, [5, 9]);
+}
+
+#[test]
+fn profile_not_utf8_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, b"[profile]\nname = \"\xff\"\n").unwrap();
+    let d = load(&path).unwrap_err().0;
+    assert_eq!(d[0].line, 2);
+    assert_eq!(d[0].col, 9);
+    assert_eq!(d[0].message, "the profile is not valid UTF-8");
+}
+
+#[test]
+fn profile_names_must_be_unique_across_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "[profile]\nname = \"same\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\n";
+    let (a, b) = (dir.path().join("a.toml"), dir.path().join("b.toml"));
+    std::fs::write(&a, body).unwrap();
+    std::fs::write(&b, body).unwrap();
+    let d = load_all(&[a.clone(), b.clone()]).unwrap_err().0;
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0].message, format!("profile name `same` is also used by {}", a.display()));
+}
+
+#[test]
+fn glob_matches_stars_and_question_marks() {
+    assert!(glob_match("prod-*", "prod-logs"));
+    assert!(glob_match("*-logs-?", "prod-logs-1"));
+    assert!(glob_match("*", ""));
+    assert!(!glob_match("prod-*", "dev-prod-x"));
+    assert!(!glob_match("a?c", "ac"));
+    assert!(glob_match("a*b*c", "axxbyyc"));
+}
+
+#[test]
+fn region_names_are_recognised() {
+    for ok in ["us-east-1", "ap-south-1", "us-gov-west-1", "eu-central-2"] {
+        assert!(is_region_name(ok), "{ok}");
+    }
+    for bad in ["useast1", "us-east", "US-EAST-1", "us--1", ""] {
+        assert!(!is_region_name(bad), "{bad}");
+    }
+}
