@@ -106,3 +106,6 @@ pub fn tag_map<T>(tags: &[T], kv: impl Fn(&T) -> (Option<&str>, Option<&str>)) -
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,160 @@
+//! Collector error paths against a fake HTTP endpoint (no network): which error
+//! codes mean "absent", which make a value unknown, and that a failing page is
+//! never taken for the end of a list.
+
+use super::*;
+use crate::aws::{classify_code, Settings};
+use crate::inventory::{ErrorClass, Observed};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use aws_smithy_types::body::SdkBody;
+
+type Handler = dyn Fn(&str, &str) -> (u16, String) + Send + Sync;
+
+/// A context whose every request is answered by `route(uri, body)`.
+fn ctx(route: impl Fn(&str, &str) -> (u16, String) + Send + Sync + 'static) -> Arc<Ctx> {
+    let route: Arc<Handler> = Arc::new(route);
+    let http = aws_smithy_http_client::test_util::infallible_client_fn(move |req: http::Request<SdkBody>| {
+        let uri = req.uri().to_string();
+        let body = req.body().bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        let (status, text) = route(&uri, &body);
+        http::Response::builder().status(status).body(SdkBody::from(text)).unwrap()
+    });
+    let sdk = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url("http://aws.test")
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new("AKIDTEST", "secret", None, None, "test")))
+        .http_client(http)
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
+        .sleep_impl(aws_smithy_async::rt::sleep::default_async_sleep().unwrap())
+        .build();
+    Ctx::new(sdk, &Settings::default(), false)
+}
+
+fn s3_error(code: &str) -> String {
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{code} here</Message><RequestId>1</RequestId></Error>")
+}
+
+const ONE_BUCKET: &str = "<ListAllMyBucketsResult><Buckets><Bucket><Name>prod-a</Name><BucketRegion>us-east-1</BucketRegion></Bucket></Buckets></ListAllMyBucketsResult>";
+
+fn wants(details: S3Details) -> Vec<(crate::profile::Selector, S3Details)> {
+    vec![(crate::profile::Selector::default(), details)]
+}
+
+#[tokio::test]
+async fn s3_encryption_not_configured_is_observed_absent() {
+    let ctx = ctx(|uri, _| {
+        if uri.contains("encryption") {
+            (404, s3_error("ServerSideEncryptionConfigurationNotFoundError"))
+        } else {
+            (200, ONE_BUCKET.into())
+        }
+    });
+    let got = s3::collect(&ctx, &wants(S3Details { encryption: true, ..Default::default() })).await;
+    let buckets = got.known().expect("listing known");
+    assert_eq!(buckets[0].encryption, Observed::Known(None));
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn s3_encryption_access_denied_is_unknown_and_recorded() {
+    let ctx = ctx(|uri, _| {
+        if uri.contains("encryption") {
+            (403, s3_error("AccessDenied"))
+        } else if uri.contains("versioning") {
+            (200, "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>".into())
+        } else {
+            (200, ONE_BUCKET.into())
+        }
+    });
+    let got = s3::collect(&ctx, &wants(S3Details { encryption: true, versioning: true, ..Default::default() })).await;
+    let b = &got.known().unwrap()[0];
+    let gap = b.encryption.gap().expect("unknown");
+    assert_eq!((gap.code.as_str(), gap.class, gap.operation.as_str()), ("AccessDenied", ErrorClass::AccessDenied, "GetBucketEncryption"));
+    assert_eq!(gap.resource.as_deref(), Some("arn:aws:s3:::prod-a"));
+    assert_eq!(b.versioning, Observed::Known(Some("Enabled".into())));
+    assert_eq!(ctx.errors.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn s3_public_access_block_and_tags_absent_codes() {
+    let ctx = ctx(|uri, _| {
+        if uri.contains("publicAccessBlock") {
+            (404, s3_error("NoSuchPublicAccessBlockConfiguration"))
+        } else if uri.contains("tagging") {
+            (404, s3_error("NoSuchTagSet"))
+        } else if uri.contains("replication") {
+            (404, s3_error("ReplicationConfigurationNotFoundError"))
+        } else {
+            (200, ONE_BUCKET.into())
+        }
+    });
+    let got = s3::collect(&ctx, &wants(S3Details { public_access_block: true, tags: true, replication: true, ..Default::default() })).await;
+    let b = &got.known().unwrap()[0];
+    assert_eq!(b.public_access_block, Observed::Known(None));
+    assert_eq!(b.tags, Observed::Known(Default::default()));
+    assert_eq!(b.replication, Observed::Known(None));
+}
+
+#[tokio::test]
+async fn s3_list_page_failing_mid_pagination_is_unknown_not_short() {
+    let ctx = ctx(|uri, _| {
+        if uri.contains("continuation-token=page2") {
+            (503, s3_error("ServiceUnavailable"))
+        } else {
+            (200, ONE_BUCKET.replace("</Buckets>", "</Buckets><ContinuationToken>page2</ContinuationToken>"))
+        }
+    });
+    let got = s3::collect(&ctx, &wants(S3Details::default())).await;
+    let gap = got.gap().expect("a failed page must fail the whole listing");
+    assert_eq!((gap.operation.as_str(), gap.code.as_str()), ("ListBuckets", "ServiceUnavailable"));
+}
+
+const IAM_PAGE: &str = "<GetAccountAuthorizationDetailsResponse><GetAccountAuthorizationDetailsResult><IsTruncated>true</IsTruncated><Marker>m2</Marker><RoleDetailList><member><RoleName>r</RoleName><Arn>arn:aws:iam::1:role/r</Arn><AssumeRolePolicyDocument>%7B%22Statement%22%3A%5B%5D%7D</AssumeRolePolicyDocument></member></RoleDetailList><UserDetailList/><GroupDetailList/><Policies/></GetAccountAuthorizationDetailsResult></GetAccountAuthorizationDetailsResponse>";
+
+#[tokio::test]
+async fn iam_page_failing_mid_pagination_is_unknown() {
+    let ctx = ctx(|_, body| {
+        if body.contains("Marker=m2") {
+            (400, "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>".into())
+        } else {
+            (200, IAM_PAGE.into())
+        }
+    });
+    let iam = iam::collect(&ctx, false, false).await;
+    let gap = iam.principals.gap().expect("unknown");
+    assert_eq!((gap.code.as_str(), gap.class), ("Throttling", ErrorClass::Throttled));
+}
+
+#[tokio::test]
+async fn iam_documents_are_url_decoded() {
+    let ctx = ctx(|_, _| (200, IAM_PAGE.replace("<IsTruncated>true</IsTruncated><Marker>m2</Marker>", "<IsTruncated>false</IsTruncated>")));
+    let iam = iam::collect(&ctx, false, false).await;
+    let roles = iam.principals.known().unwrap();
+    assert_eq!(roles[0].trust_policy, Some(serde_json::json!({"Statement": []})));
+}
+
+#[test]
+fn error_codes_are_classified() {
+    assert_eq!(classify_code("AccessDenied", "", Some(403)), ErrorClass::AccessDenied);
+    assert_eq!(classify_code("UnauthorizedOperation", "", Some(403)), ErrorClass::AccessDenied);
+    assert_eq!(classify_code("SlowDown", "", Some(503)), ErrorClass::Throttled);
+    assert_eq!(classify_code("Whatever", "", Some(429)), ErrorClass::Throttled);
+    assert_eq!(classify_code("InternalFailure", "API for service 'cloudtrail' not yet implemented or pro feature - please check https://... not included in your current license plan", Some(501)), ErrorClass::NotAvailable);
+    assert_eq!(classify_code("RequestTimeout", "", Some(400)), ErrorClass::Timeout);
+    assert_eq!(classify_code("InternalError", "", Some(500)), ErrorClass::Other);
+}
+
+#[test]
+fn plan_collects_only_what_requirements_read() {
+    let text = "[profile]\nname = \"t\"\nregions = [\"eu-west-1\"]\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\nselect = { name_prefix = \"prod-\" }\nexpect = { versioning = true }\n[[requirement]]\nid = \"b\"\nkind = \"cloudtrail.trail\"\nexpect = { logging = true }\n";
+    let mut p = crate::profile::parse("t.toml", text).unwrap();
+    p.resolve_regions(&[], "us-east-1");
+    let plan = Plan::for_requirements(&p.requirements);
+    assert_eq!(plan.s3.len(), 1);
+    assert_eq!(plan.s3[0].1, S3Details { versioning: true, ..Default::default() });
+    assert!(!plan.iam && plan.alarms.is_empty() && plan.networks.is_empty() && plan.certificates.is_empty());
+    assert_eq!(plan.trails.iter().collect::<Vec<_>>(), ["eu-west-1"]);
+}
