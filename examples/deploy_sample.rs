@@ -20,12 +20,14 @@ async fn main() -> std::process::ExitCode {
     let endpoint = args.get(2).cloned().unwrap_or_else(|| "http://127.0.0.1:4566".into());
     let env = Env::new(&endpoint, account);
     let result = match sample.as_str() {
-        "core" => async {
-            core::all(&env, Variant::Compliant).await?;
-            core::all(&env, Variant::Drifted).await?;
-            core::mesh(&env, Variant::Drifted).await
+        "core" => {
+            async {
+                core::all(&env, Variant::Compliant).await?;
+                core::all(&env, Variant::Drifted).await?;
+                core::mesh(&env, Variant::Drifted).await
+            }
+            .await
         }
-        .await,
         other => Err(format!("unknown sample `{other}` (known: core)").into()),
     };
     match result {

@@ -61,16 +61,18 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
         concurrency: usize::from(args.concurrency),
         max_attempts: args.max_attempts,
         attempt_timeout: Duration::from_secs(args.call_timeout),
-        operation_timeout: Duration::from_secs(args.call_timeout.saturating_mul(u64::from(args.max_attempts)).saturating_add(30)),
+        operation_timeout: Duration::from_secs(
+            args.call_timeout.saturating_mul(u64::from(args.max_attempts)).saturating_add(30),
+        ),
     };
     let sdk = aws::load(&settings).await;
 
     // Regions: selector > --region > profile > the configured default region.
     let default_region = sdk.region().map(|r| r.to_string());
     let needs_default = args.regions.is_empty()
-        && profiles
-            .iter()
-            .any(|p| p.regions.is_empty() && p.requirements.iter().any(|r| r.kind.regional && r.select.regions.is_none()));
+        && profiles.iter().any(|p| {
+            p.regions.is_empty() && p.requirements.iter().any(|r| r.kind.regional && r.select.regions.is_none())
+        });
     if needs_default && default_region.is_none() {
         return invalid(stderr, "no region: set `regions` in the profile, pass --region, or configure AWS_REGION");
     }
@@ -95,15 +97,27 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
             let (class, code, message) = aws::classify(&err);
             match class {
                 ErrorClass::Unreachable | ErrorClass::Timeout => {
-                    let url = ctx.sdk.endpoint_url().map(str::to_string).or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
+                    let url =
+                        ctx.sdk.endpoint_url().map(str::to_string).or_else(|| std::env::var("AWS_ENDPOINT_URL").ok());
                     let at = url.map(|u| format!(" at {u}")).unwrap_or_default();
                     return invalid(stderr, format!("cannot reach AWS{at}: {code}: {message}"));
                 }
-                ErrorClass::AccessDenied if matches!(code.as_str(), "InvalidClientTokenId" | "SignatureDoesNotMatch" | "ExpiredToken" | "UnrecognizedClientException") => {
+                ErrorClass::AccessDenied
+                    if matches!(
+                        code.as_str(),
+                        "InvalidClientTokenId"
+                            | "SignatureDoesNotMatch"
+                            | "ExpiredToken"
+                            | "UnrecognizedClientException"
+                    ) =>
+                {
                     return invalid(stderr, format!("the AWS credentials were rejected: {code}: {message}"));
                 }
                 _ => {
-                    let _ = writeln!(stderr, "driftwatch: warning: sts:GetCallerIdentity failed ({code}); the account id is unknown");
+                    let _ = writeln!(
+                        stderr,
+                        "driftwatch: warning: sts:GetCallerIdentity failed ({code}); the account id is unknown"
+                    );
                     None
                 }
             }
@@ -141,7 +155,12 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
         errors: Report::errors_from(&gaps),
     };
     if args.verbose {
-        let _ = writeln!(stderr, "driftwatch: {} AWS request(s) in {} ms", ctx.requests.load(Ordering::Relaxed), report.duration_ms);
+        let _ = writeln!(
+            stderr,
+            "driftwatch: {} AWS request(s) in {} ms",
+            ctx.requests.load(Ordering::Relaxed),
+            report.duration_ms
+        );
     }
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|mut f| {
@@ -149,7 +168,9 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
             f.flush()
         }),
         None => {
-            let color = args.format == Format::Table && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let color = args.format == Format::Table
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             report::render(&report, args.format, &Style { color }, stdout)
         }
     };

@@ -132,7 +132,13 @@ fn check_profiles(files: &[PathBuf], stdout: &mut dyn Write, stderr: &mut dyn Wr
     for f in files {
         match crate::profile::load(f) {
             Ok(p) => {
-                let _ = writeln!(stdout, "{}: ok, profile `{}` with {} requirement(s)", f.display(), p.name, p.requirements.len());
+                let _ = writeln!(
+                    stdout,
+                    "{}: ok, profile `{}` with {} requirement(s)",
+                    f.display(),
+                    p.name,
+                    p.requirements.len()
+                );
             }
             Err(d) => {
                 let _ = writeln!(stderr, "{d}");
@@ -172,4 +178,133 @@ pub fn main() -> ExitCode {
     let code = run(std::env::args_os(), &mut stdout, &mut stderr);
     let _ = stdout.flush();
     ExitCode::from(code as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Summary;
+
+    fn run_args(args: &[&str]) -> (Exit, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut full = vec!["driftwatch"];
+        full.extend_from_slice(args);
+        let code = run(full, &mut out, &mut err);
+        (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+
+    #[test]
+    fn cli_version_and_help() {
+        let (code, out, _) = run_args(&["--version"]);
+        assert_eq!((code, out.trim()), (Exit::Clean, concat!("driftwatch ", env!("CARGO_PKG_VERSION"))));
+        let (code, out, _) = run_args(&["--help"]);
+        assert_eq!(code, Exit::Clean);
+        assert!(out.contains("Exit codes: 0 clean, 1 drift"), "{out}");
+        let (code, out, _) = run_args(&["audit", "--help"]);
+        assert_eq!(code, Exit::Clean);
+        for flag in [
+            "--profile",
+            "--region",
+            "--endpoint-url",
+            "--aws-profile",
+            "--format",
+            "--output",
+            "--fail-on",
+            "--concurrency",
+        ] {
+            assert!(out.contains(flag), "{flag} missing from audit --help");
+        }
+    }
+
+    #[test]
+    fn cli_bad_flag_exits_2() {
+        let (code, _, err) = run_args(&["audit", "--profile", "x.toml", "--format", "yaml"]);
+        assert_eq!(code, Exit::Invalid);
+        assert!(err.contains("invalid value 'yaml'"), "{err}");
+    }
+
+    #[test]
+    fn cli_kinds_lists_and_describes() {
+        let (code, out, _) = run_args(&["kinds"]);
+        assert_eq!(code, Exit::Clean);
+        for k in crate::kinds::REGISTRY {
+            assert!(out.contains(k.name), "{} missing", k.name);
+        }
+        let (code, out, _) = run_args(&["kinds", "s3.bucket"]);
+        assert_eq!(code, Exit::Clean);
+        assert!(out.contains("public_access_block") && out.contains("required_tags"), "{out}");
+        let (code, _, err) = run_args(&["kinds", "s3.buckt"]);
+        assert_eq!(code, Exit::Invalid);
+        assert_eq!(
+            err.trim(),
+            "driftwatch: unknown kind `s3.buckt` (did you mean `s3.bucket`?); `driftwatch kinds` lists them"
+        );
+    }
+
+    #[test]
+    fn cli_check_profile_reports_file_line_col() {
+        let dir = tempfile::tempdir().unwrap();
+        let good =
+            write(&dir, "good.toml", "[profile]\nname = \"g\"\n[[requirement]]\nid = \"a\"\nkind = \"iam.role\"\n");
+        let bad = write(&dir, "bad.toml", "[profile]\nname = \"b\"\n[[requirement]]\nid = \"a\"\nkind = \"iam.role\"\nexpect = { require_mfa = \"yes\" }\n");
+        let (code, out, err) = run_args(&["check-profile", &good, &bad]);
+        assert_eq!(code, Exit::Invalid);
+        assert_eq!(out.trim(), format!("{good}: ok, profile `g` with 1 requirement(s)"));
+        assert_eq!(err.trim(), format!("{bad}:6:26: expect.require_mfa must be a boolean, found a string"));
+    }
+
+    #[test]
+    fn cli_audit_with_invalid_profile_exits_2_without_calling_aws() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = write(&dir, "bad.toml", "[profile]\nname = \"b\"\n");
+        let (code, out, err) = run_args(&["audit", "--profile", &bad, "--endpoint-url", "http://127.0.0.1:9"]);
+        assert_eq!(code, Exit::Invalid);
+        assert_eq!(out, "");
+        assert_eq!(err.trim(), format!("{bad}:1:1: the profile declares no [[requirement]]"));
+        let (code, _, err) = run_args(&["audit", "--profile", &dir.path().join("missing.toml").display().to_string()]);
+        assert_eq!(code, Exit::Invalid);
+        assert!(err.contains("cannot read the profile"), "{err}");
+    }
+
+    #[test]
+    fn cli_audit_bad_region_exits_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let good =
+            write(&dir, "good.toml", "[profile]\nname = \"g\"\n[[requirement]]\nid = \"a\"\nkind = \"iam.role\"\n");
+        let (code, _, err) = run_args(&["audit", "--profile", &good, "--region", "mars-1"]);
+        assert_eq!(code, Exit::Invalid);
+        assert_eq!(err.trim(), "driftwatch: --region mars-1: not an AWS region name (like us-east-1)");
+    }
+
+    #[test]
+    fn exit_codes_follow_fail_on() {
+        use crate::audit::exit_code;
+        let s = |drift, unknown| Summary { pass: 1, drift, unknown, not_applicable: 0 };
+        assert_eq!(exit_code(&s(0, 0), FailOn::Unknown), Exit::Clean);
+        assert_eq!(exit_code(&s(1, 1), FailOn::Unknown), Exit::Drift);
+        assert_eq!(exit_code(&s(0, 1), FailOn::Unknown), Exit::Unknown);
+        assert_eq!(exit_code(&s(0, 1), FailOn::Drift), Exit::Clean);
+        assert_eq!(exit_code(&s(1, 0), FailOn::Drift), Exit::Drift);
+        assert_eq!(exit_code(&s(1, 1), FailOn::Never), Exit::Clean);
+    }
+
+    #[test]
+    fn every_shipped_profile_parses() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut count = 0;
+        for dir in ["profiles", "localstack/samples/core"] {
+            let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else { continue };
+            for e in entries.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "toml")) {
+                crate::profile::load(&e.path()).unwrap_or_else(|d| panic!("{d}"));
+                count += 1;
+            }
+        }
+        assert!(count >= 6, "found only {count} profiles");
+    }
 }

@@ -49,7 +49,13 @@ impl Check {
         Check { field: field.into(), expected, observed: Json::Null, ok: None, error: Some(gap.describe()) }
     }
     /// Compares an observed value with `ok`, or records why it is unknown.
-    pub fn of<T>(field: &str, expected: Json, observed: &Observed<T>, render: impl Fn(&T) -> Json, ok: impl Fn(&T) -> bool) -> Self {
+    pub fn of<T>(
+        field: &str,
+        expected: Json,
+        observed: &Observed<T>,
+        render: impl Fn(&T) -> Json,
+        ok: impl Fn(&T) -> bool,
+    ) -> Self {
         match observed {
             Observed::Known(v) => Check::new(field, expected, render(v), ok(v)),
             Observed::Unknown(gap) => Check::unknown(field, expected, gap),
@@ -78,7 +84,14 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(req: &Requirement, status: Status, resource: Option<String>, region: Option<String>, checks: Vec<Check>, message: String) -> Self {
+    pub fn new(
+        req: &Requirement,
+        status: Status,
+        resource: Option<String>,
+        region: Option<String>,
+        checks: Vec<Check>,
+        message: String,
+    ) -> Self {
         Finding {
             profile: req.profile.clone(),
             requirement: req.id.clone(),
@@ -118,7 +131,11 @@ fn render(v: &Json) -> String {
 pub fn message(label: &str, checks: &[Check], status: Status) -> String {
     if status == Status::Pass {
         let fields: Vec<&str> = checks.iter().map(|c| c.field.as_str()).collect();
-        return if fields.is_empty() { format!("{label}: present") } else { format!("{label}: as expected ({})", fields.join(", ")) };
+        return if fields.is_empty() {
+            format!("{label}: present")
+        } else {
+            format!("{label}: as expected ({})", fields.join(", "))
+        };
     }
     let parts: Vec<String> = checks
         .iter()
@@ -152,9 +169,13 @@ pub fn required_tags_check(req: &Requirement, tags: Option<&Observed<Tags>>) -> 
     let expected = json!(wanted);
     Some(match tags {
         None => Check::unknown("required_tags", expected, &Gap::not_collected("tags")),
-        Some(observed) => Check::of("required_tags", expected, observed, |t| json!(t), |t| {
-            wanted.iter().all(|(k, v)| t.get(k).is_some_and(|have| v == "*" || have == v))
-        }),
+        Some(observed) => Check::of(
+            "required_tags",
+            expected,
+            observed,
+            |t| json!(t),
+            |t| wanted.iter().all(|(k, v)| t.get(k).is_some_and(|have| v == "*" || have == v)),
+        ),
     })
 }
 
@@ -235,7 +256,14 @@ pub fn evaluate_resources<'a, T>(
         .iter()
         .map(|g| {
             let check = Check::unknown("resources", json!(describe_selector(&req.select)), g);
-            Finding::new(req, Status::Unknown, None, region_of_gap(g), vec![check], format!("could not list the resources: {}", g.describe()))
+            Finding::new(
+                req,
+                Status::Unknown,
+                None,
+                region_of_gap(g),
+                vec![check],
+                format!("could not list the resources: {}", g.describe()),
+            )
         })
         .collect();
     let incomplete = !listing.gaps.is_empty() || undetermined > 0;
@@ -246,11 +274,23 @@ pub fn evaluate_resources<'a, T>(
         if n >= min {
             return None;
         }
-        let check = Check { field: "count".into(), expected: json!(format!(">= {min}")), observed: json!(n), ok: if incomplete { None } else { Some(false) }, error: None };
+        let check = Check {
+            field: "count".into(),
+            expected: json!(format!(">= {min}")),
+            observed: json!(n),
+            ok: if incomplete { None } else { Some(false) },
+            error: None,
+        };
         let (status, msg) = if incomplete {
-            (Status::Unknown, format!("{n} matching resource(s) seen, at least {min} required, and some could not be read"))
+            (
+                Status::Unknown,
+                format!("{n} matching resource(s) seen, at least {min} required, and some could not be read"),
+            )
         } else {
-            (Status::Drift, format!("{n} resource(s) match {}, at least {min} required", describe_selector(&req.select)))
+            (
+                Status::Drift,
+                format!("{n} resource(s) match {}, at least {min} required", describe_selector(&req.select)),
+            )
         };
         Some(Finding::new(req, status, None, None, vec![check], msg))
     });
@@ -258,7 +298,14 @@ pub fn evaluate_resources<'a, T>(
     match req.match_mode {
         MatchMode::All => {
             for (m, cs, status) in selected.iter() {
-                findings.push(Finding::new(req, *status, Some(m.id.clone()), m.region.clone(), cs.clone(), message(&m.name, cs, *status)));
+                findings.push(Finding::new(
+                    req,
+                    *status,
+                    Some(m.id.clone()),
+                    m.region.clone(),
+                    cs.clone(),
+                    message(&m.name, cs, *status),
+                ));
             }
             findings.extend(listing_unknown);
             if let Some(f) = count_finding {
@@ -279,19 +326,30 @@ pub fn evaluate_resources<'a, T>(
                 if let Some(f) = count_finding {
                     findings.push(f);
                 } else {
-                    findings.push(Finding::new(req, Status::Pass, Some(m.id.clone()), m.region.clone(), cs.clone(), format!("{} satisfies the requirement", m.name)));
+                    findings.push(Finding::new(
+                        req,
+                        Status::Pass,
+                        Some(m.id.clone()),
+                        m.region.clone(),
+                        cs.clone(),
+                        format!("{} satisfies the requirement", m.name),
+                    ));
                 }
             } else if selected.is_empty() && !incomplete {
                 findings.push(count_finding.unwrap_or_else(|| {
-                    Finding::new(req, Status::NotApplicable, None, None, Vec::new(), format!("no resource matches {}", describe_selector(&req.select)))
+                    Finding::new(
+                        req,
+                        Status::NotApplicable,
+                        None,
+                        None,
+                        Vec::new(),
+                        format!("no resource matches {}", describe_selector(&req.select)),
+                    )
                 }));
             } else {
                 let any_unknown = incomplete || selected.iter().any(|(_, _, s)| *s == Status::Unknown);
                 let status = if any_unknown { Status::Unknown } else { Status::Drift };
-                let mut candidates: Vec<String> = selected
-                    .iter()
-                    .map(|(m, cs, s)| message(&m.name, cs, *s))
-                    .collect();
+                let mut candidates: Vec<String> = selected.iter().map(|(m, cs, s)| message(&m.name, cs, *s)).collect();
                 candidates.truncate(5);
                 let mut msg = if selected.is_empty() {
                     format!("no resource matches {}", describe_selector(&req.select))
@@ -305,7 +363,10 @@ pub fn evaluate_resources<'a, T>(
                 for g in &listing.gaps {
                     msg.push_str(&format!(" | could not list: {}", g.describe()));
                 }
-                let checks: Vec<Check> = selected.iter().flat_map(|(_, cs, s)| cs.iter().filter(move |c| c.status() == *s).cloned()).collect();
+                let checks: Vec<Check> = selected
+                    .iter()
+                    .flat_map(|(_, cs, s)| cs.iter().filter(move |c| c.status() == *s).cloned())
+                    .collect();
                 findings.push(Finding::new(req, status, None, None, checks, msg));
             }
         }
@@ -323,7 +384,13 @@ pub fn evaluate(requirements: &[crate::profile::Requirement], inventory: &Invent
 
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (&a.profile, &a.requirement, &a.region, &a.resource, a.status).cmp(&(&b.profile, &b.requirement, &b.region, &b.resource, b.status))
+        (&a.profile, &a.requirement, &a.region, &a.resource, a.status).cmp(&(
+            &b.profile,
+            &b.requirement,
+            &b.region,
+            &b.resource,
+            b.status,
+        ))
     });
 }
 

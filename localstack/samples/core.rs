@@ -13,8 +13,11 @@
 
 use super::{Env, Result, Variant};
 
-pub const MESH: [(&str, &str, &str); 3] =
-    [("us-east-1", "mesh-east", "10.1.0.0/16"), ("us-west-2", "mesh-west", "10.2.0.0/16"), ("ap-south-1", "mesh-south", "10.3.0.0/16")];
+pub const MESH: [(&str, &str, &str); 3] = [
+    ("us-east-1", "mesh-east", "10.1.0.0/16"),
+    ("us-west-2", "mesh-west", "10.2.0.0/16"),
+    ("ap-south-1", "mesh-south", "10.3.0.0/16"),
+];
 
 const TRUST_EC2: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 const FULL_ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
@@ -30,7 +33,10 @@ pub async fn s3(env: &Env, v: Variant) -> Result {
             let key_arn = key.key_metadata().and_then(|m| m.arn()).unwrap_or_default().to_string();
             let rule = ServerSideEncryptionRule::builder()
                 .apply_server_side_encryption_by_default(
-                    ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::AwsKms).kms_master_key_id(key_arn).build()?,
+                    ServerSideEncryptionByDefault::builder()
+                        .sse_algorithm(ServerSideEncryption::AwsKms)
+                        .kms_master_key_id(key_arn)
+                        .build()?,
                 )
                 .bucket_key_enabled(true)
                 .build();
@@ -41,7 +47,9 @@ pub async fn s3(env: &Env, v: Variant) -> Result {
                 .await?;
             s3.put_bucket_versioning()
                 .bucket(&bucket)
-                .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
+                .versioning_configuration(
+                    VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build(),
+                )
                 .send()
                 .await?;
             s3.put_public_access_block()
@@ -72,13 +80,26 @@ pub async fn iam(env: &Env, v: Variant) -> Result {
     match v {
         Variant::Compliant => {
             iam.create_role().role_name("app-reader").assume_role_policy_document(TRUST_EC2).send().await?;
-            iam.attach_role_policy().role_name("app-reader").policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess").send().await?;
+            iam.attach_role_policy()
+                .role_name("app-reader")
+                .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+                .send()
+                .await?;
         }
         Variant::Drifted => {
             iam.create_role().role_name("app-admin").assume_role_policy_document(TRUST_EC2).send().await?;
-            iam.attach_role_policy().role_name("app-admin").policy_arn("arn:aws:iam::aws:policy/AdministratorAccess").send().await?;
+            iam.attach_role_policy()
+                .role_name("app-admin")
+                .policy_arn("arn:aws:iam::aws:policy/AdministratorAccess")
+                .send()
+                .await?;
             iam.create_role().role_name("ops-inline").assume_role_policy_document(TRUST_EC2).send().await?;
-            iam.put_role_policy().role_name("ops-inline").policy_name("everything").policy_document(FULL_ADMIN).send().await?;
+            iam.put_role_policy()
+                .role_name("ops-inline")
+                .policy_name("everything")
+                .policy_document(FULL_ADMIN)
+                .send()
+                .await?;
         }
     }
     Ok(())
@@ -118,7 +139,8 @@ async fn demo_zone(env: &Env) -> Result<String> {
     if let Some(z) = zones.hosted_zones().iter().find(|z| z.name() == "demo.example.") {
         return Ok(z.id().to_string());
     }
-    let zone = r53.create_hosted_zone().name("demo.example").caller_reference(format!("demo-{}", env.id)).send().await?;
+    let zone =
+        r53.create_hosted_zone().name("demo.example").caller_reference(format!("demo-{}", env.id)).send().await?;
     Ok(zone.hosted_zone().map(|z| z.id().to_string()).unwrap_or_default())
 }
 
@@ -131,21 +153,43 @@ pub async fn certificate(env: &Env, v: Variant) -> Result {
         Variant::Compliant => "www.demo.example",
         Variant::Drifted => "api.demo.example",
     };
-    let arn = acm.request_certificate().domain_name(domain).validation_method(ValidationMethod::Dns).send().await?.certificate_arn().unwrap_or_default().to_string();
+    let arn = acm
+        .request_certificate()
+        .domain_name(domain)
+        .validation_method(ValidationMethod::Dns)
+        .send()
+        .await?
+        .certificate_arn()
+        .unwrap_or_default()
+        .to_string();
     if v == Variant::Drifted {
         return Ok(()); // the validation record is never created
     }
     let described = acm.describe_certificate().certificate_arn(&arn).send().await?;
     let records: Vec<(String, String)> = described
         .certificate()
-        .map(|c| c.domain_validation_options().iter().filter_map(|o| o.resource_record().map(|r| (r.name().to_string(), r.value().to_string()))).collect())
+        .map(|c| {
+            c.domain_validation_options()
+                .iter()
+                .filter_map(|o| o.resource_record().map(|r| (r.name().to_string(), r.value().to_string())))
+                .collect()
+        })
         .unwrap_or_default();
     for (name, value) in records {
-        let set = ResourceRecordSet::builder().name(name).r#type(RrType::Cname).ttl(300).resource_records(ResourceRecord::builder().value(value).build()?).build()?;
+        let set = ResourceRecordSet::builder()
+            .name(name)
+            .r#type(RrType::Cname)
+            .ttl(300)
+            .resource_records(ResourceRecord::builder().value(value).build()?)
+            .build()?;
         env.route53()
             .change_resource_record_sets()
             .hosted_zone_id(&zone)
-            .change_batch(ChangeBatch::builder().changes(Change::builder().action(ChangeAction::Upsert).resource_record_set(set).build()?).build()?)
+            .change_batch(
+                ChangeBatch::builder()
+                    .changes(Change::builder().action(ChangeAction::Upsert).resource_record_set(set).build()?)
+                    .build()?,
+            )
             .send()
             .await?;
     }
@@ -157,10 +201,15 @@ async fn mesh_vpc(env: &Env, region: &str, name: &str, cidr: &str) -> Result<Str
     use aws_sdk_ec2::types::*;
     let ec2 = env.ec2(region);
     let existing = ec2.describe_vpcs().send().await?;
-    if let Some(v) = existing.vpcs().iter().find(|v| v.tags().iter().any(|t| t.key() == Some("Name") && t.value() == Some(name))) {
+    if let Some(v) =
+        existing.vpcs().iter().find(|v| v.tags().iter().any(|t| t.key() == Some("Name") && t.value() == Some(name)))
+    {
         return Ok(v.vpc_id().unwrap_or_default().to_string());
     }
-    let tags = TagSpecification::builder().resource_type(ResourceType::Vpc).tags(Tag::builder().key("Name").value(name).build()).build();
+    let tags = TagSpecification::builder()
+        .resource_type(ResourceType::Vpc)
+        .tags(Tag::builder().key("Name").value(name).build())
+        .build();
     let vpc = ec2.create_vpc().cidr_block(cidr).tag_specifications(tags).send().await?;
     Ok(vpc.vpc().and_then(|v| v.vpc_id()).unwrap_or_default().to_string())
 }
@@ -177,7 +226,12 @@ async fn route_all(env: &Env, region: &str, vpc: &str, destination: &str, pcx: &
     let ec2 = env.ec2(region);
     let tables = ec2.describe_route_tables().send().await?;
     for t in tables.route_tables().iter().filter(|t| t.vpc_id() == Some(vpc)) {
-        ec2.create_route().route_table_id(t.route_table_id().unwrap_or_default()).destination_cidr_block(destination).vpc_peering_connection_id(pcx).send().await?;
+        ec2.create_route()
+            .route_table_id(t.route_table_id().unwrap_or_default())
+            .destination_cidr_block(destination)
+            .vpc_peering_connection_id(pcx)
+            .send()
+            .await?;
     }
     Ok(())
 }
@@ -236,7 +290,11 @@ pub async fn alarm(env: &Env, v: Variant) -> Result {
                 .await?;
         }
         Variant::Drifted => {
-            base("api-cpu-high").comparison_operator(ComparisonOperator::GreaterThanThreshold).threshold(90.0).send().await?;
+            base("api-cpu-high")
+                .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+                .threshold(90.0)
+                .send()
+                .await?;
         }
     }
     Ok(())

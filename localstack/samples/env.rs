@@ -30,7 +30,13 @@ impl Env {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
             .endpoint_url(&self.endpoint)
-            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(&self.id, "test-secret", None, None, "driftwatch-samples")))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+                &self.id,
+                "test-secret",
+                None,
+                None,
+                "driftwatch-samples",
+            )))
             .build()
     }
 
@@ -40,7 +46,9 @@ impl Env {
     }
 
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&self.config(region)).force_path_style(true).build())
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.config(region)).force_path_style(true).build(),
+        )
     }
     pub fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::new(&self.config("us-east-1"))

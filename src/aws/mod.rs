@@ -109,7 +109,14 @@ impl Ctx {
     }
 
     /// Records a failed call as a gap (and in the report's errors).
-    pub fn gap<E>(&self, err: &SdkError<E, HttpResponse>, service: &str, region: &str, operation: &str, resource: Option<&str>) -> Gap
+    pub fn gap<E>(
+        &self,
+        err: &SdkError<E, HttpResponse>,
+        service: &str,
+        region: &str,
+        operation: &str,
+        resource: Option<&str>,
+    ) -> Gap
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
@@ -157,7 +164,8 @@ const THROTTLED: &[&str] = &[
     "BandwidthLimitExceeded",
     "EC2ThrottledException",
 ];
-const NOT_AVAILABLE: &[&str] = &["NotImplemented", "UnknownOperationException", "InvalidAction", "OptInRequired", "UnsupportedOperation"];
+const NOT_AVAILABLE: &[&str] =
+    &["NotImplemented", "UnknownOperationException", "InvalidAction", "OptInRequired", "UnsupportedOperation"];
 const TIMEOUT: &[&str] = &["RequestTimeout", "RequestTimeoutException"];
 
 /// Sorts a service error code into a class.
@@ -193,7 +201,9 @@ where
             let status = Some(ctx.raw().status().as_u16());
             (classify_code(&code, &message, status), code, message)
         }
-        SdkError::TimeoutError(_) => (ErrorClass::Timeout, "Timeout".into(), "the call did not finish within the operation timeout".into()),
+        SdkError::TimeoutError(_) => {
+            (ErrorClass::Timeout, "Timeout".into(), "the call did not finish within the operation timeout".into())
+        }
         SdkError::DispatchFailure(d) => {
             let text = source_chain(err);
             if d.is_timeout() {

@@ -90,10 +90,17 @@ async fn public_zones(ctx: &Ctx, r53: &aws_sdk_route53::Client) -> Result<Vec<(S
 
 async fn cname_exists(ctx: &Ctx, r53: &aws_sdk_route53::Client, zone: &str, name: &str) -> Observed<bool> {
     let _permit = ctx.permit().await;
-    let call = r53.list_resource_record_sets().hosted_zone_id(zone).start_record_name(name).start_record_type(RrType::Cname).max_items(1);
+    let call = r53
+        .list_resource_record_sets()
+        .hosted_zone_id(zone)
+        .start_record_name(name)
+        .start_record_type(RrType::Cname)
+        .max_items(1);
     match call.send().await {
         Ok(out) => Observed::Known(
-            out.resource_record_sets().first().is_some_and(|r| fqdn(r.name()) == fqdn(name) && *r.r#type() == RrType::Cname),
+            out.resource_record_sets()
+                .first()
+                .is_some_and(|r| fqdn(r.name()) == fqdn(name) && *r.r#type() == RrType::Cname),
         ),
         Err(err) => Observed::Unknown(ctx.gap(&err, "route53", R53_REGION, "ListResourceRecordSets", Some(name))),
     }
@@ -116,7 +123,9 @@ async fn check_records(ctx: &Ctx, all: &mut BTreeMap<String, Observed<Vec<Certif
     if let Ok(zones) = &zones {
         for certs in all.values().filter_map(|o| o.known()) {
             for v in certs.iter().flat_map(|c| &c.validations) {
-                if let (Some((name, _)), Some(zone)) = (&v.record, v.record.as_ref().and_then(|r| zone_for(&r.0, zones))) {
+                if let (Some((name, _)), Some(zone)) =
+                    (&v.record, v.record.as_ref().and_then(|r| zone_for(&r.0, zones)))
+                {
                     lookups.insert((zone, fqdn(name)));
                 }
             }
@@ -147,9 +156,16 @@ async fn check_records(ctx: &Ctx, all: &mut BTreeMap<String, Observed<Vec<Certif
     }
 }
 
-pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>, route53: bool) -> BTreeMap<String, Observed<Vec<Certificate>>> {
+pub async fn collect(
+    ctx: &Ctx,
+    regions: &BTreeSet<String>,
+    route53: bool,
+) -> BTreeMap<String, Observed<Vec<Certificate>>> {
     let mut all: BTreeMap<String, Observed<Vec<Certificate>>> =
-        join_all(regions.iter().map(|r| async move { (r.clone(), describe_region(ctx, r).await) })).await.into_iter().collect();
+        join_all(regions.iter().map(|r| async move { (r.clone(), describe_region(ctx, r).await) }))
+            .await
+            .into_iter()
+            .collect();
     if route53 && all.values().any(|o| o.known().is_some_and(|c| !c.is_empty())) {
         check_records(ctx, &mut all).await;
     }

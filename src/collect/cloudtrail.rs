@@ -74,7 +74,10 @@ pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, 
         }
     }
     let statuses: BTreeMap<String, Observed<bool>> =
-        join_all(homes.iter().map(|(arn, home)| async move { (arn.clone(), status(ctx, arn, home).await) })).await.into_iter().collect();
+        join_all(homes.iter().map(|(arn, home)| async move { (arn.clone(), status(ctx, arn, home).await) }))
+            .await
+            .into_iter()
+            .collect();
     listed
         .into_iter()
         .map(|(region, trails)| {

@@ -11,14 +11,15 @@ const SERVICE: &str = "cloudwatch";
 fn alarm(region: &str, a: &MetricAlarm) -> Alarm {
     let dims = |d: &[aws_sdk_cloudwatch::types::Dimension]| super::tag_map(d, |x| (x.name(), x.value()));
     // metric-math alarms keep their metric in the query that returns data
-    let query = a.metrics().iter().find(|m| m.return_data().unwrap_or(false) && m.metric_stat().is_some()).or_else(|| {
-        let stats: Vec<_> = a.metrics().iter().filter(|m| m.metric_stat().is_some()).collect();
-        if stats.len() == 1 {
-            stats.first().copied()
-        } else {
-            None
-        }
-    });
+    let query =
+        a.metrics().iter().find(|m| m.return_data().unwrap_or(false) && m.metric_stat().is_some()).or_else(|| {
+            let stats: Vec<_> = a.metrics().iter().filter(|m| m.metric_stat().is_some()).collect();
+            if stats.len() == 1 {
+                stats.first().copied()
+            } else {
+                None
+            }
+        });
     let stat = query.and_then(|q| q.metric_stat());
     let metric = stat.and_then(|s| s.metric());
     Alarm {
@@ -34,7 +35,11 @@ fn alarm(region: &str, a: &MetricAlarm) -> Alarm {
             .or(stat.and_then(|s| s.stat()).map(str::to_string)),
         comparison: a.comparison_operator().map(|c| c.as_str().to_string()),
         threshold: a.threshold(),
-        dimensions: if a.dimensions().is_empty() { metric.map(|m| dims(m.dimensions())).unwrap_or_default() } else { dims(a.dimensions()) },
+        dimensions: if a.dimensions().is_empty() {
+            metric.map(|m| dims(m.dimensions())).unwrap_or_default()
+        } else {
+            dims(a.dimensions())
+        },
         actions_enabled: a.actions_enabled().unwrap_or(false),
         alarm_actions: a.alarm_actions().to_vec(),
     }
@@ -49,5 +54,8 @@ async fn region_alarms(ctx: &Ctx, region: &str) -> Observed<Vec<Alarm>> {
 }
 
 pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, Observed<Vec<Alarm>>> {
-    join_all(regions.iter().map(|r| async move { (r.clone(), region_alarms(ctx, r).await) })).await.into_iter().collect()
+    join_all(regions.iter().map(|r| async move { (r.clone(), region_alarms(ctx, r).await) }))
+        .await
+        .into_iter()
+        .collect()
 }

@@ -50,7 +50,11 @@ async fn region_network(ctx: &Ctx, region: &str) -> Network {
                             }
                             c
                         },
-                        ipv6_cidrs: v.ipv6_cidr_block_association_set().iter().filter_map(|a| a.ipv6_cidr_block().map(str::to_string)).collect(),
+                        ipv6_cidrs: v
+                            .ipv6_cidr_block_association_set()
+                            .iter()
+                            .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
+                            .collect(),
                         tags: super::tag_map(v.tags(), |t| (t.key(), t.value())),
                     })
                     .collect(),
@@ -88,7 +92,11 @@ async fn region_network(ctx: &Ctx, region: &str) -> Network {
                             .routes()
                             .iter()
                             .map(|r| Route {
-                                destination: r.destination_cidr_block().or(r.destination_ipv6_cidr_block()).unwrap_or_default().to_string(),
+                                destination: r
+                                    .destination_cidr_block()
+                                    .or(r.destination_ipv6_cidr_block())
+                                    .unwrap_or_default()
+                                    .to_string(),
                                 peering_id: r.vpc_peering_connection_id().map(str::to_string),
                                 gateway_id: r.gateway_id().map(str::to_string),
                             })
@@ -104,5 +112,8 @@ async fn region_network(ctx: &Ctx, region: &str) -> Network {
 }
 
 pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, Network> {
-    join_all(regions.iter().map(|r| async move { (r.clone(), region_network(ctx, r).await) })).await.into_iter().collect()
+    join_all(regions.iter().map(|r| async move { (r.clone(), region_network(ctx, r).await) }))
+        .await
+        .into_iter()
+        .collect()
 }

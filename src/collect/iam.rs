@@ -14,9 +14,7 @@ const REGION: &str = "us-east-1";
 /// IAM returns policy documents URL-encoded (RFC 3986); decode and parse them.
 pub fn decode_document(raw: &str) -> serde_json::Value {
     let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-    serde_json::from_str(&decoded)
-        .or_else(|_| serde_json::from_str(raw))
-        .unwrap_or(serde_json::Value::Null)
+    serde_json::from_str(&decoded).or_else(|_| serde_json::from_str(raw)).unwrap_or(serde_json::Value::Null)
 }
 
 fn inline(list: &[PolicyDetail]) -> Vec<InlinePolicy> {
@@ -47,7 +45,12 @@ pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
     if local_policies {
         filter.push(EntityType::LocalManagedPolicy);
     }
-    let pages = match all_pages(ctx, client.get_account_authorization_details().set_filter(Some(filter)).into_paginator().send()).await {
+    let pages = match all_pages(
+        ctx,
+        client.get_account_authorization_details().set_filter(Some(filter)).into_paginator().send(),
+    )
+    .await
+    {
         Ok(p) => p,
         Err(err) => {
             let gap = ctx.gap(&err, SERVICE, REGION, "GetAccountAuthorizationDetails", None);
@@ -102,7 +105,10 @@ pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
                 .and_then(|v| v.document())
                 .map(decode_document)
                 .unwrap_or(serde_json::Value::Null);
-            policies.insert(arn.to_string(), ManagedPolicy { arn: arn.to_string(), name: p.policy_name().unwrap_or_default().to_string(), document });
+            policies.insert(
+                arn.to_string(),
+                ManagedPolicy { arn: arn.to_string(), name: p.policy_name().unwrap_or_default().to_string(), document },
+            );
         }
     }
     if user_mfa {

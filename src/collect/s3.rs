@@ -67,15 +67,29 @@ async fn locate(ctx: &Ctx, name: &str) -> Observed<String> {
             Some("EU") => "eu-west-1".to_string(),
             Some(other) => other.to_string(),
         }),
-        Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, LIST_REGION, "GetBucketLocation", Some(&format!("arn:aws:s3:::{name}")))),
+        Err(err) => Observed::Unknown(ctx.gap(
+            &err,
+            SERVICE,
+            LIST_REGION,
+            "GetBucketLocation",
+            Some(&format!("arn:aws:s3:::{name}")),
+        )),
     }
 }
 
-async fn bucket(ctx: &Ctx, name: String, listed_region: Option<String>, client: Option<aws_sdk_s3::Client>, want: S3Details) -> Bucket {
+async fn bucket(
+    ctx: &Ctx,
+    name: String,
+    listed_region: Option<String>,
+    client: Option<aws_sdk_s3::Client>,
+    want: S3Details,
+) -> Bucket {
     let arn = format!("arn:aws:s3:::{name}");
     let region = match listed_region {
         Some(r) => Observed::Known(r),
-        None if want == S3Details::default() => Observed::Unknown(crate::inventory::Gap::not_collected("bucket region")),
+        None if want == S3Details::default() => {
+            Observed::Unknown(crate::inventory::Gap::not_collected("bucket region"))
+        }
         None => locate(ctx, &name).await,
     };
     let mut b = Bucket {
@@ -109,74 +123,123 @@ async fn bucket(ctx: &Ctx, name: String, listed_region: Option<String>, client: 
         if !want.encryption {
             return Observed::default();
         }
-        read!(ctx, r, n, "GetBucketEncryption", &["ServerSideEncryptionConfigurationNotFoundError"], s3.get_bucket_encryption().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_encryption::GetBucketEncryptionOutput| {
-            let rule = out.server_side_encryption_configuration().and_then(|c| c.rules().first().cloned());
-            rule.and_then(|rule| {
-                let d = rule.apply_server_side_encryption_by_default()?;
-                Some(BucketEncryption {
-                    algorithm: d.sse_algorithm().as_str().to_string(),
-                    kms_key: d.kms_master_key_id().map(str::to_string),
-                    bucket_key: rule.bucket_key_enabled().unwrap_or(false),
+        read!(
+            ctx,
+            r,
+            n,
+            "GetBucketEncryption",
+            &["ServerSideEncryptionConfigurationNotFoundError"],
+            s3.get_bucket_encryption().bucket(n).send(),
+            |out: aws_sdk_s3::operation::get_bucket_encryption::GetBucketEncryptionOutput| {
+                let rule = out.server_side_encryption_configuration().and_then(|c| c.rules().first().cloned());
+                rule.and_then(|rule| {
+                    let d = rule.apply_server_side_encryption_by_default()?;
+                    Some(BucketEncryption {
+                        algorithm: d.sse_algorithm().as_str().to_string(),
+                        kms_key: d.kms_master_key_id().map(str::to_string),
+                        bucket_key: rule.bucket_key_enabled().unwrap_or(false),
+                    })
                 })
-            })
-        })
+            }
+        )
     };
     let versioning = async {
         if !want.versioning {
             return Observed::default();
         }
-        read!(ctx, r, n, "GetBucketVersioning", &[], s3.get_bucket_versioning().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput| {
-            out.status().map(|s| s.as_str().to_string())
-        })
+        read!(
+            ctx,
+            r,
+            n,
+            "GetBucketVersioning",
+            &[],
+            s3.get_bucket_versioning().bucket(n).send(),
+            |out: aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput| {
+                out.status().map(|s| s.as_str().to_string())
+            }
+        )
     };
     let pab = async {
         if !want.public_access_block {
             return Observed::default();
         }
-        read!(ctx, r, n, "GetPublicAccessBlock", &["NoSuchPublicAccessBlockConfiguration"], s3.get_public_access_block().bucket(n).send(), |out: aws_sdk_s3::operation::get_public_access_block::GetPublicAccessBlockOutput| {
-            out.public_access_block_configuration().map(|c| PublicAccessBlock {
-                block_public_acls: c.block_public_acls().unwrap_or(false),
-                ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
-                block_public_policy: c.block_public_policy().unwrap_or(false),
-                restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
-            })
-        })
+        read!(
+            ctx,
+            r,
+            n,
+            "GetPublicAccessBlock",
+            &["NoSuchPublicAccessBlockConfiguration"],
+            s3.get_public_access_block().bucket(n).send(),
+            |out: aws_sdk_s3::operation::get_public_access_block::GetPublicAccessBlockOutput| {
+                out.public_access_block_configuration().map(|c| PublicAccessBlock {
+                    block_public_acls: c.block_public_acls().unwrap_or(false),
+                    ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+                    block_public_policy: c.block_public_policy().unwrap_or(false),
+                    restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+                })
+            }
+        )
     };
     let logging = async {
         if !want.logging {
             return Observed::default();
         }
-        read!(ctx, r, n, "GetBucketLogging", &[], s3.get_bucket_logging().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_logging::GetBucketLoggingOutput| {
-            out.logging_enabled().map(|l| l.target_bucket().to_string())
-        })
+        read!(
+            ctx,
+            r,
+            n,
+            "GetBucketLogging",
+            &[],
+            s3.get_bucket_logging().bucket(n).send(),
+            |out: aws_sdk_s3::operation::get_bucket_logging::GetBucketLoggingOutput| {
+                out.logging_enabled().map(|l| l.target_bucket().to_string())
+            }
+        )
     };
     let replication = async {
         if !want.replication {
             return Observed::default();
         }
-        read!(ctx, r, n, "GetBucketReplication", &["ReplicationConfigurationNotFoundError"], s3.get_bucket_replication().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_replication::GetBucketReplicationOutput| {
-            out.replication_configuration().map(|c| {
-                c.rules()
-                    .iter()
-                    .map(|rule| ReplicationRule {
-                        id: rule.id().map(str::to_string),
-                        enabled: rule.status().as_str() == "Enabled",
-                        destination_bucket: rule.destination().map(|d| d.bucket().to_string()).unwrap_or_default(),
-                    })
-                    .collect()
-            })
-        })
+        read!(
+            ctx,
+            r,
+            n,
+            "GetBucketReplication",
+            &["ReplicationConfigurationNotFoundError"],
+            s3.get_bucket_replication().bucket(n).send(),
+            |out: aws_sdk_s3::operation::get_bucket_replication::GetBucketReplicationOutput| {
+                out.replication_configuration().map(|c| {
+                    c.rules()
+                        .iter()
+                        .map(|rule| ReplicationRule {
+                            id: rule.id().map(str::to_string),
+                            enabled: rule.status().as_str() == "Enabled",
+                            destination_bucket: rule.destination().map(|d| d.bucket().to_string()).unwrap_or_default(),
+                        })
+                        .collect()
+                })
+            }
+        )
     };
     let tags = async {
         if !want.tags {
             return Observed::default();
         }
-        let t: Observed<Option<crate::inventory::Tags>> = read!(ctx, r, n, "GetBucketTagging", &["NoSuchTagSet", "NoSuchTagSetError"], s3.get_bucket_tagging().bucket(n).send(), |out: aws_sdk_s3::operation::get_bucket_tagging::GetBucketTaggingOutput| {
-            Some(super::tag_map(out.tag_set(), |t| (Some(t.key()), Some(t.value()))))
-        });
+        let t: Observed<Option<crate::inventory::Tags>> = read!(
+            ctx,
+            r,
+            n,
+            "GetBucketTagging",
+            &["NoSuchTagSet", "NoSuchTagSetError"],
+            s3.get_bucket_tagging().bucket(n).send(),
+            |out: aws_sdk_s3::operation::get_bucket_tagging::GetBucketTaggingOutput| {
+                Some(super::tag_map(out.tag_set(), |t| (Some(t.key()), Some(t.value()))))
+            }
+        );
         t.map(Option::unwrap_or_default)
     };
-    let (encryption, versioning, pab, logging, replication, tags) = tokio::join!(encryption, versioning, pab, logging, replication, tags);
+    let (encryption, versioning, pab, logging, replication, tags) =
+        tokio::join!(encryption, versioning, pab, logging, replication, tags);
     b.encryption = encryption;
     b.versioning = versioning;
     b.public_access_block = pab;

@@ -25,7 +25,9 @@ fn ctx(route: impl Fn(&str, &str) -> (u16, String) + Send + Sync + 'static) -> A
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .endpoint_url("http://aws.test")
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new("AKIDTEST", "secret", None, None, "test")))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDTEST", "secret", None, None, "test",
+        )))
         .http_client(http)
         .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
         .sleep_impl(aws_smithy_async::rt::sleep::default_async_sleep().unwrap())
@@ -72,7 +74,10 @@ async fn s3_encryption_access_denied_is_unknown_and_recorded() {
     let got = s3::collect(&ctx, &wants(S3Details { encryption: true, versioning: true, ..Default::default() })).await;
     let b = &got.known().unwrap()[0];
     let gap = b.encryption.gap().expect("unknown");
-    assert_eq!((gap.code.as_str(), gap.class, gap.operation.as_str()), ("AccessDenied", ErrorClass::AccessDenied, "GetBucketEncryption"));
+    assert_eq!(
+        (gap.code.as_str(), gap.class, gap.operation.as_str()),
+        ("AccessDenied", ErrorClass::AccessDenied, "GetBucketEncryption")
+    );
     assert_eq!(gap.resource.as_deref(), Some("arn:aws:s3:::prod-a"));
     assert_eq!(b.versioning, Observed::Known(Some("Enabled".into())));
     assert_eq!(ctx.errors.lock().unwrap().len(), 1);
@@ -91,7 +96,11 @@ async fn s3_public_access_block_and_tags_absent_codes() {
             (200, ONE_BUCKET.into())
         }
     });
-    let got = s3::collect(&ctx, &wants(S3Details { public_access_block: true, tags: true, replication: true, ..Default::default() })).await;
+    let got = s3::collect(
+        &ctx,
+        &wants(S3Details { public_access_block: true, tags: true, replication: true, ..Default::default() }),
+    )
+    .await;
     let b = &got.known().unwrap()[0];
     assert_eq!(b.public_access_block, Observed::Known(None));
     assert_eq!(b.tags, Observed::Known(Default::default()));
@@ -130,7 +139,12 @@ async fn iam_page_failing_mid_pagination_is_unknown() {
 
 #[tokio::test]
 async fn iam_documents_are_url_decoded() {
-    let ctx = ctx(|_, _| (200, IAM_PAGE.replace("<IsTruncated>true</IsTruncated><Marker>m2</Marker>", "<IsTruncated>false</IsTruncated>")));
+    let ctx = ctx(|_, _| {
+        (
+            200,
+            IAM_PAGE.replace("<IsTruncated>true</IsTruncated><Marker>m2</Marker>", "<IsTruncated>false</IsTruncated>"),
+        )
+    });
     let iam = iam::collect(&ctx, false, false).await;
     let roles = iam.principals.known().unwrap();
     assert_eq!(roles[0].trust_policy, Some(serde_json::json!({"Statement": []})));

@@ -20,7 +20,11 @@ requests a certificate and never creates its validation record.",
     fields: &[
         Field::new("status", Str, "Certificate status, e.g. ISSUED."),
         Field::new("validation_method", OneOf(&["DNS", "EMAIL"]), "How every domain of the certificate is validated."),
-        Field::new("dns_validation_records", Bool, "Every domain has its validation CNAME, present in Route 53 when the account hosts the zone."),
+        Field::new(
+            "dns_validation_records",
+            Bool,
+            "Every domain has its validation CNAME, present in Route 53 when the account hosts the zone.",
+        ),
         Field::new("min_days_to_expiry", Int, "The certificate stays valid at least this many more days."),
     ],
     plan: |req, plan| {
@@ -33,10 +37,7 @@ requests a certificate and never creates its validation record.",
 };
 
 fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 fn checks(req: &Requirement, c: &Certificate) -> Vec<Check> {

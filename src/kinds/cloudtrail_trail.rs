@@ -22,7 +22,11 @@ Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, `logging
         Field::new("multi_region", Bool, "The trail applies to all regions."),
         Field::new("log_file_validation", Bool, "Log file integrity validation is enabled."),
         Field::new("kms_encrypted", Bool, "Logs are encrypted with a KMS key (SSE-KMS)."),
-        Field::new("include_global_service_events", Bool, "Events of global services (IAM, STS, CloudFront) are included."),
+        Field::new(
+            "include_global_service_events",
+            Bool,
+            "Events of global services (IAM, STS, CloudFront) are included.",
+        ),
         Field::new("s3_bucket", Str, "Name of the bucket the trail delivers to."),
     ],
     plan: |req, plan| plan.trails.extend(req.regions.iter().cloned()),

@@ -36,9 +36,8 @@ fn is_candidate(req: &Requirement, a: &Alarm) -> bool {
     let e = &req.expect;
     e.str("namespace").is_none_or(|n| a.namespace.as_deref() == Some(n))
         && e.str("metric_name").is_none_or(|m| a.metric_name.as_deref() == Some(m))
-        && e.map("dimensions").is_none_or(|dims| {
-            dims.iter().all(|(k, v)| a.dimensions.get(k).is_some_and(|have| v == "*" || have == v))
-        })
+        && e.map("dimensions")
+            .is_none_or(|dims| dims.iter().all(|(k, v)| a.dimensions.get(k).is_some_and(|have| v == "*" || have == v)))
 }
 
 fn checks(req: &Requirement, a: &Alarm) -> Vec<Check> {

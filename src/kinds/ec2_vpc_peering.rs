@@ -19,7 +19,11 @@ link is reported as exactly that pair.",
     tags: false,
     selectable: false,
     fields: &[
-        Field::required("mesh", Mesh, "The VPCs that must be fully peered: [{ region = \"us-east-1\", vpc = { name = \"prod\" } }, …]."),
+        Field::required(
+            "mesh",
+            Mesh,
+            "The VPCs that must be fully peered: [{ region = \"us-east-1\", vpc = { name = \"prod\" } }, …].",
+        ),
         Field::new("routes", Bool, "Each side's route tables route the peer's CIDR via the connection."),
     ],
     plan: |req, plan| {
@@ -41,7 +45,14 @@ fn resolve<'a>(req: &Requirement, inv: &'a Inventory, node: &MeshNode) -> Result
         Ok(Observed::Known(v)) => v,
         Ok(Observed::Unknown(g)) | Err(g) => {
             let c = Check::unknown("vpc", json!(label), &g);
-            return Err(Finding::new(req, Status::Unknown, Some(label.clone()), Some(node.region.clone()), vec![c.clone()], message(&label, &[c], Status::Unknown)));
+            return Err(Finding::new(
+                req,
+                Status::Unknown,
+                Some(label.clone()),
+                Some(node.region.clone()),
+                vec![c.clone()],
+                message(&label, &[c], Status::Unknown),
+            ));
         }
     };
     let matched: Vec<&Vpc> = vpcs
@@ -53,7 +64,11 @@ fn resolve<'a>(req: &Requirement, inv: &'a Inventory, node: &MeshNode) -> Result
     }
     let observed: Vec<&str> = matched.iter().map(|v| v.id.as_str()).collect();
     let c = Check::new("vpc", json!("exactly one VPC"), json!(observed), false);
-    let msg = if matched.is_empty() { format!("{label}: no VPC matches") } else { format!("{label}: {} VPCs match, expected exactly one", matched.len()) };
+    let msg = if matched.is_empty() {
+        format!("{label}: no VPC matches")
+    } else {
+        format!("{label}: {} VPCs match, expected exactly one", matched.len())
+    };
     Err(Finding::new(req, Status::Drift, Some(label), Some(node.region.clone()), vec![c], msg))
 }
 
@@ -127,7 +142,8 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
                 (None, Some(g)) => checks.push(Check::unknown("peering", expected, g)),
                 (None, None) => {
                     let observed: Vec<String> = between.iter().map(|p| format!("{} {}", p.id, p.status)).collect();
-                    let observed = if observed.is_empty() { json!("no peering connection") } else { json!(observed.join(", ")) };
+                    let observed =
+                        if observed.is_empty() { json!("no peering connection") } else { json!(observed.join(", ")) };
                     checks.push(Check::new("peering", expected, observed, false));
                 }
             }
@@ -138,7 +154,14 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
                 }
             }
             let status = combine(&checks);
-            findings.push(Finding::new(req, status, Some(label.clone()), Some(a.region.clone()), checks.clone(), message(&label, &checks, status)));
+            findings.push(Finding::new(
+                req,
+                status,
+                Some(label.clone()),
+                Some(a.region.clone()),
+                checks.clone(),
+                message(&label, &checks, status),
+            ));
         }
     }
     findings

@@ -4,9 +4,9 @@ use super::{Field, FieldType::*, Kind};
 use crate::collect::Plan;
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
 use crate::inventory::{Gap, IamPrincipal, Inventory, ManagedPolicy, Observed, Principal};
-use std::collections::BTreeMap;
 use crate::profile::Requirement;
 use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
 
 const DOC: &str = "Read once for the whole account (IAM is global) with \
 GetAccountAuthorizationDetails, following every page. `forbid_policies` matches attached \
@@ -15,7 +15,11 @@ customer-managed policy that allows Action \"*\" on Resource \"*\", since it gra
 Policies reached through group membership are not counted for users.";
 
 const FORBID: Field = Field::new("forbid_policies", StrList, "Policies that must not be attached (ARN or name); AdministratorAccess also matches inline or customer-managed \"*\" on \"*\".");
-const REQUIRE: Field = Field::new("require_policies", StrList, "Policies that must be attached (managed, by ARN or name) or inline (by name).");
+const REQUIRE: Field = Field::new(
+    "require_policies",
+    StrList,
+    "Policies that must be attached (managed, by ARN or name) or inline (by name).",
+);
 const MAX: Field = Field::new("max_attached_policies", Int, "At most this many attached managed policies.");
 
 pub static ROLE: Kind = Kind {
@@ -25,7 +29,16 @@ pub static ROLE: Kind = Kind {
     regional: false,
     tags: true,
     selectable: true,
-    fields: &[FORBID, REQUIRE, MAX, Field::new("require_mfa", Bool, "Every Allow statement of the trust policy requires aws:MultiFactorAuthPresent = true.")],
+    fields: &[
+        FORBID,
+        REQUIRE,
+        MAX,
+        Field::new(
+            "require_mfa",
+            Bool,
+            "Every Allow statement of the trust policy requires aws:MultiFactorAuthPresent = true.",
+        ),
+    ],
     plan: |req, plan| plan_for(req, plan, Principal::Role),
     evaluate: |req, inv| evaluate(req, inv, Principal::Role),
 };
@@ -168,9 +181,13 @@ fn checks(req: &Requirement, p: &IamPrincipal, local: &Observed<BTreeMap<String,
     if let Some(entries) = e.list("require_policies") {
         let missing: Vec<&String> = entries
             .iter()
-            .filter(|e| !p.attached.iter().any(|a| matches_policy(e, &a.name, &a.arn)) && !p.inline.iter().any(|i| &&i.name == e))
+            .filter(|e| {
+                !p.attached.iter().any(|a| matches_policy(e, &a.name, &a.arn))
+                    && !p.inline.iter().any(|i| &&i.name == e)
+            })
             .collect();
-        let observed: Vec<&String> = p.attached.iter().map(|a| &a.name).chain(p.inline.iter().map(|i| &i.name)).collect();
+        let observed: Vec<&String> =
+            p.attached.iter().map(|a| &a.name).chain(p.inline.iter().map(|i| &i.name)).collect();
         out.push(Check::new("require_policies", json!(entries), json!(observed), missing.is_empty()));
     }
     if let Some(max) = e.int("max_attached_policies") {
@@ -179,7 +196,13 @@ fn checks(req: &Requirement, p: &IamPrincipal, local: &Observed<BTreeMap<String,
     }
     if let Some(want) = e.bool("require_mfa") {
         out.push(match p.kind {
-            Principal::User => Check::of("require_mfa", json!(want), &p.mfa_devices, |n| json!(format!("{n} MFA device(s)")), |n| (*n > 0) == want),
+            Principal::User => Check::of(
+                "require_mfa",
+                json!(want),
+                &p.mfa_devices,
+                |n| json!(format!("{n} MFA device(s)")),
+                |n| (*n > 0) == want,
+            ),
             _ => {
                 let have = p.trust_policy.as_ref().is_some_and(trust_requires_mfa);
                 Check::new("require_mfa", json!(want), json!(have), have == want)
@@ -201,7 +224,12 @@ fn evaluate(req: &Requirement, inv: &Inventory, kind: Principal) -> Vec<Finding>
     evaluate_resources(
         req,
         listing,
-        |p| Meta { id: p.arn.clone(), name: p.name.clone(), region: None, tags: if tagged { Some(&p.tags) } else { None } },
+        |p| Meta {
+            id: p.arn.clone(),
+            name: p.name.clone(),
+            region: None,
+            tags: if tagged { Some(&p.tags) } else { None },
+        },
         |p| checks(req, p, &local),
     )
 }

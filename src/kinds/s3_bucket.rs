@@ -25,8 +25,16 @@ otherwise every bucket of the account is a candidate.",
 };
 
 static FIELDS: &[Field] = &[
-    Field::new("encryption", OneOf(&["AES256", "aws:kms", "aws:kms:dsse", "kms"]), "Default encryption algorithm; \"kms\" accepts aws:kms and aws:kms:dsse."),
-    Field::new("kms_key_arn", Str, "The KMS key of default encryption (ARN, or key id matched against the ARN's last part)."),
+    Field::new(
+        "encryption",
+        OneOf(&["AES256", "aws:kms", "aws:kms:dsse", "kms"]),
+        "Default encryption algorithm; \"kms\" accepts aws:kms and aws:kms:dsse.",
+    ),
+    Field::new(
+        "kms_key_arn",
+        Str,
+        "The KMS key of default encryption (ARN, or key id matched against the ARN's last part).",
+    ),
     Field::new("bucket_key", Bool, "Whether S3 Bucket Keys are enabled for SSE-KMS."),
     Field::new("versioning", Bool, "true: versioning Enabled; false: never enabled or Suspended."),
     Field::new("public_access_block", Bool, "true: all four bucket-level public access block flags are on."),
@@ -59,45 +67,77 @@ fn checks(req: &Requirement, b: &Bucket) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     if let Some(want) = e.str("encryption") {
-        out.push(Check::of("encryption", json!(want), &b.encryption, |enc| json!(enc.as_ref().map(|x| &x.algorithm)), |enc| {
-            enc.as_ref().is_some_and(|x| match want {
-                "kms" => x.algorithm == "aws:kms" || x.algorithm == "aws:kms:dsse",
-                other => x.algorithm == other,
-            })
-        }));
+        out.push(Check::of(
+            "encryption",
+            json!(want),
+            &b.encryption,
+            |enc| json!(enc.as_ref().map(|x| &x.algorithm)),
+            |enc| {
+                enc.as_ref().is_some_and(|x| match want {
+                    "kms" => x.algorithm == "aws:kms" || x.algorithm == "aws:kms:dsse",
+                    other => x.algorithm == other,
+                })
+            },
+        ));
     }
     if let Some(want) = e.str("kms_key_arn") {
-        out.push(Check::of("kms_key_arn", json!(want), &b.encryption, |enc| json!(enc.as_ref().and_then(|x| x.kms_key.clone())), |enc| {
-            enc.as_ref().and_then(|x| x.kms_key.as_deref()).is_some_and(|k| key_matches(want, k))
-        }));
+        out.push(Check::of(
+            "kms_key_arn",
+            json!(want),
+            &b.encryption,
+            |enc| json!(enc.as_ref().and_then(|x| x.kms_key.clone())),
+            |enc| enc.as_ref().and_then(|x| x.kms_key.as_deref()).is_some_and(|k| key_matches(want, k)),
+        ));
     }
     if let Some(want) = e.bool("bucket_key") {
-        out.push(Check::of("bucket_key", json!(want), &b.encryption, |enc| json!(enc.as_ref().is_some_and(|x| x.bucket_key)), |enc| {
-            enc.as_ref().is_some_and(|x| x.bucket_key) == want
-        }));
+        out.push(Check::of(
+            "bucket_key",
+            json!(want),
+            &b.encryption,
+            |enc| json!(enc.as_ref().is_some_and(|x| x.bucket_key)),
+            |enc| enc.as_ref().is_some_and(|x| x.bucket_key) == want,
+        ));
     }
     if let Some(want) = e.bool("versioning") {
-        out.push(Check::of("versioning", json!(want), &b.versioning, |v| json!(v.as_deref().unwrap_or("Disabled")), |v| {
-            (v.as_deref() == Some("Enabled")) == want
-        }));
+        out.push(Check::of(
+            "versioning",
+            json!(want),
+            &b.versioning,
+            |v| json!(v.as_deref().unwrap_or("Disabled")),
+            |v| (v.as_deref() == Some("Enabled")) == want,
+        ));
     }
     if let Some(want) = e.bool("public_access_block") {
-        out.push(Check::of("public_access_block", json!(want), &b.public_access_block, |p| match p {
-            None => Json::Null,
-            Some(p) => json!({
-                "BlockPublicAcls": p.block_public_acls, "IgnorePublicAcls": p.ignore_public_acls,
-                "BlockPublicPolicy": p.block_public_policy, "RestrictPublicBuckets": p.restrict_public_buckets,
-            }),
-        }, |p| p.as_ref().is_some_and(|p| p.all()) == want));
+        out.push(Check::of(
+            "public_access_block",
+            json!(want),
+            &b.public_access_block,
+            |p| match p {
+                None => Json::Null,
+                Some(p) => json!({
+                    "BlockPublicAcls": p.block_public_acls, "IgnorePublicAcls": p.ignore_public_acls,
+                    "BlockPublicPolicy": p.block_public_policy, "RestrictPublicBuckets": p.restrict_public_buckets,
+                }),
+            },
+            |p| p.as_ref().is_some_and(|p| p.all()) == want,
+        ));
     }
     if let Some(want) = e.bool("access_logging") {
         out.push(Check::of("access_logging", json!(want), &b.logging_target, |t| json!(t), |t| t.is_some() == want));
     }
     if let Some(want) = e.bool("replication") {
-        out.push(Check::of("replication", json!(want), &b.replication, |r| match r {
-            None => Json::Null,
-            Some(rules) => json!(rules.iter().filter(|r| r.enabled).map(|r| &r.destination_bucket).collect::<Vec<_>>()),
-        }, |r| r.as_ref().is_some_and(|rules| rules.iter().any(|x| x.enabled)) == want));
+        out.push(Check::of(
+            "replication",
+            json!(want),
+            &b.replication,
+            |r| match r {
+                None => Json::Null,
+                Some(rules) => {
+                    json!(rules.iter().filter(|r| r.enabled).map(|r| &r.destination_bucket).collect::<Vec<_>>())
+                }
+            },
+            |r| r.as_ref().is_some_and(|rules| rules.iter().any(|x| x.enabled)) == want,
+        ));
     }
     out
 }

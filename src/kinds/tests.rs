@@ -17,7 +17,15 @@ fn statuses(findings: &[Finding]) -> Vec<(Option<&str>, Status)> {
 }
 
 fn denied(op: &str) -> Gap {
-    Gap { service: "s3".into(), region: "us-east-1".into(), operation: op.into(), resource: None, code: "AccessDenied".into(), message: "denied".into(), class: ErrorClass::AccessDenied }
+    Gap {
+        service: "s3".into(),
+        region: "us-east-1".into(),
+        operation: op.into(),
+        resource: None,
+        code: "AccessDenied".into(),
+        message: "denied".into(),
+        class: ErrorClass::AccessDenied,
+    }
 }
 
 fn observed<'a>(f: &'a Finding, field: &str) -> &'a serde_json::Value {
@@ -41,7 +49,16 @@ fn registry_names_unique_and_documented() {
         }
         assert!(describe(Some(k)).contains(k.summary));
     }
-    for core in ["s3.bucket", "iam.role", "iam.user", "iam.group", "cloudtrail.trail", "acm.certificate", "ec2.vpc_peering", "cloudwatch.alarm"] {
+    for core in [
+        "s3.bucket",
+        "iam.role",
+        "iam.user",
+        "iam.group",
+        "cloudtrail.trail",
+        "acm.certificate",
+        "ec2.vpc_peering",
+        "cloudwatch.alarm",
+    ] {
         assert!(find(core).is_some(), "{core} missing");
     }
 }
@@ -61,9 +78,18 @@ fn bucket(name: &str) -> Bucket {
         name: name.into(),
         arn: format!("arn:aws:s3:::{name}"),
         region: Observed::Known("us-east-1".into()),
-        encryption: Observed::Known(Some(BucketEncryption { algorithm: "aws:kms".into(), kms_key: Some("arn:aws:kms:us-east-1:1:key/abc".into()), bucket_key: true })),
+        encryption: Observed::Known(Some(BucketEncryption {
+            algorithm: "aws:kms".into(),
+            kms_key: Some("arn:aws:kms:us-east-1:1:key/abc".into()),
+            bucket_key: true,
+        })),
         versioning: Observed::Known(Some("Enabled".into())),
-        public_access_block: Observed::Known(Some(PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true })),
+        public_access_block: Observed::Known(Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        })),
         logging_target: Observed::Known(Some("logs".into())),
         replication: Observed::Known(None),
         tags: Observed::Known(BTreeMap::from([("Env".into(), "prod".into())])),
@@ -88,16 +114,33 @@ fn s3_bucket_every_field_satisfied_passes() {
 fn s3_bucket_each_field_can_drift() {
     let r = req("s3.bucket", S3_EXPECT);
     let mut b = bucket("prod-a");
-    b.encryption = Observed::Known(Some(BucketEncryption { algorithm: "AES256".into(), kms_key: None, bucket_key: false }));
+    b.encryption =
+        Observed::Known(Some(BucketEncryption { algorithm: "AES256".into(), kms_key: None, bucket_key: false }));
     b.versioning = Observed::Known(Some("Suspended".into()));
     b.public_access_block = Observed::Known(None);
     b.logging_target = Observed::Known(None);
-    b.replication = Observed::Known(Some(vec![ReplicationRule { id: None, enabled: true, destination_bucket: "arn:aws:s3:::x".into() }]));
+    b.replication = Observed::Known(Some(vec![ReplicationRule {
+        id: None,
+        enabled: true,
+        destination_bucket: "arn:aws:s3:::x".into(),
+    }]));
     b.tags = Observed::Known(BTreeMap::from([("Env".into(), "dev".into())]));
     let f = evaluate(&[r], &with_buckets(vec![b]));
     assert_eq!(f[0].status, Status::Drift);
     let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
-    assert_eq!(failed, ["encryption", "kms_key_arn", "bucket_key", "versioning", "public_access_block", "access_logging", "replication", "required_tags"]);
+    assert_eq!(
+        failed,
+        [
+            "encryption",
+            "kms_key_arn",
+            "bucket_key",
+            "versioning",
+            "public_access_block",
+            "access_logging",
+            "replication",
+            "required_tags"
+        ]
+    );
     assert_eq!(observed(&f[0], "encryption"), "AES256");
     assert_eq!(observed(&f[0], "versioning"), "Suspended");
     assert!(f[0].message.starts_with("prod-a: encryption is AES256, expected kms"), "{}", f[0].message);
@@ -142,9 +185,13 @@ fn s3_bucket_not_collected_is_unknown() {
 #[test]
 fn s3_bucket_no_match_is_not_applicable_or_drift_with_min_count() {
     let inv = with_buckets(vec![bucket("dev-a")]);
-    let f = evaluate(&[req("s3.bucket", "select = { name = \"prod-x\" }\n[requirement.expect]\nversioning = true")], &inv);
+    let f =
+        evaluate(&[req("s3.bucket", "select = { name = \"prod-x\" }\n[requirement.expect]\nversioning = true")], &inv);
     assert_eq!(statuses(&f), [(None, Status::NotApplicable)]);
-    let f = evaluate(&[req("s3.bucket", "select = { name = \"prod-x\" }\nmin_count = 1\n[requirement.expect]\nversioning = true")], &inv);
+    let f = evaluate(
+        &[req("s3.bucket", "select = { name = \"prod-x\" }\nmin_count = 1\n[requirement.expect]\nversioning = true")],
+        &inv,
+    );
     assert_eq!(statuses(&f), [(None, Status::Drift)]);
     assert_eq!(observed(&f[0], "count"), 0);
 }
@@ -164,7 +211,8 @@ fn s3_bucket_tag_selector_with_unreadable_tags_is_unknown() {
 fn s3_bucket_match_any_names_the_satisfying_bucket_or_candidates() {
     let r = req("s3.bucket", "match = \"any\"\n[requirement.expect]\nencryption = \"AES256\"");
     let mut ok = bucket("b-ok");
-    ok.encryption = Observed::Known(Some(BucketEncryption { algorithm: "AES256".into(), kms_key: None, bucket_key: false }));
+    ok.encryption =
+        Observed::Known(Some(BucketEncryption { algorithm: "AES256".into(), kms_key: None, bucket_key: false }));
     let f = evaluate(std::slice::from_ref(&r), &with_buckets(vec![bucket("a-kms"), ok]));
     assert_eq!(statuses(&f), [(Some("arn:aws:s3:::b-ok"), Status::Pass)]);
     let f = evaluate(&[r], &with_buckets(vec![bucket("a-kms")]));
@@ -187,7 +235,14 @@ fn principal(kind: Principal, name: &str) -> IamPrincipal {
     IamPrincipal {
         kind,
         name: name.into(),
-        arn: format!("arn:aws:iam::1:{}/{name}", match kind { Principal::Role => "role", Principal::User => "user", Principal::Group => "group" }),
+        arn: format!(
+            "arn:aws:iam::1:{}/{name}",
+            match kind {
+                Principal::Role => "role",
+                Principal::User => "user",
+                Principal::Group => "group",
+            }
+        ),
         attached: Vec::new(),
         inline: Vec::new(),
         tags: Observed::Known(BTreeMap::new()),
@@ -204,17 +259,30 @@ fn with_iam(p: Vec<IamPrincipal>, local: Observed<BTreeMap<String, ManagedPolicy
 fn iam_role_admin_attached_inline_or_customer_managed_drifts() {
     let r = req("iam.role", "[requirement.expect]\nforbid_policies = [\"AdministratorAccess\"]");
     let mut attached = principal(Principal::Role, "a");
-    attached.attached.push(AttachedPolicy { name: "AdministratorAccess".into(), arn: "arn:aws:iam::aws:policy/AdministratorAccess".into() });
+    attached.attached.push(AttachedPolicy {
+        name: "AdministratorAccess".into(),
+        arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+    });
     let mut inline = principal(Principal::Role, "b");
-    inline.inline.push(InlinePolicy { name: "all".into(), document: serde_json::json!({"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}) });
+    inline.inline.push(InlinePolicy {
+        name: "all".into(),
+        document: serde_json::json!({"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}),
+    });
     let mut custom = principal(Principal::Role, "c");
     custom.attached.push(AttachedPolicy { name: "Mine".into(), arn: "arn:aws:iam::1:policy/Mine".into() });
     let mut fine = principal(Principal::Role, "d");
-    fine.inline.push(InlinePolicy { name: "read".into(), document: serde_json::json!({"Statement": {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}}) });
+    fine.inline.push(InlinePolicy {
+        name: "read".into(),
+        document: serde_json::json!({"Statement": {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}}),
+    });
     let user = principal(Principal::User, "u");
     let local = BTreeMap::from([(
         "arn:aws:iam::1:policy/Mine".to_string(),
-        ManagedPolicy { arn: "arn:aws:iam::1:policy/Mine".into(), name: "Mine".into(), document: serde_json::json!({"Statement": [{"Effect": "Allow", "Action": "*:*", "Resource": ["*"]}]}) },
+        ManagedPolicy {
+            arn: "arn:aws:iam::1:policy/Mine".into(),
+            name: "Mine".into(),
+            document: serde_json::json!({"Statement": [{"Effect": "Allow", "Action": "*:*", "Resource": ["*"]}]}),
+        },
     )]);
     let f = evaluate(&[r], &with_iam(vec![attached, inline, custom, fine, user], Observed::Known(local)));
     let s: Vec<Status> = f.iter().map(|f| f.status).collect();
@@ -226,7 +294,8 @@ fn iam_role_admin_attached_inline_or_customer_managed_drifts() {
 
 #[test]
 fn iam_role_customer_policy_unreadable_is_unknown() {
-    let r = req("iam.role", "[requirement.expect]\nforbid_policies = [\"arn:aws:iam::aws:policy/AdministratorAccess\"]");
+    let r =
+        req("iam.role", "[requirement.expect]\nforbid_policies = [\"arn:aws:iam::aws:policy/AdministratorAccess\"]");
     let mut custom = principal(Principal::Role, "c");
     custom.attached.push(AttachedPolicy { name: "Mine".into(), arn: "arn:aws:iam::1:policy/Mine".into() });
     let f = evaluate(&[r], &with_iam(vec![custom], Observed::Unknown(denied("GetAccountAuthorizationDetails"))));
@@ -235,15 +304,23 @@ fn iam_role_customer_policy_unreadable_is_unknown() {
 
 #[test]
 fn iam_require_policies_and_max_attached() {
-    let r = req("iam.role", "[requirement.expect]\nrequire_policies = [\"ReadOnlyAccess\", \"logs\"]\nmax_attached_policies = 1");
+    let r = req(
+        "iam.role",
+        "[requirement.expect]\nrequire_policies = [\"ReadOnlyAccess\", \"logs\"]\nmax_attached_policies = 1",
+    );
     let mut ok = principal(Principal::Role, "ok");
-    ok.attached.push(AttachedPolicy { name: "ReadOnlyAccess".into(), arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into() });
+    ok.attached
+        .push(AttachedPolicy { name: "ReadOnlyAccess".into(), arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into() });
     ok.inline.push(InlinePolicy { name: "logs".into(), document: serde_json::Value::Null });
     let mut bad = principal(Principal::Role, "bad");
-    bad.attached.push(AttachedPolicy { name: "ReadOnlyAccess".into(), arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into() });
+    bad.attached
+        .push(AttachedPolicy { name: "ReadOnlyAccess".into(), arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into() });
     bad.attached.push(AttachedPolicy { name: "X".into(), arn: "arn:aws:iam::1:policy/X".into() });
     let f = evaluate(&[r], &with_iam(vec![ok, bad], Observed::default()));
-    assert_eq!(statuses(&f), [(Some("arn:aws:iam::1:role/bad"), Status::Drift), (Some("arn:aws:iam::1:role/ok"), Status::Pass)]);
+    assert_eq!(
+        statuses(&f),
+        [(Some("arn:aws:iam::1:role/bad"), Status::Drift), (Some("arn:aws:iam::1:role/ok"), Status::Pass)]
+    );
     let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
     assert_eq!(failed, ["require_policies", "max_attached_policies"]);
 }
@@ -261,9 +338,13 @@ fn iam_require_mfa_for_users_and_roles() {
 
     let roles = req("iam.role", "[requirement.expect]\nrequire_mfa = true");
     let mut mfa = principal(Principal::Role, "mfa");
-    mfa.trust_policy = Some(serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}));
+    mfa.trust_policy = Some(
+        serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}),
+    );
     let mut plain = principal(Principal::Role, "plain");
-    plain.trust_policy = Some(serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sts:AssumeRole"}]}));
+    plain.trust_policy = Some(
+        serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sts:AssumeRole"}]}),
+    );
     let f = evaluate(&[roles], &with_iam(vec![mfa, plain], Observed::default()));
     assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
 }
@@ -287,9 +368,18 @@ fn trail(name: &str, multi: bool, logging: Observed<bool>) -> Trail {
 
 #[test]
 fn cloudtrail_multi_region_trail_seen_in_two_regions_counts_once() {
-    let r = req("cloudtrail.trail", "[requirement.expect]\nlogging = true\nmulti_region = true\nkms_encrypted = false\ns3_bucket = \"b\"");
+    let r = req(
+        "cloudtrail.trail",
+        "[requirement.expect]\nlogging = true\nmulti_region = true\nkms_encrypted = false\ns3_bucket = \"b\"",
+    );
     let t = trail("org", true, Observed::Known(true));
-    let inv = Inventory { trails: BTreeMap::from([("us-east-1".into(), Observed::Known(vec![t.clone()])), ("us-west-2".into(), Observed::Known(vec![t]))]), ..Default::default() };
+    let inv = Inventory {
+        trails: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(vec![t.clone()])),
+            ("us-west-2".into(), Observed::Known(vec![t])),
+        ]),
+        ..Default::default()
+    };
     let f = evaluate(&[r], &inv);
     assert_eq!(statuses(&f), [(Some("arn:aws:cloudtrail:us-east-1:1:trail/org"), Status::Pass)]);
 }
@@ -352,7 +442,13 @@ fn acm_certificate_records_present_missing_and_unknown() {
         cert("d.example", None, Observed::Known(None)),
         cert("e.example", Some("_x.e.example."), Observed::Unknown(denied("ListHostedZones"))),
     ];
-    let inv = Inventory { certificates: BTreeMap::from([("us-east-1".into(), Observed::Known(certs)), ("us-west-2".into(), Observed::Known(vec![]))]), ..Default::default() };
+    let inv = Inventory {
+        certificates: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(certs)),
+            ("us-west-2".into(), Observed::Known(vec![])),
+        ]),
+        ..Default::default()
+    };
     let f = evaluate(&[r], &inv);
     let s: Vec<Status> = f.iter().map(|f| f.status).collect();
     assert_eq!(s, [Status::Pass, Status::Drift, Status::Pass, Status::Drift, Status::Unknown]);
@@ -366,7 +462,13 @@ fn acm_certificate_pending_has_no_expiry_and_drifts() {
     let mut c = cert("a.example", None, Observed::Known(None));
     c.status = Some("PENDING_VALIDATION".into());
     c.not_after = None;
-    let inv = Inventory { certificates: BTreeMap::from([("us-east-1".into(), Observed::Known(vec![c])), ("us-west-2".into(), Observed::Known(vec![]))]), ..Default::default() };
+    let inv = Inventory {
+        certificates: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(vec![c])),
+            ("us-west-2".into(), Observed::Known(vec![])),
+        ]),
+        ..Default::default()
+    };
     let f = evaluate(&[r], &inv);
     assert_eq!(f[0].status, Status::Drift);
     assert_eq!(observed(&f[0], "status"), "PENDING_VALIDATION");
@@ -375,23 +477,46 @@ fn acm_certificate_pending_has_no_expiry_and_drifts() {
 // ---- ec2.vpc_peering -----------------------------------------------------------------------
 
 fn vpc(region: &str, id: &str, name: &str, cidr: &str) -> Vpc {
-    Vpc { id: id.into(), region: region.into(), owner: Some("1".into()), cidrs: vec![cidr.into()], ipv6_cidrs: vec![], tags: BTreeMap::from([("Name".into(), name.into())]) }
+    Vpc {
+        id: id.into(),
+        region: region.into(),
+        owner: Some("1".into()),
+        cidrs: vec![cidr.into()],
+        ipv6_cidrs: vec![],
+        tags: BTreeMap::from([("Name".into(), name.into())]),
+    }
 }
 
 fn pcx(id: &str, a: &Vpc, b: &Vpc, status: &str) -> Peering {
-    let side = |v: &Vpc| PeeringSide { vpc_id: v.id.clone(), region: v.region.clone(), owner: v.owner.clone(), cidrs: v.cidrs.clone() };
+    let side = |v: &Vpc| PeeringSide {
+        vpc_id: v.id.clone(),
+        region: v.region.clone(),
+        owner: v.owner.clone(),
+        cidrs: v.cidrs.clone(),
+    };
     Peering { id: id.into(), status: status.into(), requester: side(a), accepter: side(b) }
 }
 
 fn table(id: &str, vpc: &Vpc, routes: &[(&str, &str)]) -> RouteTable {
-    RouteTable { id: id.into(), vpc_id: vpc.id.clone(), routes: routes.iter().map(|(d, p)| Route { destination: d.to_string(), peering_id: Some(p.to_string()), gateway_id: None }).collect() }
+    RouteTable {
+        id: id.into(),
+        vpc_id: vpc.id.clone(),
+        routes: routes
+            .iter()
+            .map(|(d, p)| Route { destination: d.to_string(), peering_id: Some(p.to_string()), gateway_id: None })
+            .collect(),
+    }
 }
 
 const MESH: &str = "[requirement.expect]\nroutes = true\nmesh = [{ region = \"us-east-1\", vpc = { name = \"e\" } }, { region = \"us-west-2\", vpc = { name = \"w\" } }, { region = \"ap-south-1\", vpc = { name = \"s\" } }]";
 
 #[test]
 fn vpc_peering_reports_exactly_the_missing_and_unrouted_pairs() {
-    let (e, w, s) = (vpc("us-east-1", "vpc-e", "e", "10.1.0.0/16"), vpc("us-west-2", "vpc-w", "w", "10.2.0.0/16"), vpc("ap-south-1", "vpc-s", "s", "10.3.0.0/16"));
+    let (e, w, s) = (
+        vpc("us-east-1", "vpc-e", "e", "10.1.0.0/16"),
+        vpc("us-west-2", "vpc-w", "w", "10.2.0.0/16"),
+        vpc("ap-south-1", "vpc-s", "s", "10.3.0.0/16"),
+    );
     let ew = pcx("pcx-ew", &e, &w, "active");
     let es = pcx("pcx-es", &e, &s, "active");
     let net = |v: &Vpc, peerings: Vec<Peering>, tables: Vec<RouteTable>| Network {
@@ -402,7 +527,14 @@ fn vpc_peering_reports_exactly_the_missing_and_unrouted_pairs() {
     let inv = Inventory {
         networks: BTreeMap::from([
             // a cross-region connection is listed in both of its regions
-            ("us-east-1".into(), net(&e, vec![ew.clone(), es.clone()], vec![table("rtb-e", &e, &[("10.2.0.0/16", "pcx-ew"), ("10.3.0.0/16", "pcx-es")])])),
+            (
+                "us-east-1".into(),
+                net(
+                    &e,
+                    vec![ew.clone(), es.clone()],
+                    vec![table("rtb-e", &e, &[("10.2.0.0/16", "pcx-ew"), ("10.3.0.0/16", "pcx-es")])],
+                ),
+            ),
             ("us-west-2".into(), net(&w, vec![ew.clone()], vec![table("rtb-w", &w, &[("10.1.0.0/16", "pcx-ew")])])),
             ("ap-south-1".into(), net(&s, vec![es], vec![table("rtb-s", &s, &[])])),
         ]),
@@ -411,7 +543,11 @@ fn vpc_peering_reports_exactly_the_missing_and_unrouted_pairs() {
     let f = evaluate(&[req("ec2.vpc_peering", MESH)], &inv);
     assert_eq!(
         statuses(&f),
-        [(Some("us-east-1:e <-> ap-south-1:s"), Status::Drift), (Some("us-east-1:e <-> us-west-2:w"), Status::Pass), (Some("us-west-2:w <-> ap-south-1:s"), Status::Drift)]
+        [
+            (Some("us-east-1:e <-> ap-south-1:s"), Status::Drift),
+            (Some("us-east-1:e <-> us-west-2:w"), Status::Pass),
+            (Some("us-west-2:w <-> ap-south-1:s"), Status::Drift)
+        ]
     );
     let oks: Vec<(&str, Option<bool>)> = f[0].checks.iter().map(|c| (c.field.as_str(), c.ok)).collect();
     assert_eq!(oks, [("peering", Some(true)), ("routes.us-east-1", Some(true)), ("routes.ap-south-1", Some(false))]);
@@ -425,9 +561,30 @@ fn vpc_peering_unreadable_region_and_ambiguous_vpc() {
     let w2 = vpc("us-west-2", "vpc-w2", "w", "10.4.0.0/16");
     let inv = Inventory {
         networks: BTreeMap::from([
-            ("us-east-1".into(), Network { vpcs: Observed::Known(vec![e]), peerings: Observed::Known(vec![]), route_tables: Observed::Known(vec![]) }),
-            ("us-west-2".into(), Network { vpcs: Observed::Known(vec![w1, w2]), peerings: Observed::Known(vec![]), route_tables: Observed::Known(vec![]) }),
-            ("ap-south-1".into(), Network { vpcs: Observed::Unknown(denied("DescribeVpcs")), peerings: Observed::Known(vec![]), route_tables: Observed::Known(vec![]) }),
+            (
+                "us-east-1".into(),
+                Network {
+                    vpcs: Observed::Known(vec![e]),
+                    peerings: Observed::Known(vec![]),
+                    route_tables: Observed::Known(vec![]),
+                },
+            ),
+            (
+                "us-west-2".into(),
+                Network {
+                    vpcs: Observed::Known(vec![w1, w2]),
+                    peerings: Observed::Known(vec![]),
+                    route_tables: Observed::Known(vec![]),
+                },
+            ),
+            (
+                "ap-south-1".into(),
+                Network {
+                    vpcs: Observed::Unknown(denied("DescribeVpcs")),
+                    peerings: Observed::Known(vec![]),
+                    route_tables: Observed::Known(vec![]),
+                },
+            ),
         ]),
         ..Default::default()
     };
@@ -441,8 +598,22 @@ fn vpc_peering_list_unreadable_is_unknown_not_missing() {
     let mesh = "[requirement.expect]\nmesh = [{ region = \"us-east-1\", vpc = { name = \"e\" } }, { region = \"us-west-2\", vpc = { name = \"w\" } }]";
     let inv = Inventory {
         networks: BTreeMap::from([
-            ("us-east-1".into(), Network { vpcs: Observed::Known(vec![e]), peerings: Observed::Unknown(denied("DescribeVpcPeeringConnections")), route_tables: Observed::Known(vec![]) }),
-            ("us-west-2".into(), Network { vpcs: Observed::Known(vec![w]), peerings: Observed::Known(vec![]), route_tables: Observed::Known(vec![]) }),
+            (
+                "us-east-1".into(),
+                Network {
+                    vpcs: Observed::Known(vec![e]),
+                    peerings: Observed::Unknown(denied("DescribeVpcPeeringConnections")),
+                    route_tables: Observed::Known(vec![]),
+                },
+            ),
+            (
+                "us-west-2".into(),
+                Network {
+                    vpcs: Observed::Known(vec![w]),
+                    peerings: Observed::Known(vec![]),
+                    route_tables: Observed::Known(vec![]),
+                },
+            ),
         ]),
         ..Default::default()
     };
@@ -479,11 +650,20 @@ fn cloudwatch_alarm_candidates_by_metric_then_checked() {
         alarm("bad", "CPUUtilization", "GreaterThanThreshold", 90.0, &[]),
         alarm("other", "NetworkIn", "GreaterThanThreshold", 1.0, &[]),
     ];
-    let inv = Inventory { alarms: BTreeMap::from([("us-east-1".into(), Observed::Known(alarms)), ("us-west-2".into(), Observed::Known(vec![]))]), ..Default::default() };
+    let inv = Inventory {
+        alarms: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(alarms)),
+            ("us-west-2".into(), Observed::Known(vec![])),
+        ]),
+        ..Default::default()
+    };
     let f = evaluate(&[r], &inv);
     assert_eq!(
         statuses(&f),
-        [(Some("arn:aws:cloudwatch:us-east-1:1:alarm:bad"), Status::Drift), (Some("arn:aws:cloudwatch:us-east-1:1:alarm:good"), Status::Pass)]
+        [
+            (Some("arn:aws:cloudwatch:us-east-1:1:alarm:bad"), Status::Drift),
+            (Some("arn:aws:cloudwatch:us-east-1:1:alarm:good"), Status::Pass)
+        ]
     );
     let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
     assert_eq!(failed, ["comparison", "threshold", "alarm_actions"]);
@@ -491,8 +671,17 @@ fn cloudwatch_alarm_candidates_by_metric_then_checked() {
 
 #[test]
 fn cloudwatch_alarm_none_on_metric_with_min_count_drifts() {
-    let r = req("cloudwatch.alarm", "match = \"any\"\nmin_count = 1\n[requirement.expect]\nmetric_name = \"CPUUtilization\"\nthreshold = 70");
-    let inv = Inventory { alarms: BTreeMap::from([("us-east-1".into(), Observed::Known(vec![])), ("us-west-2".into(), Observed::Known(vec![]))]), ..Default::default() };
+    let r = req(
+        "cloudwatch.alarm",
+        "match = \"any\"\nmin_count = 1\n[requirement.expect]\nmetric_name = \"CPUUtilization\"\nthreshold = 70",
+    );
+    let inv = Inventory {
+        alarms: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(vec![])),
+            ("us-west-2".into(), Observed::Known(vec![])),
+        ]),
+        ..Default::default()
+    };
     let f = evaluate(&[r], &inv);
     assert_eq!(statuses(&f), [(None, Status::Drift)]);
     assert_eq!(observed(&f[0], "count"), 0);

@@ -49,9 +49,7 @@ impl Severity {
         Self::NAMES[self as usize]
     }
     fn parse(s: &str) -> Option<Self> {
-        [Self::Critical, Self::High, Self::Medium, Self::Low, Self::Info]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [Self::Critical, Self::High, Self::Medium, Self::Low, Self::Info].into_iter().find(|v| v.as_str() == s)
     }
 }
 
@@ -83,9 +81,7 @@ impl Selector {
 
     /// Whether tags satisfy the tag part of the selector.
     pub fn matches_tags(&self, tags: &BTreeMap<String, String>) -> bool {
-        self.tags
-            .iter()
-            .all(|(k, v)| tags.get(k).is_some_and(|have| v == "*" || have == v))
+        self.tags.iter().all(|(k, v)| tags.get(k).is_some_and(|have| v == "*" || have == v))
     }
 }
 
@@ -142,10 +138,9 @@ impl Value {
             Value::Str(s) => json!(s),
             Value::List(l) => json!(l),
             Value::Map(m) => json!(m),
-            Value::Mesh(nodes) => json!(nodes
-                .iter()
-                .map(|n| format!("{}:{}", n.region, describe_selector(&n.vpc)))
-                .collect::<Vec<_>>()),
+            Value::Mesh(nodes) => {
+                json!(nodes.iter().map(|n| format!("{}:{}", n.region, describe_selector(&n.vpc))).collect::<Vec<_>>())
+            }
         }
     }
 }
@@ -274,9 +269,7 @@ pub fn is_region_name(s: &str) -> bool {
     parts.len() >= 3
         && parts[0].len() == 2
         && parts[0].chars().all(|c| c.is_ascii_lowercase())
-        && parts[1..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
         && parts[parts.len() - 1].parse::<u8>().is_ok()
 }
 
@@ -492,7 +485,9 @@ impl Loader<'_> {
         let entries = self.table(n, "each [[requirement]]")?;
         let get = |key: &str| entries.iter().find(|(k, _, _)| k == key);
         for (k, kspan, _) in entries {
-            if !["id", "kind", "severity", "description", "select", "match", "min_count", "expect"].contains(&k.as_str()) {
+            if !["id", "kind", "severity", "description", "select", "match", "min_count", "expect"]
+                .contains(&k.as_str())
+            {
                 self.err(
                     kspan,
                     format!("unknown key `{k}` in [[requirement]]; expected id, kind, severity, description, select, match, min_count, expect"),
@@ -637,7 +632,10 @@ impl Loader<'_> {
                         }
                     }
                 }
-                other => self.err(&list.span, format!("`requirement` must be an array of tables ([[requirement]]), found {}", other.type_name())),
+                other => self.err(
+                    &list.span,
+                    format!("`requirement` must be an array of tables ([[requirement]]), found {}", other.type_name()),
+                ),
             },
         }
         Some(Profile { path: self.file.clone(), name, description, regions, requirements })
@@ -670,13 +668,23 @@ pub fn parse(file: &str, text: &str) -> Result<Profile, Diagnostics> {
 pub fn load(path: &Path) -> Result<Profile, Diagnostics> {
     let file = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostics(vec![Diagnostic { file: file.clone(), line: 1, col: 1, message: format!("cannot read the profile: {e}") }])
+        Diagnostics(vec![Diagnostic {
+            file: file.clone(),
+            line: 1,
+            col: 1,
+            message: format!("cannot read the profile: {e}"),
+        }])
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
         let (line, col) = tree::line_col(&text, offset);
-        Diagnostics(vec![Diagnostic { file: file.clone(), line, col, message: "the profile is not valid UTF-8".into() }])
+        Diagnostics(vec![Diagnostic {
+            file: file.clone(),
+            line,
+            col,
+            message: "the profile is not valid UTF-8".into(),
+        }])
     })?;
     parse(&file, &text)
 }

@@ -69,7 +69,10 @@ fn profile_regions_resolve_selector_then_cli_then_profile() {
 
 #[test]
 fn profile_invalid_toml_is_located() {
-    assert_eq!(error("[profile]\nname = \"x\"\nregions = [\"us-east-1\"\n"), "p.toml:4:1: invalid TOML: invalid array\nexpected `]`");
+    assert_eq!(
+        error("[profile]\nname = \"x\"\nregions = [\"us-east-1\"\n"),
+        "p.toml:4:1: invalid TOML: invalid array\nexpected `]`"
+    );
 }
 
 #[test]
@@ -90,7 +93,10 @@ fn profile_unknown_requirement_key_is_located() {
 #[test]
 fn profile_unknown_kind_suggests_the_closest() {
     let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.buckets\"\n";
-    assert_eq!(error(text), "p.toml:5:8: unknown kind `s3.buckets` (did you mean `s3.bucket`?); `driftwatch kinds` lists them");
+    assert_eq!(
+        error(text),
+        "p.toml:5:8: unknown kind `s3.buckets` (did you mean `s3.bucket`?); `driftwatch kinds` lists them"
+    );
 }
 
 #[test]
@@ -109,13 +115,19 @@ fn profile_wrong_type_is_located_at_the_value() {
 #[test]
 fn profile_value_outside_enum_lists_options() {
     let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\nexpect = { encryption = \"SSE\" }\n";
-    assert_eq!(error(text), "p.toml:6:25: expect.encryption is `SSE`; expected one of: AES256, aws:kms, aws:kms:dsse, kms");
+    assert_eq!(
+        error(text),
+        "p.toml:6:25: expect.encryption is `SSE`; expected one of: AES256, aws:kms, aws:kms:dsse, kms"
+    );
 }
 
 #[test]
 fn profile_bad_comparison_is_rejected() {
     let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"cloudwatch.alarm\"\nexpect = { comparison = \"=>\" }\n";
-    assert_eq!(error(text), "p.toml:6:25: expect.comparison is `=>`; expected >=, >, <=, < or an AWS ComparisonOperator name");
+    assert_eq!(
+        error(text),
+        "p.toml:6:25: expect.comparison is `=>`; expected >=, >, <=, < or an AWS ComparisonOperator name"
+    );
 }
 
 #[test]
@@ -131,7 +143,10 @@ fn profile_without_requirements_is_rejected() {
 
 #[test]
 fn profile_without_header_is_rejected() {
-    assert_eq!(error("[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\n"), "p.toml:1:1: missing the [profile] table (with at least `name`)");
+    assert_eq!(
+        error("[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\n"),
+        "p.toml:1:1: missing the [profile] table (with at least `name`)"
+    );
 }
 
 #[test]

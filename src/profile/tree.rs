@@ -47,10 +47,7 @@ fn value(v: &toml_edit::Value, fallback: &Range<usize>) -> Spanned {
         V::InlineTable(t) => Node::Table(
             t.iter()
                 .map(|(k, x)| {
-                    let key_span = t
-                        .key(k)
-                        .and_then(|key| key.span())
-                        .unwrap_or_else(|| span.clone());
+                    let key_span = t.key(k).and_then(|key| key.span()).unwrap_or_else(|| span.clone());
                     (k.to_string(), key_span.clone(), value(x, &key_span))
                 })
                 .collect(),
@@ -78,10 +75,7 @@ fn item_node(item: &toml_edit::Item, fallback: &Range<usize>) -> Spanned {
         Item::Table(t) => table(t, fallback),
         Item::ArrayOfTables(a) => {
             let span = a.span().unwrap_or_else(|| fallback.clone());
-            Spanned {
-                node: Node::Array(a.iter().map(|t| table(t, &span)).collect()),
-                span,
-            }
+            Spanned { node: Node::Array(a.iter().map(|t| table(t, &span)).collect()), span }
         }
         Item::None => Spanned { node: Node::Table(Vec::new()), span: fallback.clone() },
     }

@@ -72,8 +72,14 @@ async fn iam_role_with_administrator_access_drifts() {
     let admin = format!("arn:aws:iam::{}:role/app-admin", acct.id);
     let inline = format!("arn:aws:iam::{}:role/ops-inline", acct.id);
     assert_eq!(a.rows(), [row("no-admin-roles", Some(&admin), "drift"), row("no-admin-roles", Some(&inline), "drift")]);
-    assert_eq!(a.observed("no-admin-roles", Some(&admin), "forbid_policies"), json!(["AdministratorAccess (attached)"]));
-    assert_eq!(a.observed("no-admin-roles", Some(&inline), "forbid_policies"), json!(["inline everything (Allow * on *)"]));
+    assert_eq!(
+        a.observed("no-admin-roles", Some(&admin), "forbid_policies"),
+        json!(["AdministratorAccess (attached)"])
+    );
+    assert_eq!(
+        a.observed("no-admin-roles", Some(&inline), "forbid_policies"),
+        json!(["inline everything (Allow * on *)"])
+    );
 }
 
 #[tokio::test]
@@ -171,11 +177,20 @@ async fn vpc_peering_missing_link_and_unrouted_link_drift() {
     let missing = "us-west-2:mesh-west <-> ap-south-1:mesh-south";
     assert_eq!(
         a.rows(),
-        [row(req, Some(unrouted), "drift"), row(req, Some("us-east-1:mesh-east <-> us-west-2:mesh-west"), "pass"), row(req, Some(missing), "drift")]
+        [
+            row(req, Some(unrouted), "drift"),
+            row(req, Some("us-east-1:mesh-east <-> us-west-2:mesh-west"), "pass"),
+            row(req, Some(missing), "drift")
+        ]
     );
     assert_eq!(a.observed(req, Some(missing), "peering"), json!("no peering connection"));
     let routed = a.finding(req, Some(unrouted));
-    let statuses: Vec<(&str, bool)> = routed["checks"].as_array().unwrap().iter().map(|c| (c["field"].as_str().unwrap(), c["ok"].as_bool().unwrap())).collect();
+    let statuses: Vec<(&str, bool)> = routed["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["field"].as_str().unwrap(), c["ok"].as_bool().unwrap()))
+        .collect();
     assert_eq!(statuses, [("peering", true), ("routes.us-east-1", false), ("routes.ap-south-1", false)]);
 }
 

@@ -55,10 +55,7 @@ async fn cloudtrail_bucket_missing_is_rejected() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        aws_sdk_cloudtrail::error::ProvideErrorMetadata::code(&err),
-        Some("S3BucketDoesNotExistException")
-    );
+    assert_eq!(aws_sdk_cloudtrail::error::ProvideErrorMetadata::code(&err), Some("S3BucketDoesNotExistException"));
 }
 
 #[tokio::test]
@@ -301,10 +298,7 @@ async fn autoscaling_group_from_launch_template() {
         .create_launch_template()
         .launch_template_name("prod-web-lt")
         .launch_template_data(
-            RequestLaunchTemplateData::builder()
-                .image_id("ami-12c6146b")
-                .instance_type(InstanceType::T3Micro)
-                .build(),
+            RequestLaunchTemplateData::builder().image_id("ami-12c6146b").instance_type(InstanceType::T3Micro).build(),
         )
         .send()
         .await
@@ -343,7 +337,9 @@ async fn dynamodb_table_encrypted_with_customer_key() {
         )
         .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
         .billing_mode(BillingMode::PayPerRequest)
-        .sse_specification(SseSpecification::builder().enabled(true).sse_type(SseType::Kms).kms_master_key_id(&key_arn).build())
+        .sse_specification(
+            SseSpecification::builder().enabled(true).sse_type(SseType::Kms).kms_master_key_id(&key_arn).build(),
+        )
         .deletion_protection_enabled(true)
         .send()
         .await
@@ -376,14 +372,8 @@ async fn lambda_function_environment_encrypted_with_kms_key() {
     use aws_sdk_lambda::primitives::Blob;
     use aws_sdk_lambda::types::{Environment, FunctionCode, Runtime, State};
     let acct = account();
-    let role = acct
-        .iam()
-        .create_role()
-        .role_name("fn-exec")
-        .assume_role_policy_document(TRUST_LAMBDA)
-        .send()
-        .await
-        .unwrap();
+    let role =
+        acct.iam().create_role().role_name("fn-exec").assume_role_policy_document(TRUST_LAMBDA).send().await.unwrap();
     let role_arn = role.role().unwrap().arn().to_string();
     let key = acct.kms("us-east-1").create_key().send().await.unwrap();
     let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();

@@ -20,7 +20,14 @@ pub fn repo_path(rel: &str) -> String {
 /// environment (no shared config files, no instance metadata).
 pub fn command(acct: &Account) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_driftwatch"));
-    for var in ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "NO_COLOR"] {
+    for var in [
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_DEFAULT_REGION",
+        "NO_COLOR",
+    ] {
         cmd.env_remove(var);
     }
     cmd.env("AWS_CONFIG_FILE", "/nonexistent/driftwatch-test-config")
@@ -56,7 +63,13 @@ impl Audit {
             .as_array()
             .unwrap_or_else(|| panic!("no findings in report; stderr: {}\nstdout: {}", self.stderr, self.stdout))
             .iter()
-            .map(|f| (f["requirement"].as_str().unwrap().to_string(), f["resource"].as_str().map(str::to_string), f["status"].as_str().unwrap().to_string()))
+            .map(|f| {
+                (
+                    f["requirement"].as_str().unwrap().to_string(),
+                    f["resource"].as_str().map(str::to_string),
+                    f["status"].as_str().unwrap().to_string(),
+                )
+            })
             .collect()
     }
 
@@ -75,7 +88,13 @@ impl Audit {
     /// The observed value of a check of a finding.
     pub fn observed(&self, requirement: &str, resource: Option<&str>, field: &str) -> Value {
         let f = self.finding(requirement, resource);
-        f["checks"].as_array().unwrap().iter().find(|c| c["field"] == field).unwrap_or_else(|| panic!("no check {field} in {f:#}"))["observed"].clone()
+        f["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["field"] == field)
+            .unwrap_or_else(|| panic!("no check {field} in {f:#}"))["observed"]
+            .clone()
     }
 
     pub fn assert_code(&self, code: i32) {

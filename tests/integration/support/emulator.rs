@@ -62,9 +62,7 @@ pub fn is_healthy(url: &str) -> bool {
 fn start(url: &str) -> Result<(), String> {
     let (host, port) = host_port(url);
     if !matches!(host.as_str(), "127.0.0.1" | "localhost") {
-        return Err(format!(
-            "no LocalStack answers at {url}, and the tests only start one on 127.0.0.1"
-        ));
+        return Err(format!("no LocalStack answers at {url}, and the tests only start one on 127.0.0.1"));
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/localstack/start");
     let out = Command::new(script)
