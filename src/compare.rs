@@ -295,6 +295,11 @@ pub fn evaluate_resources<'a, T>(
         Some(Finding::new(req, status, None, None, vec![check], msg))
     });
 
+    // vacuous: the selector matched nothing and no minimum was declared
+    let not_applicable = || {
+        let msg = format!("no resource matches {}", describe_selector(&req.select));
+        Finding::new(req, Status::NotApplicable, None, None, Vec::new(), msg)
+    };
     match req.match_mode {
         MatchMode::All => {
             for (m, cs, status) in selected.iter() {
@@ -310,15 +315,8 @@ pub fn evaluate_resources<'a, T>(
             findings.extend(listing_unknown);
             if let Some(f) = count_finding {
                 findings.push(f);
-            } else if selected.is_empty() && !incomplete && req.min_count.is_none() {
-                findings.push(Finding::new(
-                    req,
-                    Status::NotApplicable,
-                    None,
-                    None,
-                    Vec::new(),
-                    format!("no resource matches {}", describe_selector(&req.select)),
-                ));
+            } else if selected.is_empty() && !incomplete {
+                findings.push(not_applicable());
             }
         }
         MatchMode::Any => {
@@ -336,16 +334,7 @@ pub fn evaluate_resources<'a, T>(
                     ));
                 }
             } else if selected.is_empty() && !incomplete {
-                findings.push(count_finding.unwrap_or_else(|| {
-                    Finding::new(
-                        req,
-                        Status::NotApplicable,
-                        None,
-                        None,
-                        Vec::new(),
-                        format!("no resource matches {}", describe_selector(&req.select)),
-                    )
-                }));
+                findings.push(count_finding.unwrap_or_else(not_applicable));
             } else {
                 let any_unknown = incomplete || selected.iter().any(|(_, _, s)| *s == Status::Unknown);
                 let status = if any_unknown { Status::Unknown } else { Status::Drift };

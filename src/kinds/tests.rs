@@ -686,3 +686,34 @@ fn cloudwatch_alarm_none_on_metric_with_min_count_drifts() {
     assert_eq!(statuses(&f), [(None, Status::Drift)]);
     assert_eq!(observed(&f[0], "count"), 0);
 }
+
+#[test]
+fn cloudtrail_every_field_can_drift() {
+    let r = req(
+        "cloudtrail.trail",
+        "[requirement.expect]\nlogging = true\nmulti_region = true\nlog_file_validation = true\nkms_encrypted = true\ninclude_global_service_events = true\ns3_bucket = \"audit\"",
+    );
+    let mut t = trail("weak", false, Observed::Known(false));
+    t.log_file_validation = false;
+    t.include_global_service_events = false;
+    let inv = Inventory {
+        trails: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(vec![t])),
+            ("us-west-2".into(), Observed::Known(vec![])),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    assert_eq!(
+        failed,
+        [
+            "logging",
+            "multi_region",
+            "log_file_validation",
+            "kms_encrypted",
+            "include_global_service_events",
+            "s3_bucket"
+        ]
+    );
+}
