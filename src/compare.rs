@@ -179,6 +179,14 @@ pub fn required_tags_check(req: &Requirement, tags: Option<&Observed<Tags>>) -> 
     })
 }
 
+/// The `name_pattern` expectation, shared by every kind whose resources have names.
+pub fn name_pattern_check(req: &Requirement, name: &str, region: Option<&str>) -> Option<Check> {
+    let text = req.expect.str("name_pattern")?;
+    // validated when the profile was loaded
+    let ok = crate::profile::NamePattern::parse(text).is_ok_and(|p| p.matches(name, region));
+    Some(Check::new("name_pattern", json!(text), json!(name), ok))
+}
+
 /// The listing a requirement is evaluated over: resources seen, and the listings
 /// that could not be read (each makes the set of resources incomplete).
 pub struct Listing<'a, T> {
@@ -244,6 +252,9 @@ pub fn evaluate_resources<'a, T>(
         }
         let mut cs = checks(item);
         if let Some(c) = required_tags_check(req, m.tags) {
+            cs.push(c);
+        }
+        if let Some(c) = name_pattern_check(req, &m.name, m.region.as_deref()) {
             cs.push(c);
         }
         let status = combine(&cs);

@@ -31,6 +31,8 @@ pub enum FieldType {
     Comparison,
     /// A list of `{ region, vpc = { selector } }`.
     Mesh,
+    /// A name pattern with `{placeholders}`; see `profile::NamePattern`.
+    NamePattern,
 }
 
 impl FieldType {
@@ -45,6 +47,9 @@ impl FieldType {
             FieldType::StrMap => "table of strings".into(),
             FieldType::Comparison => "\">=\" | \">\" | \"<=\" | \"<\" (or the AWS operator name)".into(),
             FieldType::Mesh => "list of { region, vpc = { name | name_prefix | name_glob | tags } }".into(),
+            FieldType::NamePattern => {
+                "string with {placeholders}, e.g. \"PROD-{service}-{identifier}-{region}\"".into()
+            }
         }
     }
 }
@@ -73,6 +78,14 @@ pub static TAG_FIELDS: &[Field] = &[Field::new(
     "Tags each selected resource must carry: key = value, or key = \"*\" for any value.",
 )];
 
+/// Fields every kind whose resources have names has, implemented once in `compare`.
+pub static NAME_FIELDS: &[Field] = &[Field::new(
+    "name_pattern",
+    FieldType::NamePattern,
+    "Naming convention each selected resource's name must follow: literal text and {placeholders}; \
+{region} must be the resource's own region, any other {word} stands for one or more characters.",
+)];
+
 pub struct Kind {
     pub name: &'static str,
     pub summary: &'static str,
@@ -92,8 +105,9 @@ pub struct Kind {
 
 impl Kind {
     pub fn all_fields(&self) -> impl Iterator<Item = &'static Field> {
-        let shared: &'static [Field] = if self.tags { TAG_FIELDS } else { &[] };
-        self.fields.iter().chain(shared.iter())
+        let tags: &'static [Field] = if self.tags { TAG_FIELDS } else { &[] };
+        let names: &'static [Field] = if self.selectable { NAME_FIELDS } else { &[] };
+        self.fields.iter().chain(tags.iter()).chain(names.iter())
     }
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         self.all_fields().find(|f| f.name == name)

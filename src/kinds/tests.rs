@@ -717,3 +717,24 @@ fn cloudtrail_every_field_can_drift() {
         ]
     );
 }
+
+#[test]
+fn name_pattern_applies_to_every_named_kind() {
+    let r = req("s3.bucket", "[requirement.expect]\nname_pattern = \"prod-{name}-{region}\"");
+    let mut good = bucket("prod-logs-us-east-1");
+    good.region = Observed::Known("us-east-1".into());
+    let mut wrong_region = bucket("prod-logs-us-west-2");
+    wrong_region.region = Observed::Known("us-east-1".into());
+    let f = evaluate(&[r], &with_buckets(vec![good, wrong_region]));
+    assert_eq!(
+        statuses(&f),
+        [
+            (Some("arn:aws:s3:::prod-logs-us-east-1"), Status::Pass),
+            (Some("arn:aws:s3:::prod-logs-us-west-2"), Status::Drift)
+        ]
+    );
+    assert_eq!(observed(&f[1], "name_pattern"), "prod-logs-us-west-2");
+    for k in REGISTRY {
+        assert_eq!(k.field("name_pattern").is_some(), k.selectable, "{}", k.name);
+    }
+}

@@ -229,3 +229,28 @@ fn region_names_are_recognised() {
         assert!(!is_region_name(bad), "{bad}");
     }
 }
+
+#[test]
+fn name_pattern_placeholders_and_region() {
+    let p = NamePattern::parse("PROD-{service}-{identifier}-{region}").unwrap();
+    assert!(p.matches("PROD-vpc-main-us-east-1", Some("us-east-1")));
+    assert!(p.matches("PROD-rds-orders-db-ap-south-1", Some("ap-south-1")));
+    assert!(!p.matches("PROD-vpc-main-us-east-1", Some("us-west-2")), "{{region}} must be the resource's own region");
+    assert!(!p.matches("prod-vpc-main-us-east-1", Some("us-east-1")));
+    assert!(!p.matches("PROD-vpc-us-east-1", Some("us-east-1")), "each placeholder takes at least one character");
+    assert!(p.matches("PROD-iam-deployer-us-west-2", None), "global resources: any region name");
+    assert!(!p.matches("PROD-iam-deployer-global", None));
+    let contains = NamePattern::parse("{a}prod{b}").unwrap();
+    assert!(contains.matches("app-prod-bucket", None));
+    assert!(!contains.matches("app-dev-bucket", None));
+}
+
+#[test]
+fn name_pattern_mistakes_are_rejected() {
+    assert_eq!(NamePattern::parse("a-{x").unwrap_err(), "has a `{` without its `}`");
+    assert_eq!(NamePattern::parse("a}").unwrap_err(), "has a `}` without its `{`");
+    assert_eq!(NamePattern::parse("{a}{b}").unwrap_err(), "needs literal text between two placeholders");
+    assert_eq!(NamePattern::parse("{}").unwrap_err(), "placeholder `{}` must be a word like {service}");
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"iam.role\"\nexpect = { name_pattern = \"prod-{x\" }\n";
+    assert_eq!(error(text), "p.toml:6:27: expect.name_pattern `prod-{x` has a `{` without its `}`");
+}
