@@ -206,5 +206,35 @@ pub fn describe(kind: Option<&Kind>) -> String {
     out
 }
 
+/// The reference of every kind as Markdown (`docs/kinds.md` is this text; a test
+/// keeps the two equal).
+pub fn markdown() -> String {
+    use std::fmt::Write;
+    let mut out = String::from("# Requirement kinds\n\nGenerated from the kind registry (`src/kinds/`); `driftwatch kinds KIND` prints the same.\n");
+    for k in REGISTRY {
+        let _ = write!(out, "\n## `{}`\n\n{}\n\n{}\n\n", k.name, k.summary, k.doc.trim());
+        let scope = if k.regional { "regional" } else { "global" };
+        let select = if !k.selectable {
+            "none (the expectation picks the resources)"
+        } else if k.tags {
+            "name, name_prefix, name_glob, tags"
+        } else {
+            "name, name_prefix, name_glob"
+        };
+        let _ = write!(out, "Scope: {scope}. Selectors: {select}.\n\n| field | type | meaning |\n|---|---|---|\n");
+        for f in k.all_fields() {
+            let req = if f.required { " (required)" } else { "" };
+            let _ = writeln!(
+                out,
+                "| `{}`{req} | {} | {} |",
+                f.name,
+                f.ty.describe().replace('|', "\\|"),
+                f.doc.replace('|', "\\|")
+            );
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests;

@@ -738,3 +738,13 @@ fn name_pattern_applies_to_every_named_kind() {
         assert_eq!(k.field("name_pattern").is_some(), k.selectable, "{}", k.name);
     }
 }
+
+#[test]
+fn docs_kinds_md_matches_the_registry() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/kinds.md");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(path, markdown()).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(on_disk == markdown(), "docs/kinds.md is stale: run UPDATE_SNAPSHOTS=1 cargo test --lib docs_kinds");
+}
