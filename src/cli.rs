@@ -61,6 +61,12 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Print the minimal read-only IAM policy an audit of these profiles needs.
+    Permissions {
+        /// Profile file (TOML); repeat for several.
+        #[arg(long = "profile", short = 'p', required = true, value_name = "FILE")]
+        profiles: Vec<PathBuf>,
+    },
     /// List requirement kinds, or show one kind's fields.
     Kinds {
         /// A kind name, e.g. s3.bucket.
@@ -124,7 +130,26 @@ where
         Command::Audit(args) => crate::audit::run(&args, stdout, stderr),
         Command::CheckProfile { files } => check_profiles(&files, stdout, stderr),
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),
+        Command::Permissions { profiles } => permissions(&profiles, stdout, stderr),
     }
+}
+
+fn permissions(files: &[PathBuf], stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
+    let mut profiles = match crate::profile::load_all(files) {
+        Ok(p) => p,
+        Err(d) => {
+            let _ = writeln!(stderr, "{d}");
+            return Exit::Invalid;
+        }
+    };
+    // the regions do not change which actions are needed
+    for p in &mut profiles {
+        p.resolve_regions(&[], "us-east-1");
+    }
+    let plan = crate::collect::Plan::for_requirements(profiles.iter().flat_map(|p| &p.requirements));
+    let policy = crate::collect::permissions::policy(&plan);
+    let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&policy).unwrap_or_default());
+    Exit::Clean
 }
 
 fn check_profiles(files: &[PathBuf], stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
@@ -280,6 +305,32 @@ mod tests {
         let (code, _, err) = run_args(&["audit", "--profile", &good, "--region", "mars-1"]);
         assert_eq!(code, Exit::Invalid);
         assert_eq!(err.trim(), "driftwatch: --region mars-1: not an AWS region name (like us-east-1)");
+    }
+
+    #[test]
+    fn cli_permissions_prints_the_policy_for_the_profiles() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let (code, out, _) = run_args(&[
+            "permissions",
+            "--profile",
+            &format!("{root}/localstack/samples/core/s3.toml"),
+            "-p",
+            &format!("{root}/localstack/samples/core/iam.toml"),
+        ]);
+        assert_eq!(code, Exit::Clean);
+        let policy: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            policy["Statement"][0]["Action"],
+            serde_json::json!([
+                "iam:GetAccountAuthorizationDetails",
+                "s3:GetBucketLocation",
+                "s3:GetBucketPublicAccessBlock",
+                "s3:GetBucketVersioning",
+                "s3:GetEncryptionConfiguration",
+                "s3:ListAllMyBuckets"
+            ])
+        );
+        assert_eq!(policy["Statement"][0]["Resource"], "*");
     }
 
     #[test]

@@ -12,6 +12,29 @@ use std::collections::{BTreeMap, BTreeSet};
 const SERVICE: &str = "acm";
 const R53_REGION: &str = "us-east-1";
 
+pub const CALLS: &[super::permissions::Call] = &[
+    super::permissions::Call {
+        operation: "ListCertificates",
+        action: "acm:ListCertificates",
+        needed: |p| !p.certificates.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "DescribeCertificate",
+        action: "acm:DescribeCertificate",
+        needed: |p| !p.certificates.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "ListHostedZones",
+        action: "route53:ListHostedZones",
+        needed: |p| p.certificate_route53,
+    },
+    super::permissions::Call {
+        operation: "ListResourceRecordSets",
+        action: "route53:ListResourceRecordSets",
+        needed: |p| p.certificate_route53,
+    },
+];
+
 fn fqdn(name: &str) -> String {
     let n = name.trim().to_ascii_lowercase();
     if n.ends_with('.') {

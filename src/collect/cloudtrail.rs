@@ -9,6 +9,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICE: &str = "cloudtrail";
 
+pub const CALLS: &[super::permissions::Call] = &[
+    super::permissions::Call {
+        operation: "DescribeTrails",
+        action: "cloudtrail:DescribeTrails",
+        needed: |p| !p.trails.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "GetTrailStatus",
+        action: "cloudtrail:GetTrailStatus",
+        needed: |p| !p.trails.is_empty(),
+    },
+];
+
 async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
     let client = aws_sdk_cloudtrail::Client::new(&ctx.config(region));
     let _permit = ctx.permit().await;

@@ -8,6 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICE: &str = "cloudwatch";
 
+pub const CALLS: &[super::permissions::Call] = &[super::permissions::Call {
+    operation: "DescribeAlarms",
+    action: "cloudwatch:DescribeAlarms",
+    needed: |p| !p.alarms.is_empty(),
+}];
+
 fn alarm(region: &str, a: &MetricAlarm) -> Alarm {
     let dims = |d: &[aws_sdk_cloudwatch::types::Dimension]| super::tag_map(d, |x| (x.name(), x.value()));
     // metric-math alarms keep their metric in the query that returns data

@@ -9,6 +9,24 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICE: &str = "ec2";
 
+pub const CALLS: &[super::permissions::Call] = &[
+    super::permissions::Call {
+        operation: "DescribeVpcs",
+        action: "ec2:DescribeVpcs",
+        needed: |p| !p.networks.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "DescribeVpcPeeringConnections",
+        action: "ec2:DescribeVpcPeeringConnections",
+        needed: |p| !p.networks.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "DescribeRouteTables",
+        action: "ec2:DescribeRouteTables",
+        needed: |p| !p.networks.is_empty(),
+    },
+];
+
 fn side(info: Option<&VpcPeeringConnectionVpcInfo>) -> PeeringSide {
     let info = info.cloned().unwrap_or_else(|| VpcPeeringConnectionVpcInfo::builder().build());
     let mut cidrs: Vec<String> = info.cidr_block().map(str::to_string).into_iter().collect();

@@ -11,6 +11,15 @@ use std::collections::BTreeMap;
 const SERVICE: &str = "iam";
 const REGION: &str = "us-east-1";
 
+pub const CALLS: &[super::permissions::Call] = &[
+    super::permissions::Call {
+        operation: "GetAccountAuthorizationDetails",
+        action: "iam:GetAccountAuthorizationDetails",
+        needed: |p| p.iam,
+    },
+    super::permissions::Call { operation: "ListMFADevices", action: "iam:ListMFADevices", needed: |p| p.iam_user_mfa },
+];
+
 /// IAM returns policy documents URL-encoded (RFC 3986); decode and parse them.
 pub fn decode_document(raw: &str) -> serde_json::Value {
     let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();

@@ -7,6 +7,7 @@ mod cloudtrail;
 mod cloudwatch;
 mod ec2;
 mod iam;
+pub mod permissions;
 mod s3;
 
 use crate::aws::Ctx;

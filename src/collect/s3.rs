@@ -13,6 +13,39 @@ const SERVICE: &str = "s3";
 /// ListBuckets is global; its endpoint is us-east-1.
 const LIST_REGION: &str = "us-east-1";
 
+use super::permissions::Call;
+
+fn any_detail(plan: &super::Plan, f: fn(&S3Details) -> bool) -> bool {
+    plan.s3.iter().any(|(_, d)| f(d))
+}
+
+pub const CALLS: &[Call] = &[
+    Call { operation: "ListBuckets", action: "s3:ListAllMyBuckets", needed: |p| !p.s3.is_empty() },
+    Call { operation: "GetBucketLocation", action: "s3:GetBucketLocation", needed: |p| !p.s3.is_empty() },
+    Call {
+        operation: "GetBucketEncryption",
+        action: "s3:GetEncryptionConfiguration",
+        needed: |p| any_detail(p, |d| d.encryption),
+    },
+    Call {
+        operation: "GetBucketVersioning",
+        action: "s3:GetBucketVersioning",
+        needed: |p| any_detail(p, |d| d.versioning),
+    },
+    Call {
+        operation: "GetPublicAccessBlock",
+        action: "s3:GetBucketPublicAccessBlock",
+        needed: |p| any_detail(p, |d| d.public_access_block),
+    },
+    Call { operation: "GetBucketLogging", action: "s3:GetBucketLogging", needed: |p| any_detail(p, |d| d.logging) },
+    Call {
+        operation: "GetBucketReplication",
+        action: "s3:GetReplicationConfiguration",
+        needed: |p| any_detail(p, |d| d.replication),
+    },
+    Call { operation: "GetBucketTagging", action: "s3:GetBucketTagging", needed: |p| any_detail(p, |d| d.tags) },
+];
+
 /// Reads one optional per-bucket configuration: `absent_code` (how S3 says the
 /// configuration does not exist) becomes `None`, any other error a gap.
 macro_rules! read {
