@@ -34,25 +34,29 @@ link is reported as exactly that pair.",
     evaluate,
 };
 
-fn network<'a>(inv: &'a Inventory, region: &str) -> Result<&'a Network, Gap> {
-    inv.networks.get(region).ok_or_else(|| Gap::not_collected(&format!("EC2 networking in {region}")))
+/// One listing of a region's network, or why it is missing.
+fn part<'a, T>(inv: &'a Inventory, region: &str, pick: impl Fn(&'a Network) -> &'a Observed<T>) -> Observed<&'a T> {
+    match inv.networks.get(region) {
+        Some(n) => pick(n).as_ref(),
+        None => Observed::Unknown(Gap::not_collected(&format!("EC2 networking in {region}"))),
+    }
 }
 
 /// Resolves a mesh node to exactly one VPC, or to the finding explaining why not.
-fn resolve<'a>(req: &Requirement, inv: &'a Inventory, node: &MeshNode) -> Result<&'a Vpc, Finding> {
+fn resolve<'a>(req: &Requirement, inv: &'a Inventory, node: &MeshNode) -> Result<&'a Vpc, Box<Finding>> {
     let label = format!("{}:{}", node.region, describe_selector(&node.vpc));
-    let vpcs = match network(inv, &node.region).map(|n| n.vpcs.as_ref()) {
-        Ok(Observed::Known(v)) => v,
-        Ok(Observed::Unknown(g)) | Err(g) => {
+    let vpcs = match part(inv, &node.region, |n| &n.vpcs) {
+        Observed::Known(v) => v,
+        Observed::Unknown(g) => {
             let c = Check::unknown("vpc", json!(label), &g);
-            return Err(Finding::new(
+            return Err(Box::new(Finding::new(
                 req,
                 Status::Unknown,
                 Some(label.clone()),
                 Some(node.region.clone()),
                 vec![c.clone()],
                 message(&label, &[c], Status::Unknown),
-            ));
+            )));
         }
     };
     let matched: Vec<&Vpc> = vpcs
@@ -69,20 +73,20 @@ fn resolve<'a>(req: &Requirement, inv: &'a Inventory, node: &MeshNode) -> Result
     } else {
         format!("{label}: {} VPCs match, expected exactly one", matched.len())
     };
-    Err(Finding::new(req, Status::Drift, Some(label), Some(node.region.clone()), vec![c], msg))
+    Err(Box::new(Finding::new(req, Status::Drift, Some(label), Some(node.region.clone()), vec![c], msg)))
 }
 
 fn peerings<'a>(inv: &'a Inventory, regions: &[&str]) -> (Vec<&'a Peering>, Vec<Gap>) {
     let mut seen = BTreeMap::new();
     let mut gaps = Vec::new();
     for region in regions {
-        match network(inv, region).map(|n| n.peerings.as_ref()) {
-            Ok(Observed::Known(list)) => {
+        match part(inv, region, |n| &n.peerings) {
+            Observed::Known(list) => {
                 for p in list {
                     seen.entry(p.id.clone()).or_insert(p);
                 }
             }
-            Ok(Observed::Unknown(g)) | Err(g) => gaps.push(g),
+            Observed::Unknown(g) => gaps.push(g),
         }
     }
     (seen.into_values().collect(), gaps)
@@ -98,9 +102,9 @@ fn routes_check(inv: &Inventory, vpc: &Vpc, peer: &Vpc, pcx: &str) -> Check {
     let field = format!("routes.{}", vpc.region);
     let cidr = peer.cidrs.first().cloned().unwrap_or_default();
     let expected = json!(format!("every route table of {} routes {cidr} via {pcx}", vpc.id));
-    let tables = match network(inv, &vpc.region).map(|n| n.route_tables.as_ref()) {
-        Ok(Observed::Known(t)) => t,
-        Ok(Observed::Unknown(g)) | Err(g) => return Check::unknown(&field, expected, &g),
+    let tables = match part(inv, &vpc.region, |n| &n.route_tables) {
+        Observed::Known(t) => t,
+        Observed::Unknown(g) => return Check::unknown(&field, expected, &g),
     };
     let own: Vec<_> = tables.iter().filter(|t| t.vpc_id == vpc.id).collect();
     let missing: Vec<&str> = own
@@ -126,7 +130,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     for node in nodes {
         match resolve(req, inv, node) {
             Ok(v) => resolved.push(v),
-            Err(f) => findings.push(f),
+            Err(f) => findings.push(*f),
         }
     }
     for (i, a) in resolved.iter().enumerate() {
