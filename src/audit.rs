@@ -130,7 +130,7 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
         let _ = writeln!(stderr, "driftwatch: plan: {plan:?}");
     }
     let progress = progress(&ctx, args.verbose);
-    let mut inventory = collect::run(&ctx, &plan).await;
+    let mut inventory = collect::run(&ctx, &plan, args.deadline.map(Duration::from_secs)).await;
     if let Some(p) = progress {
         p.abort();
         let _ = write!(std::io::stderr(), "\r\x1b[2K");

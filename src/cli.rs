@@ -103,6 +103,9 @@ pub struct AuditArgs {
     /// Seconds one attempt of one AWS call may take before it is retried.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=3600), value_name = "SECONDS")]
     pub call_timeout: u64,
+    /// Stop collecting after this many seconds; whatever was not read by then is unknown.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=86_400), value_name = "SECONDS")]
+    pub deadline: Option<u64>,
     /// Attempts per AWS call (throttling and transient errors are retried with backoff).
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: u32,

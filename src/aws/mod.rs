@@ -138,6 +138,24 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// Records an answer that lacks what AWS always sends (a required field): the
+    /// listing it belongs to cannot be trusted to be complete.
+    pub fn malformed(&self, service: &str, region: &str, operation: &str, what: &str) -> Gap {
+        let gap = Gap {
+            service: service.into(),
+            region: region.into(),
+            operation: operation.into(),
+            resource: None,
+            code: "MalformedResponse".into(),
+            message: format!("the answer lacks {what}"),
+            class: ErrorClass::Malformed,
+        };
+        self.errors.lock().unwrap_or_else(|e| e.into_inner()).push(gap.clone());
+        gap
+    }
+}
+
 const ACCESS_DENIED: &[&str] = &[
     "AccessDenied",
     "AccessDeniedException",
@@ -196,10 +214,14 @@ where
     match err {
         SdkError::ServiceError(ctx) => {
             let e = ctx.err();
+            let status = ctx.raw().status().as_u16();
+            if (200..300).contains(&status) {
+                // a success status whose body could not be read as the protocol promises
+                return (ErrorClass::Malformed, "MalformedResponse".into(), source_chain(err));
+            }
             let code = e.code().unwrap_or("Unknown").to_string();
-            let message = e.message().unwrap_or("").to_string();
-            let status = Some(ctx.raw().status().as_u16());
-            (classify_code(&code, &message, status), code, message)
+            let message = e.message().map(str::to_string).unwrap_or_else(|| source_chain(err));
+            (classify_code(&code, &message, Some(status)), code, message)
         }
         SdkError::TimeoutError(_) => {
             (ErrorClass::Timeout, "Timeout".into(), "the call did not finish within the operation timeout".into())

@@ -52,11 +52,18 @@ async fn describe_region(ctx: &Ctx, region: &str) -> Observed<Vec<Certificate>> 
         Ok(p) => p,
         Err(err) => return Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListCertificates", None)),
     };
-    let arns: Vec<String> = pages
-        .iter()
-        .flat_map(|p| p.certificate_summary_list())
-        .filter_map(|s| s.certificate_arn().map(str::to_string))
-        .collect();
+    let mut arns: Vec<String> = Vec::new();
+    for s in pages.iter().flat_map(|p| p.certificate_summary_list()) {
+        let Some(arn) = s.certificate_arn() else {
+            return Observed::Unknown(ctx.malformed(
+                SERVICE,
+                region,
+                "ListCertificates",
+                "a certificate's CertificateArn",
+            ));
+        };
+        arns.push(arn.to_string());
+    }
     let described = join_all(arns.iter().map(|arn| {
         let client = client.clone();
         async move {
@@ -73,7 +80,9 @@ async fn describe_region(ctx: &Ctx, region: &str) -> Observed<Vec<Certificate>> 
         match result {
             // one certificate that cannot be described makes the listing incomplete
             Err(gap) => return Observed::Unknown(gap),
-            Ok(None) => continue,
+            Ok(None) => {
+                return Observed::Unknown(ctx.malformed(SERVICE, region, "DescribeCertificate", "the Certificate"))
+            }
             Ok(Some(c)) => certs.push(Certificate {
                 arn: arn.clone(),
                 domain: c.domain_name().unwrap_or_default().to_string(),

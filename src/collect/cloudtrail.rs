@@ -29,32 +29,37 @@ async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
         Ok(out) => out,
         Err(err) => return Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeTrails", None)),
     };
-    let trails = out
-        .trail_list()
-        .iter()
-        .filter_map(|t| {
-            let home = t.home_region()?.to_string();
-            let multi = t.is_multi_region_trail().unwrap_or(false);
-            let org = t.is_organization_trail().unwrap_or(false);
-            // AWS lists shadows of multi-region trails; a single-region trail of
-            // another region does not apply here (the emulator may list it anyway).
-            if home != region && !multi && !org {
-                return None;
-            }
-            Some(Trail {
-                name: t.name()?.to_string(),
-                arn: t.trail_arn()?.to_string(),
-                home_region: home,
-                multi_region: multi,
-                organization: org,
-                log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
-                kms_key: t.kms_key_id().map(str::to_string),
-                include_global_service_events: t.include_global_service_events().unwrap_or(false),
-                s3_bucket: t.s3_bucket_name().map(str::to_string),
-                is_logging: Observed::default(),
-            })
-        })
-        .collect();
+    let mut trails = Vec::new();
+    for t in out.trail_list() {
+        let (Some(name), Some(arn), Some(home)) = (t.name(), t.trail_arn(), t.home_region()) else {
+            // a trail that cannot be identified must not silently drop out of the list
+            return Observed::Unknown(ctx.malformed(
+                SERVICE,
+                region,
+                "DescribeTrails",
+                "a trail's Name, TrailARN or HomeRegion",
+            ));
+        };
+        let multi = t.is_multi_region_trail().unwrap_or(false);
+        let org = t.is_organization_trail().unwrap_or(false);
+        // AWS lists shadows of multi-region trails; a single-region trail of
+        // another region does not apply here (the emulator may list it anyway).
+        if home != region && !multi && !org {
+            continue;
+        }
+        trails.push(Trail {
+            name: name.to_string(),
+            arn: arn.to_string(),
+            home_region: home.to_string(),
+            multi_region: multi,
+            organization: org,
+            log_file_validation: t.log_file_validation_enabled().unwrap_or(false),
+            kms_key: t.kms_key_id().map(str::to_string),
+            include_global_service_events: t.include_global_service_events().unwrap_or(false),
+            s3_bucket: t.s3_bucket_name().map(str::to_string),
+            is_logging: Observed::default(),
+        });
+    }
     Observed::Known(trails)
 }
 

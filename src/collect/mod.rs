@@ -11,7 +11,7 @@ pub mod permissions;
 mod s3;
 
 use crate::aws::Ctx;
-use crate::inventory::Inventory;
+use crate::inventory::{Gap, Inventory, Observed};
 use crate::profile::{Requirement, Selector};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -74,28 +74,81 @@ impl Plan {
     }
 }
 
-/// Runs every collector the plan asks for, concurrently.
-pub async fn run(ctx: &Arc<Ctx>, plan: &Plan) -> Inventory {
-    let s3 = async {
+/// Runs every collector the plan asks for, concurrently. With a deadline, a
+/// collector still running when it passes is abandoned and everything it was to
+/// observe becomes unknown (`DeadlineExceeded`).
+pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Duration>) -> Inventory {
+    let until = deadline.map(|d| tokio::time::Instant::now() + d);
+    let s3 = bounded(ctx, until, "s3", async {
         if plan.s3.is_empty() {
             None
         } else {
             Some(s3::collect(ctx, &plan.s3).await)
         }
-    };
-    let iam = async {
+    });
+    let iam = bounded(ctx, until, "iam", async {
         if plan.iam {
             Some(iam::collect(ctx, plan.iam_local_policies, plan.iam_user_mfa).await)
         } else {
             None
         }
-    };
-    let trails = cloudtrail::collect(ctx, &plan.trails);
-    let certs = acm::collect(ctx, &plan.certificates, plan.certificate_route53);
-    let nets = ec2::collect(ctx, &plan.networks);
-    let alarms = cloudwatch::collect(ctx, &plan.alarms);
+    });
+    let trails = bounded(ctx, until, "cloudtrail", cloudtrail::collect(ctx, &plan.trails));
+    let certs = bounded(ctx, until, "acm", acm::collect(ctx, &plan.certificates, plan.certificate_route53));
+    let nets = bounded(ctx, until, "ec2", ec2::collect(ctx, &plan.networks));
+    let alarms = bounded(ctx, until, "cloudwatch", cloudwatch::collect(ctx, &plan.alarms));
     let (buckets, iam, trails, certificates, networks, alarms) = tokio::join!(s3, iam, trails, certs, nets, alarms);
-    Inventory { account: None, buckets, iam, trails, certificates, networks, alarms }
+    Inventory {
+        account: None,
+        buckets: buckets.unwrap_or_else(|g| (!plan.s3.is_empty()).then_some(Observed::Unknown(g))),
+        iam: iam.unwrap_or_else(|g| {
+            plan.iam.then(|| crate::inventory::Iam {
+                principals: Observed::Unknown(g.clone()),
+                local_policies: Observed::Unknown(g),
+            })
+        }),
+        trails: trails.unwrap_or_else(|g| all_unknown(&plan.trails, &g)),
+        certificates: certificates.unwrap_or_else(|g| all_unknown(&plan.certificates, &g)),
+        networks: networks.unwrap_or_else(|g| {
+            let net = crate::inventory::Network {
+                vpcs: Observed::Unknown(g.clone()),
+                peerings: Observed::Unknown(g.clone()),
+                route_tables: Observed::Unknown(g),
+            };
+            plan.networks.iter().map(|r| (r.clone(), net.clone())).collect()
+        }),
+        alarms: alarms.unwrap_or_else(|g| all_unknown(&plan.alarms, &g)),
+    }
+}
+
+fn all_unknown<T>(regions: &BTreeSet<String>, g: &Gap) -> std::collections::BTreeMap<String, Observed<T>> {
+    regions.iter().map(|r| (r.clone(), Observed::Unknown(g.clone()))).collect()
+}
+
+/// Runs one collector until the deadline; past it, the gap that replaces its result.
+async fn bounded<T>(
+    ctx: &Ctx,
+    until: Option<tokio::time::Instant>,
+    service: &str,
+    fut: impl std::future::Future<Output = T>,
+) -> Result<T, Gap> {
+    let Some(until) = until else { return Ok(fut.await) };
+    match tokio::time::timeout_at(until, fut).await {
+        Ok(v) => Ok(v),
+        Err(_) => {
+            let gap = Gap {
+                service: service.into(),
+                region: String::new(),
+                operation: "collection".into(),
+                resource: None,
+                code: "DeadlineExceeded".into(),
+                message: "the audit's --deadline passed before this service was read".into(),
+                class: crate::inventory::ErrorClass::Timeout,
+            };
+            ctx.errors.lock().unwrap_or_else(|e| e.into_inner()).push(gap.clone());
+            Err(gap)
+        }
+    }
 }
 
 /// Tags as a map, from any SDK tag list.

@@ -71,11 +71,13 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
         Ok(p) => p,
         Err(err) => return Observed::Unknown(ctx.gap(&err, SERVICE, LIST_REGION, "ListBuckets", None)),
     };
-    let listed: Vec<(String, Option<String>)> = pages
-        .iter()
-        .flat_map(|p| p.buckets())
-        .filter_map(|b| Some((b.name()?.to_string(), b.bucket_region().map(str::to_string))))
-        .collect();
+    let mut listed: Vec<(String, Option<String>)> = Vec::new();
+    for b in pages.iter().flat_map(|p| p.buckets()) {
+        let Some(name) = b.name() else {
+            return Observed::Unknown(ctx.malformed(SERVICE, LIST_REGION, "ListBuckets", "a bucket's Name"));
+        };
+        listed.push((name.to_string(), b.bucket_region().map(str::to_string)));
+    }
     let mut clients: HashMap<String, aws_sdk_s3::Client> = HashMap::new();
     for region in listed.iter().filter_map(|(_, r)| r.clone()) {
         clients.entry(region.clone()).or_insert_with(|| ctx.s3(&region));

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::aws::{classify_code, Settings};
-use crate::inventory::{ErrorClass, Observed};
+use crate::inventory::{ErrorClass, Inventory, Observed};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
@@ -171,4 +171,43 @@ fn plan_collects_only_what_requirements_read() {
     assert_eq!(plan.s3[0].1, S3Details { versioning: true, ..Default::default() });
     assert!(!plan.iam && plan.alarms.is_empty() && plan.networks.is_empty() && plan.certificates.is_empty());
     assert_eq!(plan.trails.iter().collect::<Vec<_>>(), ["eu-west-1"]);
+}
+
+#[tokio::test]
+async fn s3_malformed_body_is_unknown_never_pass() {
+    let ctx =
+        ctx(|uri, _| if uri.contains("encryption") { (200, "<<< not xml {".into()) } else { (200, ONE_BUCKET.into()) });
+    let got = s3::collect(&ctx, &wants(S3Details { encryption: true, ..Default::default() })).await;
+    let gap = got.known().unwrap()[0].encryption.gap().cloned().expect("a malformed answer is unknown");
+    assert_eq!((gap.class, gap.operation.as_str()), (ErrorClass::Malformed, "GetBucketEncryption"), "{gap:?}");
+}
+
+#[tokio::test]
+async fn s3_unexpected_enum_value_is_kept_and_cannot_pass() {
+    let body = "<ServerSideEncryptionConfiguration><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:quantum</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>";
+    let ctx = ctx(move |uri, _| if uri.contains("encryption") { (200, body.into()) } else { (200, ONE_BUCKET.into()) });
+    let got = s3::collect(&ctx, &wants(S3Details { encryption: true, ..Default::default() })).await;
+    let enc = got.known().unwrap()[0].encryption.known().cloned().flatten().expect("observed");
+    assert_eq!(enc.algorithm, "aws:quantum");
+    let text = "[profile]\nname = \"t\"\n[[requirement]]\nid = \"a\"\nkind = \"s3.bucket\"\nexpect = { encryption = \"kms\" }\n";
+    let p = crate::profile::parse("t.toml", text).unwrap();
+    let inv = Inventory { buckets: Some(got), ..Default::default() };
+    let findings = crate::compare::evaluate(&p.requirements, &inv);
+    assert_eq!(findings[0].status, crate::compare::Status::Drift);
+}
+
+#[tokio::test]
+async fn cloudtrail_wrong_types_and_missing_fields_are_unknown() {
+    let regions: std::collections::BTreeSet<String> = ["us-east-1".to_string()].into();
+    let wrong_type = ctx(|_, _| (200, r#"{"trailList": "not a list"}"#.into()));
+    let got = cloudtrail::collect(&wrong_type, &regions).await;
+    assert!(got["us-east-1"].gap().is_some(), "{got:?}");
+
+    // a trail without HomeRegion cannot be placed: the listing is not trusted
+    let missing = ctx(|_, _| {
+        (200, r#"{"trailList": [{"Name": "t", "TrailARN": "arn:aws:cloudtrail:us-east-1:1:trail/t"}]}"#.into())
+    });
+    let got = cloudtrail::collect(&missing, &regions).await;
+    let gap = got["us-east-1"].gap().expect("unknown");
+    assert_eq!((gap.code.as_str(), gap.class), ("MalformedResponse", ErrorClass::Malformed));
 }

@@ -254,3 +254,157 @@ fn name_pattern_mistakes_are_rejected() {
     let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"iam.role\"\nexpect = { name_pattern = \"prod-{x\" }\n";
     assert_eq!(error(text), "p.toml:6:27: expect.name_pattern `prod-{x` has a `{` without its `}`");
 }
+
+// ---- property tests: the loader never panics and always says where --------------
+
+fn assert_located(text: &str) {
+    if let Err(Diagnostics(d)) = parse("p.toml", text) {
+        assert!(!d.is_empty(), "a rejection without a diagnostic for {text:?}");
+        let max_line = text.split('\n').count() + 1;
+        for x in &d {
+            assert!(x.line >= 1 && x.line <= max_line && x.col >= 1, "{x} out of range for {text:?}");
+            assert!(x.to_string().starts_with(&format!("p.toml:{}:{}: ", x.line, x.col)), "{x}");
+            assert!(!x.message.trim().is_empty(), "empty message for {text:?}");
+        }
+    }
+}
+
+fn seeds() -> Vec<String> {
+    let mut out = vec![VALID.to_string()];
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/localstack/samples/core");
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        out.push(std::fs::read_to_string(e.path()).unwrap());
+    }
+    out
+}
+
+#[test]
+fn profile_loader_arbitrary_bytes_never_panic() {
+    let mut rng = fastrand::Rng::with_seed(0xd71f);
+    for _ in 0..3000 {
+        let len = rng.usize(0..200);
+        let bytes: Vec<u8> = (0..len).map(|_| rng.u8(..)).collect();
+        assert_located(&String::from_utf8_lossy(&bytes));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..50 {
+        let bytes: Vec<u8> = (0..rng.usize(0..100)).map(|_| rng.u8(..)).collect();
+        let path = dir.path().join(format!("{i}.toml"));
+        std::fs::write(&path, &bytes).unwrap();
+        if let Err(Diagnostics(d)) = load(&path) {
+            assert!(d.iter().all(|x| x.line >= 1 && x.col >= 1 && x.file == path.display().to_string()));
+        }
+    }
+}
+
+#[test]
+fn profile_loader_arbitrary_toml_never_panics() {
+    const HEADERS: &[&str] = &[
+        "[profile]",
+        "[[requirement]]",
+        "[requirement.expect]",
+        "[requirement.select]",
+        "[[requirement.expect.mesh]]",
+        "[profile.x]",
+        "[[profile]]",
+    ];
+    const KEYS: &[&str] = &[
+        "name",
+        "id",
+        "kind",
+        "severity",
+        "description",
+        "select",
+        "match",
+        "min_count",
+        "expect",
+        "regions",
+        "encryption",
+        "versioning",
+        "mesh",
+        "tags",
+        "name_prefix",
+        "name_glob",
+        "routes",
+        "threshold",
+        "comparison",
+        "forbid_policies",
+        "name_pattern",
+        "zz",
+        "requirement",
+        "profile",
+    ];
+    const VALUES: &[&str] = &[
+        "\"s3.bucket\"",
+        "\"ec2.vpc_peering\"",
+        "\"cloudwatch.alarm\"",
+        "true",
+        "1",
+        "-3",
+        "1.5",
+        "\"aws:kms\"",
+        "[\"us-east-1\"]",
+        "[\"bad\"]",
+        "{ name = \"x\" }",
+        "{ tags = { A = \"*\" } }",
+        "[{ region = \"us-east-1\", vpc = { name = \"a\" } }]",
+        "[{ region = 1 }]",
+        "\"\"",
+        "1979-05-27T07:32:00Z",
+        "nan",
+        "inf",
+        "[]",
+        "{}",
+        "\"PROD-{x}-{region}\"",
+        "\"{\"",
+        "\">=\"",
+        "[1, \"a\"]",
+    ];
+    let mut rng = fastrand::Rng::with_seed(0x70a1);
+    for _ in 0..4000 {
+        let mut text = String::new();
+        for _ in 0..rng.usize(0..16) {
+            if rng.u8(0..4) == 0 {
+                text.push_str(HEADERS[rng.usize(..HEADERS.len())]);
+            } else {
+                text.push_str(&format!("{} = {}", KEYS[rng.usize(..KEYS.len())], VALUES[rng.usize(..VALUES.len())]));
+            }
+            text.push('\n');
+        }
+        assert_located(&text);
+    }
+}
+
+#[test]
+fn profile_loader_mutated_profiles_never_panic() {
+    const NOISE: &[char] =
+        &['=', '[', ']', '{', '}', '"', '\'', ',', '.', '\n', ' ', '#', '\\', 'x', '1', '-', 'é', '\t'];
+    let seeds = seeds();
+    let mut rng = fastrand::Rng::with_seed(0x3ca7);
+    for _ in 0..6000 {
+        let seed = &seeds[rng.usize(..seeds.len())];
+        let mut chars: Vec<char> = seed.chars().collect();
+        for _ in 0..rng.usize(1..4) {
+            if chars.is_empty() {
+                break;
+            }
+            let at = rng.usize(..chars.len());
+            match rng.u8(0..4) {
+                0 => {
+                    let end = (at + rng.usize(1..8)).min(chars.len());
+                    chars.drain(at..end);
+                }
+                1 => chars.insert(at, NOISE[rng.usize(..NOISE.len())]),
+                2 => chars[at] = NOISE[rng.usize(..NOISE.len())],
+                _ => {
+                    let text: String = chars.iter().collect();
+                    let mut lines: Vec<&str> = text.split('\n').collect();
+                    let (a, b) = (rng.usize(..lines.len()), rng.usize(..lines.len()));
+                    lines.swap(a, b);
+                    chars = lines.join("\n").chars().collect();
+                }
+            }
+        }
+        assert_located(&chars.iter().collect::<String>());
+    }
+}

@@ -6,4 +6,5 @@ mod samples;
 
 mod core;
 mod extension;
+mod faults;
 mod support;

@@ -42,8 +42,17 @@ pub fn command(acct: &Account) -> Command {
 /// `driftwatch audit --format json` with the given profiles (repository-relative
 /// or absolute) against the emulator.
 pub fn run(acct: &Account, profiles: &[&str], extra: &[&str]) -> Audit {
+    run_at(acct, &acct.endpoint, profiles, extra, &[])
+}
+
+/// Like `run`, against another endpoint (a fault proxy) and with extra environment.
+pub fn run_at(acct: &Account, endpoint: &str, profiles: &[&str], extra: &[&str], env: &[(&str, &str)]) -> Audit {
     let mut cmd = command(acct);
-    cmd.arg("audit").arg("--format").arg("json").arg("--endpoint-url").arg(&acct.endpoint);
+    cmd.envs(env.iter().copied());
+    cmd.arg("audit").arg("--endpoint-url").arg(endpoint);
+    if !extra.contains(&"--format") {
+        cmd.arg("--format").arg("json");
+    }
     for p in profiles {
         let path = if p.starts_with('/') { p.to_string() } else { repo_path(p) };
         cmd.arg("--profile").arg(path);

@@ -1,6 +1,7 @@
 //! Shared test support: the emulator, per-test accounts, running the binary.
 pub mod audit;
 pub mod emulator;
+pub mod faults;
 pub mod zip;
 
 pub use crate::samples::Env as Account;

@@ -1,0 +1,235 @@
+//! Faults between driftwatch and the emulator (support::faults::FaultProxy): a
+//! finding that depends on a read that failed is `unknown`, never `pass`; every
+//! other finding is what a clean run reports.
+
+use crate::samples::{core, Env, Variant};
+use crate::support::account;
+use crate::support::audit::{self, row, Audit};
+use crate::support::faults::{Fault, FaultProxy, Rule, When, FAKE_TOKEN};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const S3: &str = "localstack/samples/core/s3.toml";
+const IAM: &str = "localstack/samples/core/iam.toml";
+const TRAIL: &str = "localstack/samples/core/trail.toml";
+const ACM: &str = "localstack/samples/core/acm.toml";
+const ALARM: &str = "localstack/samples/core/alarm.toml";
+const ALL: &[&str] = &[S3, IAM, TRAIL, ACM, ALARM];
+
+async fn deploy_mixed(acct: &Env) {
+    for v in [Variant::Compliant, Variant::Drifted] {
+        core::all(acct, v).await.unwrap();
+    }
+}
+
+fn no_panic(a: &Audit) {
+    assert!(!a.stderr.contains("panicked"), "driftwatch panicked:\n{}", a.stderr);
+    assert!(a.report.is_object(), "no JSON report; stderr:\n{}", a.stderr);
+}
+
+/// (requirement, resource) -> status of every finding.
+fn statuses(a: &Audit) -> Vec<((String, Option<String>), String)> {
+    a.rows().into_iter().map(|(r, res, s)| ((r, res), s)).collect()
+}
+
+#[tokio::test]
+async fn throttling_30_percent_of_every_call_changes_no_finding() {
+    let acct = account();
+    deploy_mixed(&acct).await;
+    let clean = audit::run(&acct, ALL, &[]);
+    clean.assert_code(1);
+    let proxy = FaultProxy::start(&acct.endpoint, vec![Rule::new(Fault::Throttle, When::Chance(0.3))], 0x7e57);
+    let faulty = audit::run_at(&acct, &proxy.url, ALL, &["--max-attempts", "12"], &[]);
+    no_panic(&faulty);
+    faulty.assert_code(1);
+    let seen = proxy.seen();
+    let throttled: std::collections::BTreeSet<&str> =
+        seen.iter().filter(|s| s.faulted.is_some()).map(|s| s.service.as_str()).collect();
+    assert!(throttled.len() >= 3, "throttles reached only {throttled:?}");
+    assert!(seen.iter().any(|s| s.operation == "GetBucketEncryption"), "the proxy saw every call");
+    assert_eq!(faulty.report["findings"], clean.report["findings"]);
+    assert_eq!(faulty.report["errors"], json!([]));
+}
+
+#[tokio::test]
+async fn access_denied_on_one_bucket_encryption_is_unknown_and_nothing_else_changes() {
+    let acct = account();
+    core::s3(&acct, Variant::Compliant).await.unwrap();
+    core::iam(&acct, Variant::Compliant).await.unwrap();
+    let bucket = acct.bucket("prod-data");
+    let arn = format!("arn:aws:s3:::{bucket}");
+    let rule =
+        Rule::new(Fault::AccessDenied, When::Always).service("s3").operation("GetBucketEncryption").bucket(&bucket);
+    let proxy = FaultProxy::start(&acct.endpoint, vec![rule], 1);
+    let a = audit::run_at(&acct, &proxy.url, &[S3, IAM], &[], &[]);
+    no_panic(&a);
+    a.assert_code(3);
+    let role = format!("arn:aws:iam::{}:role/app-reader", acct.id);
+    assert_eq!(
+        a.rows(),
+        [row("no-admin-roles", Some(&role), "pass"), row("prod-buckets-encrypted", Some(&arn), "unknown")]
+    );
+    let checks: Vec<(String, Value)> = a.finding("prod-buckets-encrypted", Some(&arn))["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["field"].as_str().unwrap().to_string(), c["ok"].clone()))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("encryption".to_string(), json!(null)),
+            ("versioning".to_string(), json!(true)),
+            ("public_access_block".to_string(), json!(true))
+        ]
+    );
+    let check = &a.finding("prod-buckets-encrypted", Some(&arn))["checks"][0];
+    assert_eq!(check["error"], "s3:GetBucketEncryption in us-east-1 failed with AccessDenied");
+    let errors = a.report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        (&errors[0]["service"], &errors[0]["operation"], &errors[0]["code"], &errors[0]["resource"]),
+        (&json!("s3"), &json!("GetBucketEncryption"), &json!("AccessDenied"), &json!(arn))
+    );
+    // --fail-on drift tolerates the unknown
+    let tolerant = audit::run_at(&acct, &proxy.url, &[S3, IAM], &["--fail-on", "drift"], &[]);
+    tolerant.assert_code(0);
+}
+
+#[tokio::test]
+async fn page_error_mid_pagination_makes_the_listing_unknown_not_short() {
+    let acct = account();
+    core::s3(&acct, Variant::Compliant).await.unwrap();
+    core::iam(&acct, Variant::Drifted).await.unwrap();
+    let rules = vec![
+        // the first page announces a second one, whose fetch then always fails
+        Rule::new(Fault::Status(500), When::Contains(FAKE_TOKEN.into())),
+        Rule::new(Fault::FakeNextPage, When::FirstN(1)).service("s3").operation("ListBuckets"),
+        Rule::new(Fault::FakeNextPage, When::FirstN(1)).service("iam").operation("GetAccountAuthorizationDetails"),
+    ];
+    let proxy = FaultProxy::start(&acct.endpoint, rules, 2);
+    let a = audit::run_at(&acct, &proxy.url, &[S3, IAM], &["--max-attempts", "2"], &[]);
+    no_panic(&a);
+    a.assert_code(3);
+    // the first pages held a compliant bucket and two admin roles: none may be
+    // reported from a list known to be incomplete
+    let rows = a.rows();
+    assert!(rows.iter().all(|(_, res, status)| status == "unknown" && res.is_none()), "{rows:?}");
+    let reqs: std::collections::BTreeSet<&str> = rows.iter().map(|(r, _, _)| r.as_str()).collect();
+    assert_eq!(reqs.into_iter().collect::<Vec<_>>(), ["no-admin-roles", "prod-buckets-encrypted"]);
+    let ops: Vec<&str> =
+        a.report["errors"].as_array().unwrap().iter().map(|e| e["operation"].as_str().unwrap()).collect();
+    assert_eq!(ops, ["GetAccountAuthorizationDetails", "ListBuckets"]);
+}
+
+#[tokio::test]
+async fn hung_responses_end_in_bounded_time_as_unknown() {
+    let acct = account();
+    core::trail(&acct, Variant::Compliant).await.unwrap();
+    core::iam(&acct, Variant::Compliant).await.unwrap();
+    let hang = || Rule::new(Fault::Hang(Duration::from_secs(120)), When::Always).service("cloudtrail");
+    let proxy = FaultProxy::start(&acct.endpoint, vec![hang()], 3);
+
+    // per-call timeout: each attempt gives up after 2 s
+    let started = Instant::now();
+    let a = audit::run_at(&acct, &proxy.url, &[TRAIL, IAM], &["--call-timeout", "2", "--max-attempts", "2"], &[]);
+    let took = started.elapsed();
+    no_panic(&a);
+    a.assert_code(3);
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    let rows = a.rows();
+    let role = format!("arn:aws:iam::{}:role/app-reader", acct.id);
+    assert!(rows.contains(&row("no-admin-roles", Some(&role), "pass")), "{rows:?}");
+    assert!(rows.iter().filter(|(r, _, _)| r != "no-admin-roles").all(|(_, _, s)| s == "unknown"), "{rows:?}");
+
+    // overall deadline: calls that would wait 100 s each are abandoned at 3 s
+    let started = Instant::now();
+    let a = audit::run_at(&acct, &proxy.url, &[TRAIL, IAM], &["--call-timeout", "100", "--deadline", "3"], &[]);
+    let took = started.elapsed();
+    no_panic(&a);
+    a.assert_code(3);
+    assert!(took < Duration::from_secs(60), "took {took:?}");
+    let codes: Vec<&str> = a.report["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["DeadlineExceeded"]);
+    assert!(a.rows().contains(&row("no-admin-roles", Some(&role), "pass")));
+}
+
+#[tokio::test]
+async fn endpoint_dying_mid_audit_keeps_completed_findings() {
+    let acct = account();
+    deploy_mixed(&acct).await;
+    let clean = audit::run(&acct, ALL, &[]);
+    let rules = vec![
+        // IAM is read before the endpoint "dies"; everything after the first
+        // request (sts:GetCallerIdentity) finds the connection reset
+        Rule::new(Fault::Pass, When::Always).service("iam"),
+        Rule::new(Fault::Reset, When::AfterN(1)),
+    ];
+    let proxy = FaultProxy::start(&acct.endpoint, rules, 4);
+    let a = audit::run_at(&acct, &proxy.url, ALL, &["--max-attempts", "2"], &[]);
+    no_panic(&a);
+    // the IAM sample drifts, so the exit code is 1 even with unknowns
+    a.assert_code(1);
+    let clean_rows = statuses(&clean);
+    for (key, status) in statuses(&a) {
+        if key.0 == "no-admin-roles" {
+            assert!(clean_rows.contains(&(key.clone(), status.clone())), "{key:?} {status}");
+        } else {
+            assert_eq!(status, "unknown", "{key:?}");
+        }
+    }
+    assert!(a.report["summary"]["unknown"].as_u64().unwrap() >= 5, "{}", a.report["summary"]);
+}
+
+#[tokio::test]
+async fn malformed_and_truncated_answers_are_unknown() {
+    let acct = account();
+    core::s3(&acct, Variant::Compliant).await.unwrap();
+    core::trail(&acct, Variant::Compliant).await.unwrap();
+    let rules = vec![
+        Rule::new(Fault::Malformed, When::Always).service("s3").operation("GetBucketVersioning"),
+        Rule::new(Fault::Truncate, When::Always).service("cloudtrail").operation("DescribeTrails"),
+        Rule::new(Fault::TooManyRequests, When::Always).service("s3").operation("GetPublicAccessBlock"),
+    ];
+    let proxy = FaultProxy::start(&acct.endpoint, rules, 5);
+    let a = audit::run_at(&acct, &proxy.url, &[S3, TRAIL], &["--max-attempts", "2"], &[]);
+    no_panic(&a);
+    a.assert_code(3);
+    let arn = format!("arn:aws:s3:::{}", acct.bucket("prod-data"));
+    let f = a.finding("prod-buckets-encrypted", Some(&arn));
+    let oks: Vec<Value> = f["checks"].as_array().unwrap().iter().map(|c| c["ok"].clone()).collect();
+    assert_eq!(oks, [json!(true), json!(null), json!(null)], "{f:#}");
+    assert!(a.rows().iter().filter(|(r, _, _)| r != "prod-buckets-encrypted").all(|(_, _, s)| s == "unknown"));
+    let codes: Vec<(&str, &str)> = a.report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["operation"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert!(codes.contains(&("GetBucketVersioning", "MalformedResponse")), "{codes:?}");
+    assert!(codes.iter().any(|(op, _)| *op == "DescribeTrails"), "{codes:?}");
+    assert!(codes.iter().any(|(op, _)| *op == "GetPublicAccessBlock"), "{codes:?}");
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_any_output() {
+    let acct = account();
+    core::s3(&acct, Variant::Compliant).await.unwrap();
+    let secret = "SECRETsentinel/9f2c+KEYmaterial0000000000";
+    let token = "TOKENsentinel-session-7d41-deadbeef";
+    let rules = vec![Rule::new(Fault::AccessDenied, When::Always).service("s3").operation("GetBucketEncryption")];
+    let proxy = FaultProxy::start(&acct.endpoint, rules, 6);
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["json", "table", "junit", "sarif", "markdown"] {
+        let out = dir.path().join(format!("report.{format}"));
+        let out_str = out.display().to_string();
+        let env = [("AWS_SECRET_ACCESS_KEY", secret), ("AWS_SESSION_TOKEN", token), ("RUST_LOG", "trace")];
+        let a = audit::run_at(&acct, &proxy.url, &[S3], &["-v", "--format", format, "--output", &out_str], &env);
+        assert_eq!(a.code, 3, "{format}: {}", a.stderr);
+        let written = std::fs::read_to_string(&out).unwrap();
+        for text in [&a.stdout, &a.stderr, &written] {
+            assert!(!text.contains(secret) && !text.contains(token), "{format}: a credential was printed");
+        }
+        assert!(a.stderr.contains("AccessDenied"), "-v shows the failed call: {}", a.stderr);
+    }
+}

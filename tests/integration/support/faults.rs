@@ -1,0 +1,465 @@
+//! A fault-injecting HTTP proxy for the tests: it sits between driftwatch and
+//! LocalStack on 127.0.0.1 and, by rule (service, operation, bucket, probability,
+//! count), answers with throttling, server errors, access denied (with the error
+//! body of the service's protocol), a reset connection, a hung response, a
+//! truncated or malformed body, or a fabricated next page whose fetch fails.
+//!
+//! It runs on its own thread and runtime, so a test may block on the driftwatch
+//! process while the proxy serves it. Every response carries `Connection: close`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// The marker a fabricated page token carries.
+pub const FAKE_TOKEN: &str = "dw-fault-page2";
+
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Forward untouched (a rule that shields matching requests from later rules).
+    Pass,
+    /// The protocol's throttling error (S3 SlowDown 503, EC2 RequestLimitExceeded
+    /// 503, query `Throttling` 400, JSON/CBOR `ThrottlingException` 400).
+    Throttle,
+    /// A bare HTTP 429 with no error code.
+    TooManyRequests,
+    /// HTTP status with the protocol's `InternalError`/`ServiceUnavailable` body.
+    Status(u16),
+    /// 403 with the protocol's AccessDenied body.
+    AccessDenied,
+    /// The connection is reset without an answer.
+    Reset,
+    /// The answer comes after this long.
+    Hang(Duration),
+    /// The answer's body is cut in half (Content-Length kept).
+    Truncate,
+    /// A 200 whose body is not what the protocol promises.
+    Malformed,
+    /// The real answer, rewritten to announce a next page (token `FAKE_TOKEN`).
+    FakeNextPage,
+}
+
+#[derive(Debug, Clone)]
+pub enum When {
+    Always,
+    /// With this probability (seeded, so a run is repeatable).
+    Chance(f64),
+    /// The first n matching requests.
+    FirstN(usize),
+    /// Every matching request after the first n of all requests.
+    AfterN(usize),
+    /// Requests whose URI or body contains the text.
+    Contains(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub service: Option<String>,
+    pub operation: Option<String>,
+    pub bucket: Option<String>,
+    pub when: When,
+    pub fault: Fault,
+}
+
+impl Rule {
+    pub fn new(fault: Fault, when: When) -> Self {
+        Rule { service: None, operation: None, bucket: None, when, fault }
+    }
+    pub fn service(mut self, s: &str) -> Self {
+        self.service = Some(s.into());
+        self
+    }
+    pub fn operation(mut self, o: &str) -> Self {
+        self.operation = Some(o.into());
+        self
+    }
+    pub fn bucket(mut self, b: &str) -> Self {
+        self.bucket = Some(b.into());
+        self
+    }
+}
+
+/// What the proxy saw of one request.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub service: String,
+    pub operation: String,
+    pub faulted: Option<String>,
+}
+
+struct State {
+    rules: Vec<(Rule, usize)>,
+    rng: fastrand::Rng,
+    total: usize,
+    seen: Vec<Seen>,
+}
+
+pub struct FaultProxy {
+    pub url: String,
+    state: Arc<Mutex<State>>,
+}
+
+impl FaultProxy {
+    /// Starts a proxy to `upstream` (e.g. http://127.0.0.1:4566) with these rules.
+    pub fn start(upstream: &str, rules: Vec<Rule>, seed: u64) -> FaultProxy {
+        let upstream = upstream.trim_start_matches("http://").trim_end_matches('/').to_string();
+        let state = Arc::new(Mutex::new(State {
+            rules: rules.into_iter().map(|r| (r, 0)).collect(),
+            rng: fastrand::Rng::with_seed(seed),
+            total: 0,
+            seen: Vec::new(),
+        }));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let shared = Arc::clone(&state);
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+            rt.block_on(async move {
+                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap().port()).unwrap();
+                loop {
+                    let Ok((client, _)) = listener.accept().await else { continue };
+                    let (state, upstream) = (Arc::clone(&shared), upstream.clone());
+                    tokio::spawn(async move {
+                        let _ = serve(client, &upstream, &state).await;
+                    });
+                }
+            });
+        });
+        let port = rx.recv().expect("proxy thread started");
+        FaultProxy { url: format!("http://127.0.0.1:{port}"), state }
+    }
+
+    /// Requests seen so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state.lock().unwrap().seen.clone()
+    }
+}
+
+struct Request {
+    head: String,
+    body: Vec<u8>,
+    method: String,
+    uri: String,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+async fn read_request(s: &mut TcpStream) -> std::io::Result<Option<Request>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let end = loop {
+        if let Some(i) = find(&buf, b"\r\n\r\n") {
+            break i;
+        }
+        let n = s.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+    let mut req = Request { head, body: buf[end + 4..].to_vec(), method: String::new(), uri: String::new() };
+    let first: Vec<&str> = req.head.lines().next().unwrap_or("").split(' ').collect();
+    req.method = first.first().unwrap_or(&"").to_string();
+    req.uri = first.get(1).unwrap_or(&"").to_string();
+    let len: usize = req.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    while req.body.len() < len {
+        let n = s.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        req.body.extend_from_slice(&chunk[..n]);
+    }
+    Ok(Some(req))
+}
+
+/// (service, operation, bucket) of a signed AWS request.
+fn classify(req: &Request) -> (String, String, Option<String>) {
+    let service = req
+        .header("authorization")
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').nth(3))
+        .unwrap_or("")
+        .to_string();
+    if let Some(target) = req.header("x-amz-target") {
+        return (service, target.rsplit('.').next().unwrap_or("").to_string(), None);
+    }
+    if let Some(i) = req.uri.find("/operation/") {
+        return (service, req.uri[i + "/operation/".len()..].split('?').next().unwrap_or("").to_string(), None);
+    }
+    let body = String::from_utf8_lossy(&req.body);
+    if let Some(action) = body.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
+        return (service, action.to_string(), None);
+    }
+    let (path, query) = req.uri.split_once('?').unwrap_or((&req.uri, ""));
+    if service == "s3" {
+        let bucket = path.trim_start_matches('/').split('/').next().filter(|b| !b.is_empty()).map(str::to_string);
+        let keys: Vec<&str> = query.split('&').map(|kv| kv.split('=').next().unwrap_or("")).collect();
+        let op = [
+            ("encryption", "GetBucketEncryption"),
+            ("versioning", "GetBucketVersioning"),
+            ("publicAccessBlock", "GetPublicAccessBlock"),
+            ("logging", "GetBucketLogging"),
+            ("replication", "GetBucketReplication"),
+            ("tagging", "GetBucketTagging"),
+            ("location", "GetBucketLocation"),
+        ]
+        .iter()
+        .find(|(k, _)| keys.contains(k))
+        .map(|(_, op)| op.to_string())
+        .unwrap_or_else(|| {
+            if bucket.is_none() && req.method == "GET" {
+                "ListBuckets".into()
+            } else {
+                "Other".into()
+            }
+        });
+        return (service, op, bucket);
+    }
+    if path.contains("/rrset") {
+        return (service, "ListResourceRecordSets".into(), None);
+    }
+    if path.ends_with("/hostedzone") {
+        return (service, "ListHostedZones".into(), None);
+    }
+    (service, "Other".into(), None)
+}
+
+fn decide(state: &Mutex<State>, req: &Request, service: &str, op: &str, bucket: Option<&str>) -> Option<Fault> {
+    let mut st = state.lock().unwrap();
+    st.total += 1;
+    let total = st.total;
+    let body = String::from_utf8_lossy(&req.body).into_owned();
+    let mut chosen = None;
+    let State { rules, rng, .. } = &mut *st;
+    for (rule, hits) in rules.iter_mut() {
+        if rule.service.as_deref().is_some_and(|s| s != service)
+            || rule.operation.as_deref().is_some_and(|o| o != op)
+            || rule.bucket.as_deref().is_some_and(|b| Some(b) != bucket)
+        {
+            continue;
+        }
+        let fire = match &rule.when {
+            When::Always => true,
+            When::Chance(p) => rng.f64() < *p,
+            When::FirstN(n) => *hits < *n,
+            When::AfterN(n) => total > *n,
+            When::Contains(text) => req.uri.contains(text.as_str()) || body.contains(text.as_str()),
+        };
+        if fire {
+            *hits += 1;
+            chosen = Some(rule.fault.clone());
+            break;
+        }
+    }
+    st.seen.push(Seen {
+        service: service.into(),
+        operation: op.into(),
+        faulted: chosen.as_ref().map(|f| format!("{f:?}")),
+    });
+    chosen
+}
+
+enum Protocol {
+    S3,
+    Ec2,
+    Query,
+    RestXml,
+    Cbor,
+    Json,
+}
+
+fn protocol(service: &str, req: &Request) -> Protocol {
+    match service {
+        "s3" => Protocol::S3,
+        "ec2" => Protocol::Ec2,
+        "iam" | "sts" | "autoscaling" | "rds" | "elasticloadbalancing" | "sns" => Protocol::Query,
+        "route53" | "cloudfront" => Protocol::RestXml,
+        _ if req.uri.contains("/operation/") => Protocol::Cbor,
+        _ => Protocol::Json,
+    }
+}
+
+/// A CBOR map of text keys to text values (all shorter than 65536 bytes).
+fn cbor_text_map(pairs: &[(&str, &str)]) -> Vec<u8> {
+    fn text(out: &mut Vec<u8>, s: &str) {
+        let n = s.len();
+        if n < 24 {
+            out.push(0x60 | n as u8);
+        } else if n < 256 {
+            out.extend_from_slice(&[0x78, n as u8]);
+        } else {
+            out.push(0x79);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        out.extend_from_slice(s.as_bytes());
+    }
+    let mut out = vec![0xA0 | pairs.len() as u8];
+    for (k, v) in pairs {
+        text(&mut out, k);
+        text(&mut out, v);
+    }
+    out
+}
+
+fn response(status: u16, headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
+    let mut head = format!("HTTP/1.1 {status} Fault\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// An error answer in the body format of the request's protocol.
+fn error_response(p: &Protocol, status: u16, code: &str) -> Vec<u8> {
+    let message = format!("{code} injected by the driftwatch test proxy");
+    match p {
+        Protocol::S3 => response(status, &[("content-type", "application/xml".into())], format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message><RequestId>dw</RequestId></Error>").as_bytes()),
+        Protocol::Ec2 => response(status, &[("content-type", "text/xml".into())], format!("<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>dw</RequestID></Response>").as_bytes()),
+        Protocol::Query | Protocol::RestXml => response(status, &[("content-type", "text/xml".into())], format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>dw</RequestId></ErrorResponse>").as_bytes()),
+        Protocol::Json => response(status, &[("content-type", "application/x-amz-json-1.1".into()), ("x-amzn-errortype", code.to_string())], format!("{{\"__type\":\"{code}\",\"message\":\"{message}\"}}").as_bytes()),
+        Protocol::Cbor => response(status, &[("content-type", "application/cbor".into()), ("smithy-protocol", "rpc-v2-cbor".into())], &cbor_text_map(&[("__type", code), ("message", &message)])),
+    }
+}
+
+/// Sends the request upstream (as `Connection: close`) and returns (head, body).
+async fn forward(req: &Request, upstream: &str) -> std::io::Result<(String, Vec<u8>)> {
+    let mut up = TcpStream::connect(upstream).await?;
+    let head: Vec<&str> = req.head.lines().filter(|l| !l.to_ascii_lowercase().starts_with("connection:")).collect();
+    let mut out = format!("{}\r\nconnection: close\r\n\r\n", head.join("\r\n")).into_bytes();
+    out.extend_from_slice(&req.body);
+    up.write_all(&out).await?;
+    let mut raw = Vec::new();
+    up.read_to_end(&mut raw).await?;
+    let end = find(&raw, b"\r\n\r\n").unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+    let mut body = raw.get(end + 4..).unwrap_or_default().to_vec();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        body = dechunk(&body);
+    }
+    Ok((head, body))
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(i) = find(data, b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&data[..i]).split(';').next().unwrap_or("0").trim(), 16)
+                .unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = i + 2;
+        out.extend_from_slice(&data[start..(start + size).min(data.len())]);
+        data = data.get(start + size + 2..).unwrap_or_default();
+    }
+    out
+}
+
+/// Re-frames an upstream answer with a fresh Content-Length and `Connection: close`.
+fn reframe(head: &str, body: &[u8], declared_len: Option<usize>) -> Vec<u8> {
+    let mut lines = head.lines();
+    let mut out = format!("{}\r\n", lines.next().unwrap_or("HTTP/1.1 502 Bad Gateway"));
+    for l in lines {
+        let lower = l.to_ascii_lowercase();
+        if !(lower.starts_with("content-length:")
+            || lower.starts_with("transfer-encoding:")
+            || lower.starts_with("connection:"))
+        {
+            out.push_str(l);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", declared_len.unwrap_or(body.len())));
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+/// Rewrites a first page so that the client asks for a second one.
+fn announce_next_page(service: &str, op: &str, body: &str) -> String {
+    match (service, op) {
+        ("s3", "ListBuckets") => body.replace(
+            "</ListAllMyBucketsResult>",
+            &format!("<ContinuationToken>{FAKE_TOKEN}</ContinuationToken></ListAllMyBucketsResult>"),
+        ),
+        ("iam", _) => body.replace(
+            "<IsTruncated>false</IsTruncated>",
+            &format!("<IsTruncated>true</IsTruncated><Marker>{FAKE_TOKEN}</Marker>"),
+        ),
+        ("ec2", _) => body
+            .replace("</DescribeVpcsResponse>", &format!("<nextToken>{FAKE_TOKEN}</nextToken></DescribeVpcsResponse>")),
+        _ => body.to_string(),
+    }
+}
+
+async fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io::Result<()> {
+    let Some(req) = read_request(&mut client).await? else { return Ok(()) };
+    let (service, op, bucket) = classify(&req);
+    let fault = decide(state, &req, &service, &op, bucket.as_deref());
+    let p = protocol(&service, &req);
+    let answer = match fault {
+        None | Some(Fault::Pass) => {
+            let (head, body) = forward(&req, upstream).await?;
+            reframe(&head, &body, None)
+        }
+        Some(Fault::Throttle) => match p {
+            Protocol::S3 => error_response(&p, 503, "SlowDown"),
+            Protocol::Ec2 => error_response(&p, 503, "RequestLimitExceeded"),
+            Protocol::Query | Protocol::RestXml => error_response(&p, 400, "Throttling"),
+            _ => error_response(&p, 400, "ThrottlingException"),
+        },
+        Some(Fault::TooManyRequests) => response(429, &[], b""),
+        Some(Fault::Status(code)) => {
+            error_response(&p, code, if code == 503 { "ServiceUnavailable" } else { "InternalError" })
+        }
+        Some(Fault::AccessDenied) => match p {
+            Protocol::S3 | Protocol::Query | Protocol::RestXml => error_response(&p, 403, "AccessDenied"),
+            Protocol::Ec2 => error_response(&p, 403, "UnauthorizedOperation"),
+            _ => error_response(&p, 403, "AccessDeniedException"),
+        },
+        Some(Fault::Reset) => {
+            // a zero linger makes the close a reset; with zero it never blocks the thread
+            #[allow(deprecated)]
+            client.set_linger(Some(Duration::ZERO))?;
+            return Ok(());
+        }
+        Some(Fault::Hang(d)) => {
+            tokio::time::sleep(d).await;
+            let (head, body) = forward(&req, upstream).await?;
+            reframe(&head, &body, None)
+        }
+        Some(Fault::Truncate) => {
+            let (head, body) = forward(&req, upstream).await?;
+            // the head promises the whole body; half of it arrives, then the connection closes
+            reframe(&head, &body[..body.len() / 2], Some(body.len()))
+        }
+        Some(Fault::Malformed) => response(
+            200,
+            &[("content-type", "application/xml".into())],
+            b"<<< this is not what the protocol promised {",
+        ),
+        Some(Fault::FakeNextPage) => {
+            let (head, body) = forward(&req, upstream).await?;
+            let body = announce_next_page(&service, &op, &String::from_utf8_lossy(&body));
+            reframe(&head, body.as_bytes(), None)
+        }
+    };
+    client.write_all(&answer).await?;
+    client.shutdown().await
+}
