@@ -313,6 +313,80 @@ pub struct Alarm {
     pub alarm_actions: Vec<String>,
 }
 
+// ---- KMS, DynamoDB, Lambda, security groups --------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KmsKey {
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    /// Alias names without the `alias/` prefix.
+    pub aliases: Vec<String>,
+    /// `CUSTOMER` or `AWS`.
+    pub manager: Option<String>,
+    pub state: Option<String>,
+    pub rotation: Observed<bool>,
+    pub policy: Observed<serde_json::Value>,
+    pub tags: Observed<Tags>,
+}
+
+impl KmsKey {
+    /// The first alias, else the key id.
+    pub fn name(&self) -> &str {
+        self.aliases.first().map(String::as_str).unwrap_or(&self.id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    /// `KMS` or `AES256` from SSEDescription; `None` for the default (AWS owned key).
+    pub sse_type: Option<String>,
+    pub kms_key: Option<String>,
+    /// KeyManager of `kms_key` (`CUSTOMER` / `AWS`), read when a requirement asks.
+    pub key_manager: Observed<Option<String>>,
+    pub point_in_time_recovery: Observed<bool>,
+    pub deletion_protection: bool,
+    pub tags: Observed<Tags>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Function {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    pub runtime: Option<String>,
+    /// The customer KMS key encrypting the environment variables, if any.
+    pub kms_key: Option<String>,
+    pub has_environment: bool,
+    pub tags: Observed<Tags>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IngressRule {
+    /// `tcp`, `udp`, `icmp`, … or `-1` for every protocol.
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    /// IPv4 and IPv6 source ranges.
+    pub cidrs: Vec<String>,
+    /// Source security groups.
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub vpc_id: Option<String>,
+    pub owner: Option<String>,
+    pub ingress: Vec<IngressRule>,
+    pub tags: Observed<Tags>,
+}
+
 /// Everything observed in one audit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Inventory {
@@ -325,6 +399,14 @@ pub struct Inventory {
     pub certificates: BTreeMap<String, Observed<Vec<Certificate>>>,
     pub networks: BTreeMap<String, Network>,
     pub alarms: BTreeMap<String, Observed<Vec<Alarm>>>,
+    #[serde(default)]
+    pub kms_keys: BTreeMap<String, Observed<Vec<KmsKey>>>,
+    #[serde(default)]
+    pub tables: BTreeMap<String, Observed<Vec<Table>>>,
+    #[serde(default)]
+    pub functions: BTreeMap<String, Observed<Vec<Function>>>,
+    #[serde(default)]
+    pub security_groups: BTreeMap<String, Observed<Vec<SecurityGroup>>>,
 }
 
 impl Inventory {

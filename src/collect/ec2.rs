@@ -2,7 +2,7 @@
 //! tables (every page of each). Filters are applied here, never server-side.
 
 use crate::aws::{all_pages, Ctx};
-use crate::inventory::{Network, Observed, Peering, PeeringSide, Route, RouteTable, Vpc};
+use crate::inventory::{IngressRule, Network, Observed, Peering, PeeringSide, Route, RouteTable, SecurityGroup, Vpc};
 use aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo;
 use futures::future::join_all;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +24,11 @@ pub const CALLS: &[super::permissions::Call] = &[
         operation: "DescribeRouteTables",
         action: "ec2:DescribeRouteTables",
         needed: |p| !p.networks.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "DescribeSecurityGroups",
+        action: "ec2:DescribeSecurityGroups",
+        needed: |p| !p.security_groups.is_empty(),
     },
 ];
 
@@ -134,4 +139,50 @@ pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, 
         .await
         .into_iter()
         .collect()
+}
+
+async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<SecurityGroup>> {
+    let ec2 = aws_sdk_ec2::Client::new(&ctx.config(region));
+    let pages = match all_pages(ctx, ec2.describe_security_groups().into_paginator().send()).await {
+        Ok(p) => p,
+        Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeSecurityGroups", None)),
+    };
+    let mut groups = Vec::new();
+    for g in pages.iter().flat_map(|p| p.security_groups()) {
+        let Some(id) = g.group_id() else {
+            return Observed::Unknown(ctx.malformed(SERVICE, region, "DescribeSecurityGroups", "a group's GroupId"));
+        };
+        let ingress = g
+            .ip_permissions()
+            .iter()
+            .map(|p| IngressRule {
+                protocol: p.ip_protocol().unwrap_or("-1").to_string(),
+                from_port: p.from_port(),
+                to_port: p.to_port(),
+                cidrs: p
+                    .ip_ranges()
+                    .iter()
+                    .filter_map(|r| r.cidr_ip().map(str::to_string))
+                    .chain(p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6().map(str::to_string)))
+                    .collect(),
+                groups: p.user_id_group_pairs().iter().filter_map(|u| u.group_id().map(str::to_string)).collect(),
+            })
+            .collect();
+        groups.push(SecurityGroup {
+            id: id.to_string(),
+            name: g.group_name().unwrap_or(id).to_string(),
+            region: region.to_string(),
+            vpc_id: g.vpc_id().map(str::to_string),
+            owner: g.owner_id().map(str::to_string),
+            ingress,
+            tags: Observed::Known(super::tag_map(g.tags(), |t| (t.key(), t.value()))),
+        });
+    }
+    Observed::Known(groups)
+}
+
+/// Fills `Inventory::security_groups`: per region, every security group with its
+/// ingress rules and tags (DescribeSecurityGroups, every page).
+pub async fn security_groups(ctx: &Ctx, need: &super::Need) -> BTreeMap<String, Observed<Vec<SecurityGroup>>> {
+    super::per_region(&need.regions, |r| region_groups(ctx, r)).await
 }

@@ -5,8 +5,11 @@
 mod acm;
 mod cloudtrail;
 mod cloudwatch;
+mod dynamodb;
 mod ec2;
 mod iam;
+mod kms;
+mod lambda;
 pub mod permissions;
 mod s3;
 
@@ -53,6 +56,48 @@ pub struct Plan {
     pub certificate_route53: bool,
     pub networks: BTreeSet<String>,
     pub alarms: BTreeSet<String>,
+    /// KMS keys: `detail` = rotation status, `extra` = key policy.
+    pub kms: Need,
+    /// DynamoDB tables: `detail` = point-in-time recovery, `extra` = key manager of the SSE key.
+    pub dynamodb: Need,
+    pub lambda: Need,
+    pub security_groups: Need,
+}
+
+/// Where a regional collector runs and which optional reads it makes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Need {
+    pub regions: BTreeSet<String>,
+    pub tags: bool,
+    pub detail: bool,
+    pub extra: bool,
+}
+
+impl Need {
+    /// Adds a requirement's regions, and tags when it selects on or expects them.
+    pub fn add(&mut self, req: &Requirement) -> &mut Self {
+        self.regions.extend(req.regions.iter().cloned());
+        self.tags |= !req.select.tags.is_empty() || req.expect.has("required_tags");
+        self
+    }
+    pub fn is_empty(&self) -> bool {
+        self.regions.is_empty()
+    }
+}
+
+/// Runs a per-region read in every region at once.
+pub async fn per_region<'a, T, F, Fut>(regions: &'a BTreeSet<String>, read: F) -> std::collections::BTreeMap<String, T>
+where
+    F: Fn(&'a str) -> Fut,
+    Fut: std::future::Future<Output = T> + 'a,
+{
+    futures::future::join_all(regions.iter().map(|r| {
+        let fut = read(r.as_str());
+        async move { (r.clone(), fut.await) }
+    }))
+    .await
+    .into_iter()
+    .collect()
 }
 
 impl Plan {
@@ -67,7 +112,16 @@ impl Plan {
     /// Every region some collector will call (for the report).
     pub fn regions(&self) -> BTreeSet<String> {
         let mut all = BTreeSet::new();
-        for set in [&self.trails, &self.certificates, &self.networks, &self.alarms] {
+        for set in [
+            &self.trails,
+            &self.certificates,
+            &self.networks,
+            &self.alarms,
+            &self.kms.regions,
+            &self.dynamodb.regions,
+            &self.lambda.regions,
+            &self.security_groups.regions,
+        ] {
             all.extend(set.iter().cloned());
         }
         all
@@ -97,7 +151,14 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
     let certs = bounded(ctx, until, "acm", acm::collect(ctx, &plan.certificates, plan.certificate_route53));
     let nets = bounded(ctx, until, "ec2", ec2::collect(ctx, &plan.networks));
     let alarms = bounded(ctx, until, "cloudwatch", cloudwatch::collect(ctx, &plan.alarms));
-    let (buckets, iam, trails, certificates, networks, alarms) = tokio::join!(s3, iam, trails, certs, nets, alarms);
+    let keys = bounded(ctx, until, "kms", kms::collect(ctx, &plan.kms));
+    let tables = bounded(ctx, until, "dynamodb", dynamodb::collect(ctx, &plan.dynamodb));
+    let functions = bounded(ctx, until, "lambda", lambda::collect(ctx, &plan.lambda));
+    let groups = bounded(ctx, until, "ec2", ec2::security_groups(ctx, &plan.security_groups));
+    let ((buckets, iam, trails, certificates, networks, alarms), (kms_keys, tables, functions, security_groups)) =
+        tokio::join!(async { tokio::join!(s3, iam, trails, certs, nets, alarms) }, async {
+            tokio::join!(keys, tables, functions, groups)
+        });
     Inventory {
         account: None,
         buckets: buckets.unwrap_or_else(|g| (!plan.s3.is_empty()).then_some(Observed::Unknown(g))),
@@ -118,6 +179,10 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
             plan.networks.iter().map(|r| (r.clone(), net.clone())).collect()
         }),
         alarms: alarms.unwrap_or_else(|g| all_unknown(&plan.alarms, &g)),
+        kms_keys: kms_keys.unwrap_or_else(|g| all_unknown(&plan.kms.regions, &g)),
+        tables: tables.unwrap_or_else(|g| all_unknown(&plan.dynamodb.regions, &g)),
+        functions: functions.unwrap_or_else(|g| all_unknown(&plan.lambda.regions, &g)),
+        security_groups: security_groups.unwrap_or_else(|g| all_unknown(&plan.security_groups.regions, &g)),
     }
 }
 

@@ -24,6 +24,9 @@ pub fn all_calls() -> impl Iterator<Item = &'static Call> {
         super::acm::CALLS,
         super::ec2::CALLS,
         super::cloudwatch::CALLS,
+        super::kms::CALLS,
+        super::dynamodb::CALLS,
+        super::lambda::CALLS,
     ]
     .into_iter()
     .flatten()
@@ -59,6 +62,9 @@ mod tests {
         ("acm.rs", include_str!("acm.rs")),
         ("ec2.rs", include_str!("ec2.rs")),
         ("cloudwatch.rs", include_str!("cloudwatch.rs")),
+        ("kms.rs", include_str!("kms.rs")),
+        ("dynamodb.rs", include_str!("dynamodb.rs")),
+        ("lambda.rs", include_str!("lambda.rs")),
     ];
 
     fn snake(pascal: &str) -> String {

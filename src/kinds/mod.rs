@@ -5,9 +5,15 @@
 mod acm_certificate;
 mod cloudtrail_trail;
 mod cloudwatch_alarm;
+mod dynamodb_table;
+mod ec2_security_group;
 mod ec2_vpc_peering;
 mod iam;
+mod kms_key;
+mod lambda_function;
 mod s3_bucket;
+
+pub use ec2_security_group::{Cidr, PortSpec};
 
 use crate::collect::Plan;
 use crate::compare::Finding;
@@ -33,6 +39,10 @@ pub enum FieldType {
     Mesh,
     /// A name pattern with `{placeholders}`; see `profile::NamePattern`.
     NamePattern,
+    /// A table of port spec (`22`, `tcp/22`, `udp/53`) to allowed source CIDRs.
+    PortRules,
+    /// A list of port specs.
+    PortList,
 }
 
 impl FieldType {
@@ -50,6 +60,8 @@ impl FieldType {
             FieldType::NamePattern => {
                 "string with {placeholders}, e.g. \"PROD-{service}-{identifier}-{region}\"".into()
             }
+            FieldType::PortRules => "table of port (\"22\", \"tcp/22\", \"udp/53\") to a list of CIDRs".into(),
+            FieldType::PortList => "list of ports (\"443\", \"tcp/443\")".into(),
         }
     }
 }
@@ -129,6 +141,10 @@ pub static REGISTRY: &[&Kind] = &[
     &acm_certificate::KIND,
     &ec2_vpc_peering::KIND,
     &cloudwatch_alarm::KIND,
+    &kms_key::KIND,
+    &dynamodb_table::KIND,
+    &lambda_function::KIND,
+    &ec2_security_group::KIND,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

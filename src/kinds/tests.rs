@@ -748,3 +748,188 @@ fn docs_kinds_md_matches_the_registry() {
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(on_disk == markdown(), "docs/kinds.md is stale: run UPDATE_SNAPSHOTS=1 cargo test --lib docs_kinds");
 }
+
+// ---- kms.key, dynamodb.table, lambda.function, ec2.security_group ------------------------
+
+fn one_region<T>(items: Vec<T>) -> BTreeMap<String, Observed<Vec<T>>> {
+    BTreeMap::from([("us-east-1".into(), Observed::Known(items)), ("us-west-2".into(), Observed::Known(Vec::new()))])
+}
+
+fn key(alias: &str, rotation: Observed<bool>, policy: serde_json::Value) -> KmsKey {
+    KmsKey {
+        id: format!("id-{alias}"),
+        arn: format!("arn:aws:kms:us-east-1:1:key/id-{alias}"),
+        region: "us-east-1".into(),
+        aliases: vec![alias.into()],
+        manager: Some("CUSTOMER".into()),
+        state: Some("Enabled".into()),
+        rotation,
+        policy: Observed::Known(policy),
+        tags: Observed::Known(BTreeMap::new()),
+    }
+}
+
+#[test]
+fn kms_key_rotation_principals_and_unknown() {
+    let r = req(
+        "kms.key",
+        "select = { name_prefix = \"app\" }\n[requirement.expect]\nrotation = true\ncustomer_managed = true\nenabled = true\npolicy_principals = [\"111122223333\"]\nregion_agnostic_principals = true",
+    );
+    let good_policy = serde_json::json!({"Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"Service": "logs.amazonaws.com"}, "Action": "kms:Encrypt*", "Resource": "*"}]});
+    let regional_policy = serde_json::json!({"Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"Service": ["logs.us-east-1.amazonaws.com"]}, "Action": "kms:Encrypt*", "Resource": "*"}]});
+    let keys = vec![
+        key("app-good", Observed::Known(true), good_policy.clone()),
+        key("app-regional", Observed::Known(true), regional_policy),
+        key("app-norotate", Observed::Known(false), good_policy.clone()),
+        key("app-unread", Observed::Unknown(denied("GetKeyRotationStatus")), good_policy),
+    ];
+    let inv = Inventory { kms_keys: one_region(keys), ..Default::default() };
+    let f = evaluate(&[r], &inv);
+    let by_name: Vec<(&str, Status)> = f.iter().map(|f| (f.message.split(':').next().unwrap(), f.status)).collect();
+    assert_eq!(
+        by_name,
+        [
+            ("app-good", Status::Pass),
+            ("app-norotate", Status::Drift),
+            ("app-regional", Status::Drift),
+            ("app-unread", Status::Unknown)
+        ]
+    );
+    assert_eq!(observed(&f[2], "region_agnostic_principals"), &serde_json::json!(["logs.us-east-1.amazonaws.com"]));
+}
+
+#[test]
+fn dynamodb_table_fields() {
+    let r = req(
+        "dynamodb.table",
+        "[requirement.expect]\nsse_kms = true\ncustomer_managed_key = true\npoint_in_time_recovery = true\ndeletion_protection = true",
+    );
+    let table = |name: &str, sse: Option<&str>, manager: Observed<Option<String>>, pitr: bool, protect: bool| Table {
+        name: name.into(),
+        arn: format!("arn:aws:dynamodb:us-east-1:1:table/{name}"),
+        region: "us-east-1".into(),
+        sse_type: sse.map(str::to_string),
+        kms_key: sse.map(|_| "arn:aws:kms:us-east-1:1:key/k".to_string()),
+        key_manager: manager,
+        point_in_time_recovery: Observed::Known(pitr),
+        deletion_protection: protect,
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let tables = vec![
+        table("a-good", Some("KMS"), Observed::Known(Some("CUSTOMER".into())), true, true),
+        table("b-aws-key", Some("KMS"), Observed::Known(Some("AWS".into())), true, true),
+        table("c-default", None, Observed::Known(None), false, false),
+        table("d-unread", Some("KMS"), Observed::Unknown(denied("DescribeKey")), true, true),
+    ];
+    let f = evaluate(&[r], &Inventory { tables: one_region(tables), ..Default::default() });
+    assert_eq!(
+        f.iter().map(|f| f.status).collect::<Vec<_>>(),
+        [Status::Pass, Status::Drift, Status::Drift, Status::Unknown]
+    );
+    let failed: Vec<&str> = f[2].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    assert_eq!(failed, ["sse_kms", "customer_managed_key", "point_in_time_recovery", "deletion_protection"]);
+}
+
+#[test]
+fn lambda_function_runtime_and_cmk() {
+    let r = req("lambda.function", "[requirement.expect]\nruntime = \"python3.12\"\nenv_encrypted_with_cmk = true");
+    let function = |name: &str, runtime: &str, key: Option<&str>| Function {
+        name: name.into(),
+        arn: format!("arn:aws:lambda:us-east-1:1:function:{name}"),
+        region: "us-east-1".into(),
+        runtime: Some(runtime.into()),
+        kms_key: key.map(str::to_string),
+        has_environment: true,
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let fs = vec![function("a", "python3.12", Some("arn:aws:kms:us-east-1:1:key/k")), function("b", "python3.9", None)];
+    let f = evaluate(&[r], &Inventory { functions: one_region(fs), ..Default::default() });
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
+    assert_eq!(observed(&f[1], "runtime"), "python3.9");
+}
+
+fn sg(name: &str, rules: Vec<IngressRule>) -> SecurityGroup {
+    SecurityGroup {
+        id: format!("sg-{name}"),
+        name: name.into(),
+        region: "us-east-1".into(),
+        vpc_id: None,
+        owner: Some("1".into()),
+        ingress: rules,
+        tags: Observed::Known(BTreeMap::new()),
+    }
+}
+
+fn rule(protocol: &str, from: i32, to: i32, cidr: &str) -> IngressRule {
+    IngressRule {
+        protocol: protocol.into(),
+        from_port: Some(from),
+        to_port: Some(to),
+        cidrs: vec![cidr.into()],
+        groups: vec![],
+    }
+}
+
+#[test]
+fn security_group_ssh_restriction_and_world_ports() {
+    let r = req(
+        "ec2.security_group",
+        "[requirement.expect]\nrestrict_ports = { \"22\" = [\"10.0.0.0/16\", \"2001:db8::/32\"] }\nworld_open_ports = [\"443\"]",
+    );
+    let groups = vec![
+        sg(
+            "a-ok",
+            vec![
+                rule("tcp", 443, 443, "0.0.0.0/0"),
+                rule("tcp", 22, 22, "10.0.1.0/24"),
+                rule("tcp", 22, 22, "2001:db8:1::/48"),
+            ],
+        ),
+        sg("b-wide-ssh", vec![rule("tcp", 22, 22, "10.0.0.0/8")]),
+        sg("c-http", vec![rule("tcp", 443, 443, "0.0.0.0/0"), rule("tcp", 80, 80, "0.0.0.0/0")]),
+        sg("d-all", vec![rule("-1", -1, -1, "::/0")]),
+        sg("e-range", vec![rule("tcp", 0, 1024, "10.0.0.0/16")]),
+    ];
+    let f = evaluate(&[r], &Inventory { security_groups: one_region(groups), ..Default::default() });
+    assert_eq!(
+        f.iter().map(|f| f.status).collect::<Vec<_>>(),
+        [Status::Pass, Status::Drift, Status::Drift, Status::Drift, Status::Pass]
+    );
+    assert_eq!(observed(&f[1], "restrict_ports"), &serde_json::json!(["tcp/22 from 10.0.0.0/8"]));
+    assert_eq!(observed(&f[2], "world_open_ports"), &serde_json::json!(["tcp/80 from 0.0.0.0/0"]));
+    assert_eq!(observed(&f[3], "world_open_ports"), &serde_json::json!(["all traffic from ::/0"]));
+    assert_eq!(observed(&f[3], "restrict_ports"), &serde_json::json!(["all traffic from ::/0"]));
+    assert_eq!(f[0].resource.as_deref(), Some("arn:aws:ec2:us-east-1:1:security-group/sg-a-ok"));
+}
+
+#[test]
+fn cidr_containment_and_port_specs() {
+    let c = |s: &str| Cidr::parse(s).unwrap();
+    assert!(c("10.0.1.0/24").within(&c("10.0.0.0/16")));
+    assert!(!c("10.0.0.0/8").within(&c("10.0.0.0/16")));
+    assert!(c("0.0.0.0/0").within(&c("0.0.0.0/0")));
+    assert!(c("192.168.1.7/32").within(&c("0.0.0.0/0")));
+    assert!(!c("::/0").within(&c("0.0.0.0/0")));
+    assert!(c("2001:db8:1::/48").within(&c("::/0")));
+    assert!(Cidr::parse("10.0.0.0/33").is_none() && Cidr::parse("10.0.0/8").is_none());
+    assert_eq!(PortSpec::parse("22"), Ok(PortSpec { protocol: "tcp", port: 22 }));
+    assert_eq!(PortSpec::parse("udp/53"), Ok(PortSpec { protocol: "udp", port: 53 }));
+    assert!(PortSpec::parse("ssh").is_err() && PortSpec::parse("tcp/70000").is_err());
+}
+
+#[test]
+fn security_group_profile_mistakes_are_located() {
+    let text = "[profile]\nname = \"t\"\n[[requirement]]\nid = \"r\"\nkind = \"ec2.security_group\"\nexpect = { restrict_ports = { ssh = [\"10.0.0.0/8\"] } }\n";
+    let d = crate::profile::parse("t.toml", text).unwrap_err().0;
+    assert_eq!(d[0].to_string(), "t.toml:6:31: expect.restrict_ports: `ssh` must be a port like 22, tcp/22 or udp/53");
+    let text = "[profile]\nname = \"t\"\n[[requirement]]\nid = \"r\"\nkind = \"ec2.security_group\"\nexpect = { restrict_ports = { \"22\" = [\"10.0.0/8\"] } }\n";
+    let d = crate::profile::parse("t.toml", text).unwrap_err().0;
+    assert_eq!(
+        d[0].to_string(),
+        "t.toml:6:38: expect.restrict_ports.22: `10.0.0/8` is not a CIDR block like 10.0.0.0/16"
+    );
+}

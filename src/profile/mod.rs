@@ -494,6 +494,31 @@ impl Loader<'_> {
                 }
                 Value::Str(s)
             }
+            FieldType::PortRules => {
+                let entries = self.table(n, &what)?;
+                let mut out = BTreeMap::new();
+                for (port, kspan, v) in entries {
+                    if let Err(e) = kinds::PortSpec::parse(port) {
+                        self.err(kspan, format!("{what}: `{port}` {e}"));
+                        return None;
+                    }
+                    let cidrs = self.string_list(v, &format!("{what}.{port}"))?;
+                    if let Some(bad) = cidrs.iter().find(|c| kinds::Cidr::parse(c).is_none()) {
+                        self.err(&v.span, format!("{what}.{port}: `{bad}` is not a CIDR block like 10.0.0.0/16"));
+                        return None;
+                    }
+                    out.insert(port.clone(), cidrs.join(","));
+                }
+                Value::Map(out)
+            }
+            FieldType::PortList => {
+                let ports = self.string_list(n, &what)?;
+                if let Some((p, e)) = ports.iter().find_map(|p| kinds::PortSpec::parse(p).err().map(|e| (p, e))) {
+                    self.err(&n.span, format!("{what}: `{p}` {e}"));
+                    return None;
+                }
+                Value::List(ports)
+            }
             FieldType::StrList => Value::List(self.string_list(n, &what)?),
             FieldType::StrMap => Value::Map(self.string_map(n, &what)?),
             FieldType::Mesh => {

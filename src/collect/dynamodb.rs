@@ -1,0 +1,137 @@
+//! Fills `Inventory::tables`: per region, every table (ListTables, DescribeTable);
+//! point-in-time recovery, the SSE key's manager and tags only when asked.
+
+use super::{per_region, Need};
+use crate::aws::{all_pages, Ctx};
+use crate::inventory::{Observed, Table, Tags};
+use futures::future::join_all;
+use std::collections::BTreeMap;
+
+const SERVICE: &str = "dynamodb";
+
+pub const CALLS: &[super::permissions::Call] = &[
+    super::permissions::Call {
+        operation: "ListTables",
+        action: "dynamodb:ListTables",
+        needed: |p| !p.dynamodb.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "DescribeTable",
+        action: "dynamodb:DescribeTable",
+        needed: |p| !p.dynamodb.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "DescribeContinuousBackups",
+        action: "dynamodb:DescribeContinuousBackups",
+        needed: |p| p.dynamodb.detail,
+    },
+    super::permissions::Call {
+        operation: "ListTagsOfResource",
+        action: "dynamodb:ListTagsOfResource",
+        needed: |p| p.dynamodb.tags,
+    },
+];
+
+async fn tags(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, arn: &str) -> Observed<Tags> {
+    let mut tags = Tags::new();
+    let mut token: Option<String> = None;
+    loop {
+        let _permit = ctx.permit().await;
+        match ddb.list_tags_of_resource().resource_arn(arn).set_next_token(token.clone()).send().await {
+            Ok(out) => {
+                tags.extend(out.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())));
+                match out.next_token() {
+                    Some(next) if Some(next) != token.as_deref() => token = Some(next.to_string()),
+                    _ => return Observed::Known(tags),
+                }
+            }
+            Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTagsOfResource", Some(arn))),
+        }
+    }
+}
+
+async fn table(
+    ctx: &Ctx,
+    ddb: &aws_sdk_dynamodb::Client,
+    region: &str,
+    name: &str,
+    need: &Need,
+) -> Result<Table, crate::inventory::Gap> {
+    let described = {
+        let _permit = ctx.permit().await;
+        ddb.describe_table()
+            .table_name(name)
+            .send()
+            .await
+            .map_err(|e| ctx.gap(&e, SERVICE, region, "DescribeTable", Some(name)))?
+    };
+    let Some(t) = described.table() else {
+        return Err(ctx.malformed(SERVICE, region, "DescribeTable", "the Table"));
+    };
+    let arn = t.table_arn().unwrap_or(name).to_string();
+    let sse = t
+        .sse_description()
+        .filter(|s| s.status().is_none_or(|st| st.as_str() == "ENABLED" || st.as_str() == "UPDATING"));
+    let kms_key = sse.and_then(|s| s.kms_master_key_arn()).map(str::to_string);
+    let pitr = async {
+        if !need.detail {
+            return Observed::default();
+        }
+        let _permit = ctx.permit().await;
+        match ddb.describe_continuous_backups().table_name(name).send().await {
+            Ok(out) => Observed::Known(
+                out.continuous_backups_description()
+                    .and_then(|d| d.point_in_time_recovery_description())
+                    .and_then(|p| p.point_in_time_recovery_status())
+                    .is_some_and(|s| s.as_str() == "ENABLED"),
+            ),
+            Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeContinuousBackups", Some(&arn))),
+        }
+    };
+    let manager = async {
+        match (&kms_key, need.extra) {
+            (_, false) => Observed::default(),
+            (None, true) => Observed::Known(None),
+            (Some(key), true) => super::kms::key_manager(ctx, region, key).await,
+        }
+    };
+    let tags = async {
+        if need.tags {
+            tags(ctx, ddb, region, &arn).await
+        } else {
+            Observed::default()
+        }
+    };
+    let (pitr, manager, tags) = tokio::join!(pitr, manager, tags);
+    Ok(Table {
+        name: name.to_string(),
+        arn,
+        region: region.to_string(),
+        sse_type: sse.and_then(|s| s.sse_type()).map(|t| t.as_str().to_string()),
+        kms_key,
+        key_manager: manager,
+        point_in_time_recovery: pitr,
+        deletion_protection: t.deletion_protection_enabled().unwrap_or(false),
+        tags,
+    })
+}
+
+async fn region_tables(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Table>> {
+    let ddb = aws_sdk_dynamodb::Client::new(&ctx.config(region));
+    let names: Vec<String> = match all_pages(ctx, ddb.list_tables().into_paginator().send()).await {
+        Ok(pages) => pages.iter().flat_map(|p| p.table_names()).cloned().collect(),
+        Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTables", None)),
+    };
+    let mut out = Vec::new();
+    for t in join_all(names.iter().map(|n| table(ctx, &ddb, region, n, need))).await {
+        match t {
+            Ok(t) => out.push(t),
+            Err(gap) => return Observed::Unknown(gap),
+        }
+    }
+    Observed::Known(out)
+}
+
+pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<Table>>> {
+    per_region(&need.regions, |r| region_tables(ctx, r, need)).await
+}

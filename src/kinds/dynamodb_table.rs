@@ -1,0 +1,93 @@
+//! `dynamodb.table`: encryption with a customer key, point-in-time recovery,
+//! deletion protection.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Inventory, Table};
+use crate::profile::Requirement;
+use serde_json::json;
+
+pub static KIND: Kind = Kind {
+    name: "dynamodb.table",
+    summary: "DynamoDB tables: SSE-KMS with a customer key, point-in-time recovery, deletion protection",
+    doc: "Tables of the requirement's regions (ListTables, DescribeTable). A table encrypted with \
+the default AWS owned key reports no SSE type. `customer_managed_key` asks KMS which manages \
+the table's key, so an AWS managed `aws/dynamodb` key does not count as the customer's.",
+    regional: true,
+    tags: true,
+    selectable: true,
+    fields: &[
+        Field::new("sse_kms", Bool, "Server-side encryption uses KMS (SSEType KMS)."),
+        Field::new("customer_managed_key", Bool, "The KMS key is customer-managed (KeyManager CUSTOMER)."),
+        Field::new(
+            "kms_key_arn",
+            Str,
+            "The KMS key encrypting the table (ARN, or key id matched against its last part).",
+        ),
+        Field::new("point_in_time_recovery", Bool, "Point-in-time recovery is enabled."),
+        Field::new("deletion_protection", Bool, "Deletion protection is enabled."),
+    ],
+    plan: |req, plan| {
+        let e = &req.expect;
+        let need = plan.dynamodb.add(req);
+        need.detail |= e.has("point_in_time_recovery");
+        need.extra |= e.has("customer_managed_key");
+    },
+    evaluate,
+};
+
+fn last(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+fn checks(req: &Requirement, t: &Table) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    if let Some(want) = e.bool("sse_kms") {
+        out.push(Check::new("sse_kms", json!(want), json!(t.sse_type), (t.sse_type.as_deref() == Some("KMS")) == want));
+    }
+    if let Some(want) = e.bool("customer_managed_key") {
+        out.push(Check::of(
+            "customer_managed_key",
+            json!(want),
+            &t.key_manager,
+            |m| json!(m),
+            |m| (m.as_deref() == Some("CUSTOMER")) == want,
+        ));
+    }
+    if let Some(want) = e.str("kms_key_arn") {
+        let ok = t.kms_key.as_deref().is_some_and(|k| k == want || last(k) == last(want));
+        out.push(Check::new("kms_key_arn", json!(want), json!(t.kms_key), ok));
+    }
+    if let Some(want) = e.bool("point_in_time_recovery") {
+        out.push(Check::of(
+            "point_in_time_recovery",
+            json!(want),
+            &t.point_in_time_recovery,
+            |v| json!(v),
+            |v| *v == want,
+        ));
+    }
+    if let Some(want) = e.bool("deletion_protection") {
+        out.push(Check::new(
+            "deletion_protection",
+            json!(want),
+            json!(t.deletion_protection),
+            t.deletion_protection == want,
+        ));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing = Listing::new();
+    for region in &req.regions {
+        listing.add(Inventory::regional(&inv.tables, region, "DynamoDB tables"));
+    }
+    evaluate_resources(
+        req,
+        listing,
+        |t| Meta { id: t.arn.clone(), name: t.name.clone(), region: Some(t.region.clone()), tags: Some(&t.tags) },
+        |t| checks(req, t),
+    )
+}

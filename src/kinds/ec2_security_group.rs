@@ -1,0 +1,178 @@
+//! `ec2.security_group`: which ports are reachable from where.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{IngressRule, Inventory, SecurityGroup};
+use crate::profile::Requirement;
+use serde_json::json;
+use std::net::IpAddr;
+
+pub static KIND: Kind = Kind {
+    name: "ec2.security_group",
+    summary: "Security groups: ports restricted to source ranges, ports open to the world",
+    doc: "Ingress rules of the security groups in the requirement's regions, selected by group \
+name or tags. `restrict_ports` names the only source ranges a port may be reached from (a \
+rule whose range lies inside an allowed CIDR is fine; rules from other security groups are \
+not IP ranges and are not counted). `world_open_ports` lists the only ports any rule may open \
+to 0.0.0.0/0 or ::/0 (\"only HTTPS from the outside world\" is `[\"443\"]`).",
+    regional: true,
+    tags: true,
+    selectable: true,
+    fields: &[
+        Field::new(
+            "restrict_ports",
+            PortRules,
+            "Port to the only CIDRs it may be reached from, e.g. { \"22\" = [\"203.0.113.0/24\"] }.",
+        ),
+        Field::new("world_open_ports", PortList, "The only ports that may be open to 0.0.0.0/0 or ::/0; [] for none."),
+    ],
+    plan: |req, plan| {
+        plan.security_groups.add(req);
+    },
+    evaluate,
+};
+
+/// A port on a protocol: `22` means tcp/22.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PortSpec {
+    pub protocol: &'static str,
+    pub port: i32,
+}
+
+impl PortSpec {
+    pub fn parse(s: &str) -> Result<PortSpec, String> {
+        let (proto, port) = match s.split_once('/') {
+            Some((p, n)) => (p, n),
+            None => ("tcp", s),
+        };
+        let protocol = match proto {
+            "tcp" => "tcp",
+            "udp" => "udp",
+            _ => return Err("must be a port like 22, tcp/22 or udp/53".into()),
+        };
+        match port.parse::<i32>() {
+            Ok(n) if (0..=65535).contains(&n) => Ok(PortSpec { protocol, port: n }),
+            _ => Err("must be a port like 22, tcp/22 or udp/53".into()),
+        }
+    }
+
+    /// Whether an ingress rule lets this port in.
+    pub fn covered_by(&self, r: &IngressRule) -> bool {
+        let proto = match r.protocol.as_str() {
+            "6" => "tcp",
+            "17" => "udp",
+            other => other,
+        };
+        if proto == "-1" {
+            return true;
+        }
+        proto == self.protocol && r.from_port.unwrap_or(0) <= self.port && self.port <= r.to_port.unwrap_or(65535)
+    }
+}
+
+/// An IPv4 or IPv6 block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    pub fn parse(s: &str) -> Option<Cidr> {
+        let (a, p) = s.split_once('/')?;
+        let addr: IpAddr = a.parse().ok()?;
+        let prefix: u8 = p.parse().ok()?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        (prefix <= max).then_some(Cidr { addr, prefix })
+    }
+
+    /// The address as a number, and the family's width in bits.
+    fn value(&self) -> (u128, u32) {
+        match self.addr {
+            IpAddr::V4(v) => (u128::from(u32::from(v)), 32),
+            IpAddr::V6(v) => (u128::from(v), 128),
+        }
+    }
+
+    /// Whether every address of `self` lies in `outer` (same family only).
+    pub fn within(&self, outer: &Cidr) -> bool {
+        if self.addr.is_ipv4() != outer.addr.is_ipv4() || self.prefix < outer.prefix {
+            return false;
+        }
+        let ((a, width), (b, _)) = (self.value(), outer.value());
+        let shift = width - u32::from(outer.prefix);
+        shift >= 128 || (a >> shift) == (b >> shift)
+    }
+
+    pub fn is_world(&self) -> bool {
+        self.prefix == 0
+    }
+}
+
+fn rule_label(r: &IngressRule, source: &str) -> String {
+    let ports = match (r.protocol.as_str(), r.from_port, r.to_port) {
+        ("-1", _, _) => "all traffic".to_string(),
+        (p, Some(a), Some(b)) if a == b => format!("{p}/{a}"),
+        (p, Some(a), Some(b)) => format!("{p}/{a}-{b}"),
+        (p, _, _) => format!("{p}/all"),
+    };
+    format!("{ports} from {source}")
+}
+
+fn checks(req: &Requirement, g: &SecurityGroup) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    if let Some(rules) = e.map("restrict_ports") {
+        let mut offending = Vec::new();
+        for (spec, allowed) in rules {
+            let Ok(port) = PortSpec::parse(spec) else { continue };
+            let allowed: Vec<Cidr> = allowed.split(',').filter_map(Cidr::parse).collect();
+            for r in g.ingress.iter().filter(|r| port.covered_by(r)) {
+                for c in &r.cidrs {
+                    let inside = Cidr::parse(c).is_some_and(|c| allowed.iter().any(|a| c.within(a)));
+                    if !inside {
+                        offending.push(rule_label(r, c));
+                    }
+                }
+            }
+        }
+        offending.sort();
+        offending.dedup();
+        out.push(Check::new("restrict_ports", json!(rules), json!(offending), offending.is_empty()));
+    }
+    if let Some(ports) = e.list("world_open_ports") {
+        let allowed: Vec<PortSpec> = ports.iter().filter_map(|p| PortSpec::parse(p).ok()).collect();
+        let mut offending = Vec::new();
+        for r in &g.ingress {
+            for c in r.cidrs.iter().filter(|c| Cidr::parse(c).is_some_and(|c| c.is_world())) {
+                let single = r.protocol != "-1" && r.from_port.is_some() && r.from_port == r.to_port;
+                let ok = single && allowed.iter().any(|p| p.covered_by(r));
+                if !ok {
+                    offending.push(rule_label(r, c));
+                }
+            }
+        }
+        offending.sort();
+        offending.dedup();
+        out.push(Check::new("world_open_ports", json!(ports), json!(offending), offending.is_empty()));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing = Listing::new();
+    for region in &req.regions {
+        listing.add(Inventory::regional(&inv.security_groups, region, "security groups"));
+    }
+    evaluate_resources(
+        req,
+        listing,
+        |g| Meta {
+            id: format!("arn:aws:ec2:{}:{}:security-group/{}", g.region, g.owner.as_deref().unwrap_or(""), g.id),
+            name: g.name.clone(),
+            region: Some(g.region.clone()),
+            tags: Some(&g.tags),
+        },
+        |g| checks(req, g),
+    )
+}
