@@ -1,9 +1,9 @@
 //! Deploys a LocalStack sample into one account:
 //!
-//!     cargo run --example deploy_sample -- core ACCOUNT_ID [ENDPOINT]
+//!     cargo run --example deploy_sample -- core|serverless ACCOUNT_ID [ENDPOINT]
 //!
-//! `core` deploys the compliant and the drifted variant of every core sample (and
-//! the drifted VPC mesh), so an audit shows both passes and drift.
+//! Each sample is deployed in its compliant and its drifted variant (for `core`,
+//! with the drifted VPC mesh), so an audit shows both passes and drift.
 
 #[path = "../localstack/samples/mod.rs"]
 mod samples;
@@ -14,7 +14,7 @@ use samples::{core, Env, Variant};
 async fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(sample), Some(account)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: deploy_sample core ACCOUNT_ID [ENDPOINT]");
+        eprintln!("usage: deploy_sample core|serverless ACCOUNT_ID [ENDPOINT]");
         return std::process::ExitCode::from(2);
     };
     let endpoint = args.get(2).cloned().unwrap_or_else(|| "http://127.0.0.1:4566".into());
@@ -28,7 +28,14 @@ async fn main() -> std::process::ExitCode {
             }
             .await
         }
-        other => Err(format!("unknown sample `{other}` (known: core)").into()),
+        "serverless" => {
+            async {
+                samples::serverless::deploy(&env, Variant::Compliant).await?;
+                samples::serverless::deploy(&env, Variant::Drifted).await
+            }
+            .await
+        }
+        other => Err(format!("unknown sample `{other}` (known: core, serverless)").into()),
     };
     match result {
         Ok(()) => {

@@ -352,7 +352,7 @@ mod tests {
     fn every_shipped_profile_parses() {
         let root = env!("CARGO_MANIFEST_DIR");
         let mut count = 0;
-        for dir in ["profiles", "localstack/samples/core"] {
+        for dir in ["profiles", "localstack/samples/core", "localstack/samples/serverless"] {
             let Ok(entries) = std::fs::read_dir(format!("{root}/{dir}")) else { continue };
             for e in entries.flatten().filter(|e| e.path().extension().is_some_and(|x| x == "toml")) {
                 crate::profile::load(&e.path()).unwrap_or_else(|d| panic!("{d}"));

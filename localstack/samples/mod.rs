@@ -6,6 +6,7 @@
 
 pub mod core;
 pub mod env;
+pub mod serverless;
 
 pub use env::Env;
 
@@ -16,4 +17,53 @@ pub type Result<T = ()> = std::result::Result<T, Error>;
 pub enum Variant {
     Compliant,
     Drifted,
+}
+
+/// A minimal, valid zip archive holding one stored (uncompressed) file, for Lambda
+/// deployment packages.
+pub fn zip_single_file(name: &str, content: &[u8]) -> Vec<u8> {
+    let crc = crc32(content);
+    let size = content.len() as u32;
+    let name_len = name.len() as u16;
+    let mut out = Vec::new();
+    // local file header: signature, version 2.0, no flags, stored, no time/date
+    out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&name_len.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(content);
+    let central_start = out.len() as u32;
+    out.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&name_len.to_le_bytes());
+    // extra, comment, disk, internal and external attributes, then the local header offset
+    out.extend_from_slice(&[0; 12]);
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(name.as_bytes());
+    let central_len = out.len() as u32 - central_start;
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+    out.extend_from_slice(&central_len.to_le_bytes());
+    out.extend_from_slice(&central_start.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &byte in data {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            let mask = (crc & 1).wrapping_neg();
+            crc = (crc >> 1) ^ (0xEDB8_8320 & mask);
+        }
+    }
+    !crc
 }

@@ -3,7 +3,8 @@
 //! survives a write and a read through the real API, read the way driftwatch's
 //! collectors will read it. Each test runs in an account of its own.
 
-use crate::support::{account, zip, Account};
+use crate::samples::zip_single_file;
+use crate::support::{account, Account};
 
 const TRUST_LAMBDA: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
@@ -378,7 +379,7 @@ async fn lambda_function_environment_encrypted_with_kms_key() {
     let key = acct.kms("us-east-1").create_key().send().await.unwrap();
     let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();
     let lambda = acct.lambda("us-east-1");
-    let code = zip::single_file("handler.py", b"def handle(event, context):\n    return 1\n");
+    let code = zip_single_file("handler.py", b"def handle(event, context):\n    return 1\n");
     // Patch under test: moto keeps KMSKeyArn for the function's environment.
     lambda
         .create_function()
@@ -398,4 +399,9 @@ async fn lambda_function_environment_encrypted_with_kms_key() {
     assert_eq!(got.state(), Some(&State::Active));
     let vars = got.environment().and_then(|e| e.variables()).unwrap();
     assert_eq!(vars.get("TABLE").map(String::as_str), Some("sessions"));
+}
+
+#[test]
+fn crc32_of_check_string_is_standard() {
+    assert_eq!(crate::samples::crc32(b"123456789"), 0xCBF4_3926);
 }

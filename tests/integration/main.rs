@@ -7,4 +7,5 @@ mod samples;
 mod core;
 mod extension;
 mod faults;
+mod serverless;
 mod support;

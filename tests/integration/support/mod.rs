@@ -2,7 +2,6 @@
 pub mod audit;
 pub mod emulator;
 pub mod faults;
-pub mod zip;
 
 pub use crate::samples::Env as Account;
 
