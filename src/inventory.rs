@@ -287,6 +287,32 @@ pub struct RouteTable {
     pub id: String,
     pub vpc_id: String,
     pub routes: Vec<Route>,
+    /// The VPC's main route table (used by subnets without an explicit association).
+    #[serde(default)]
+    pub main: bool,
+    /// Subnets explicitly associated with this table.
+    #[serde(default)]
+    pub subnets: Vec<String>,
+}
+
+impl RouteTable {
+    /// Whether the table sends all traffic (0.0.0.0/0 or ::/0) to an internet gateway.
+    pub fn routes_to_internet(&self) -> bool {
+        self.routes.iter().any(|r| {
+            (r.destination == "0.0.0.0/0" || r.destination == "::/0")
+                && r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-"))
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Subnet {
+    pub id: String,
+    pub vpc_id: String,
+    pub cidr: Option<String>,
+    pub ipv6_cidrs: Vec<String>,
+    pub availability_zone: Option<String>,
+    pub tags: Tags,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -294,6 +320,9 @@ pub struct Network {
     pub vpcs: Observed<Vec<Vpc>>,
     pub peerings: Observed<Vec<Peering>>,
     pub route_tables: Observed<Vec<RouteTable>>,
+    /// Read only when a requirement needs subnets.
+    #[serde(default)]
+    pub subnets: Observed<Vec<Subnet>>,
 }
 
 // ---- CloudWatch ---------------------------------------------------------------------

@@ -2,9 +2,10 @@
 //! tables (every page of each). Filters are applied here, never server-side.
 
 use crate::aws::{all_pages, Ctx};
-use crate::inventory::{IngressRule, Network, Observed, Peering, PeeringSide, Route, RouteTable, SecurityGroup, Vpc};
+use crate::inventory::{
+    IngressRule, Network, Observed, Peering, PeeringSide, Route, RouteTable, SecurityGroup, Subnet, Vpc,
+};
 use aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo;
-use futures::future::join_all;
 use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICE: &str = "ec2";
@@ -24,6 +25,11 @@ pub const CALLS: &[super::permissions::Call] = &[
         operation: "DescribeRouteTables",
         action: "ec2:DescribeRouteTables",
         needed: |p| !p.networks.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "DescribeSubnets",
+        action: "ec2:DescribeSubnets",
+        needed: |p| p.network_subnets,
     },
     super::permissions::Call {
         operation: "DescribeSecurityGroups",
@@ -50,7 +56,7 @@ fn side(info: Option<&VpcPeeringConnectionVpcInfo>) -> PeeringSide {
     }
 }
 
-async fn region_network(ctx: &Ctx, region: &str) -> Network {
+async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool) -> Network {
     let ec2 = aws_sdk_ec2::Client::new(&ctx.config(region));
     let vpcs = async {
         match all_pages(ctx, ec2.describe_vpcs().into_paginator().send()).await {
@@ -111,6 +117,8 @@ async fn region_network(ctx: &Ctx, region: &str) -> Network {
                     .map(|t| RouteTable {
                         id: t.route_table_id().unwrap_or_default().to_string(),
                         vpc_id: t.vpc_id().unwrap_or_default().to_string(),
+                        main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
+                        subnets: t.associations().iter().filter_map(|a| a.subnet_id().map(str::to_string)).collect(),
                         routes: t
                             .routes()
                             .iter()
@@ -130,15 +138,38 @@ async fn region_network(ctx: &Ctx, region: &str) -> Network {
             Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeRouteTables", None)),
         }
     };
-    let (vpcs, peerings, route_tables) = tokio::join!(vpcs, peerings, tables);
-    Network { vpcs, peerings, route_tables }
+    let subnets = async {
+        if !with_subnets {
+            return Observed::default();
+        }
+        match all_pages(ctx, ec2.describe_subnets().into_paginator().send()).await {
+            Ok(pages) => Observed::Known(
+                pages
+                    .iter()
+                    .flat_map(|p| p.subnets())
+                    .map(|s| Subnet {
+                        id: s.subnet_id().unwrap_or_default().to_string(),
+                        vpc_id: s.vpc_id().unwrap_or_default().to_string(),
+                        cidr: s.cidr_block().map(str::to_string),
+                        ipv6_cidrs: s
+                            .ipv6_cidr_block_association_set()
+                            .iter()
+                            .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
+                            .collect(),
+                        availability_zone: s.availability_zone().map(str::to_string),
+                        tags: super::tag_map(s.tags(), |t| (t.key(), t.value())),
+                    })
+                    .collect(),
+            ),
+            Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeSubnets", None)),
+        }
+    };
+    let (vpcs, peerings, route_tables, subnets) = tokio::join!(vpcs, peerings, tables, subnets);
+    Network { vpcs, peerings, route_tables, subnets }
 }
 
-pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, Network> {
-    join_all(regions.iter().map(|r| async move { (r.clone(), region_network(ctx, r).await) }))
-        .await
-        .into_iter()
-        .collect()
+pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>, with_subnets: bool) -> BTreeMap<String, Network> {
+    super::per_region(regions, |r| region_network(ctx, r, with_subnets)).await
 }
 
 async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<SecurityGroup>> {

@@ -55,6 +55,8 @@ pub struct Plan {
     pub certificates: BTreeSet<String>,
     pub certificate_route53: bool,
     pub networks: BTreeSet<String>,
+    /// Whether the networks collector also reads subnets.
+    pub network_subnets: bool,
     pub alarms: BTreeSet<String>,
     /// KMS keys: `detail` = rotation status, `extra` = key policy.
     pub kms: Need,
@@ -149,7 +151,7 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
     });
     let trails = bounded(ctx, until, "cloudtrail", cloudtrail::collect(ctx, &plan.trails));
     let certs = bounded(ctx, until, "acm", acm::collect(ctx, &plan.certificates, plan.certificate_route53));
-    let nets = bounded(ctx, until, "ec2", ec2::collect(ctx, &plan.networks));
+    let nets = bounded(ctx, until, "ec2", ec2::collect(ctx, &plan.networks, plan.network_subnets));
     let alarms = bounded(ctx, until, "cloudwatch", cloudwatch::collect(ctx, &plan.alarms));
     let keys = bounded(ctx, until, "kms", kms::collect(ctx, &plan.kms));
     let tables = bounded(ctx, until, "dynamodb", dynamodb::collect(ctx, &plan.dynamodb));
@@ -174,7 +176,8 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
             let net = crate::inventory::Network {
                 vpcs: Observed::Unknown(g.clone()),
                 peerings: Observed::Unknown(g.clone()),
-                route_tables: Observed::Unknown(g),
+                route_tables: Observed::Unknown(g.clone()),
+                subnets: Observed::Unknown(g),
             };
             plan.networks.iter().map(|r| (r.clone(), net.clone())).collect()
         }),

@@ -7,6 +7,7 @@ mod cloudtrail_trail;
 mod cloudwatch_alarm;
 mod dynamodb_table;
 mod ec2_security_group;
+mod ec2_vpc;
 mod ec2_vpc_peering;
 mod iam;
 mod kms_key;
@@ -145,6 +146,7 @@ pub static REGISTRY: &[&Kind] = &[
     &dynamodb_table::KIND,
     &lambda_function::KIND,
     &ec2_security_group::KIND,
+    &ec2_vpc::KIND,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

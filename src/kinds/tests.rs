@@ -505,6 +505,8 @@ fn table(id: &str, vpc: &Vpc, routes: &[(&str, &str)]) -> RouteTable {
             .iter()
             .map(|(d, p)| Route { destination: d.to_string(), peering_id: Some(p.to_string()), gateway_id: None })
             .collect(),
+        main: true,
+        subnets: Vec::new(),
     }
 }
 
@@ -523,6 +525,7 @@ fn vpc_peering_reports_exactly_the_missing_and_unrouted_pairs() {
         vpcs: Observed::Known(vec![v.clone()]),
         peerings: Observed::Known(peerings),
         route_tables: Observed::Known(tables),
+        subnets: Observed::default(),
     };
     let inv = Inventory {
         networks: BTreeMap::from([
@@ -567,6 +570,7 @@ fn vpc_peering_unreadable_region_and_ambiguous_vpc() {
                     vpcs: Observed::Known(vec![e]),
                     peerings: Observed::Known(vec![]),
                     route_tables: Observed::Known(vec![]),
+                    subnets: Observed::default(),
                 },
             ),
             (
@@ -575,6 +579,7 @@ fn vpc_peering_unreadable_region_and_ambiguous_vpc() {
                     vpcs: Observed::Known(vec![w1, w2]),
                     peerings: Observed::Known(vec![]),
                     route_tables: Observed::Known(vec![]),
+                    subnets: Observed::default(),
                 },
             ),
             (
@@ -583,6 +588,7 @@ fn vpc_peering_unreadable_region_and_ambiguous_vpc() {
                     vpcs: Observed::Unknown(denied("DescribeVpcs")),
                     peerings: Observed::Known(vec![]),
                     route_tables: Observed::Known(vec![]),
+                    subnets: Observed::default(),
                 },
             ),
         ]),
@@ -604,6 +610,7 @@ fn vpc_peering_list_unreadable_is_unknown_not_missing() {
                     vpcs: Observed::Known(vec![e]),
                     peerings: Observed::Unknown(denied("DescribeVpcPeeringConnections")),
                     route_tables: Observed::Known(vec![]),
+                    subnets: Observed::default(),
                 },
             ),
             (
@@ -612,6 +619,7 @@ fn vpc_peering_list_unreadable_is_unknown_not_missing() {
                     vpcs: Observed::Known(vec![w]),
                     peerings: Observed::Known(vec![]),
                     route_tables: Observed::Known(vec![]),
+                    subnets: Observed::default(),
                 },
             ),
         ]),
@@ -932,4 +940,58 @@ fn security_group_profile_mistakes_are_located() {
         d[0].to_string(),
         "t.toml:6:38: expect.restrict_ports.22: `10.0.0/8` is not a CIDR block like 10.0.0.0/16"
     );
+}
+
+#[test]
+fn vpc_public_and_private_subnets_by_route_table() {
+    let r = req("ec2.vpc", "select = { tags = { Environment = \"Production\" } }\nmin_count = 1\n[requirement.expect]\npublic_subnets = 1\nprivate_subnets = 2\nrequired_tags = { Environment = \"Production\" }");
+    let mut prod = vpc("us-east-1", "vpc-p", "prod", "10.0.0.0/16");
+    prod.tags.insert("Environment".into(), "Production".into());
+    let dev = vpc("us-east-1", "vpc-d", "dev", "10.9.0.0/16");
+    let subnet = |id: &str, vpc: &str| Subnet {
+        id: id.into(),
+        vpc_id: vpc.into(),
+        cidr: None,
+        ipv6_cidrs: vec![],
+        availability_zone: None,
+        tags: BTreeMap::new(),
+    };
+    let igw = Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) };
+    let tables = vec![
+        RouteTable { id: "rtb-main".into(), vpc_id: "vpc-p".into(), routes: vec![], main: true, subnets: vec![] },
+        RouteTable {
+            id: "rtb-pub".into(),
+            vpc_id: "vpc-p".into(),
+            routes: vec![igw],
+            main: false,
+            subnets: vec!["subnet-a".into()],
+        },
+    ];
+    let network = |subnets: Observed<Vec<Subnet>>| Network {
+        vpcs: Observed::Known(vec![prod.clone(), dev.clone()]),
+        peerings: Observed::Known(vec![]),
+        route_tables: Observed::Known(tables.clone()),
+        subnets,
+    };
+    let all = vec![
+        subnet("subnet-a", "vpc-p"),
+        subnet("subnet-b", "vpc-p"),
+        subnet("subnet-c", "vpc-p"),
+        subnet("subnet-x", "vpc-d"),
+    ];
+    let single = |n: Network| Inventory {
+        networks: BTreeMap::from([
+            ("us-east-1".into(), n.clone()),
+            ("us-west-2".into(), Network { vpcs: Observed::Known(vec![]), ..n }),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(std::slice::from_ref(&r), &single(network(Observed::Known(all))));
+    assert_eq!(statuses(&f), [(Some("arn:aws:ec2:us-east-1:1:vpc/vpc-p"), Status::Pass)]);
+    assert_eq!(observed(&f[0], "public_subnets"), &serde_json::json!(["subnet-a"]));
+    assert_eq!(observed(&f[0], "private_subnets"), &serde_json::json!(["subnet-b", "subnet-c"]));
+    let f = evaluate(std::slice::from_ref(&r), &single(network(Observed::Known(vec![subnet("subnet-b", "vpc-p")]))));
+    assert_eq!(f[0].status, Status::Drift);
+    let f = evaluate(&[r], &single(network(Observed::Unknown(denied("DescribeSubnets")))));
+    assert_eq!(f[0].status, Status::Unknown);
 }

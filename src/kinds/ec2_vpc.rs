@@ -1,0 +1,118 @@
+//! `ec2.vpc`: VPCs by selector, with public and private subnets, IPv6.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Inventory, Network, Observed, RouteTable, Subnet, Tags, Vpc};
+use crate::profile::Requirement;
+use serde_json::json;
+
+pub static KIND: Kind = Kind {
+    name: "ec2.vpc",
+    summary: "VPCs: public and private subnets, IPv6 (dual stack)",
+    doc: "VPCs of the requirement's regions, named by their Name tag (else their id). A subnet is \
+public when its route table — the one explicitly associated with it, else the VPC's main \
+table — sends 0.0.0.0/0 or ::/0 to an internet gateway; every other subnet is private.",
+    regional: true,
+    tags: true,
+    selectable: true,
+    fields: &[
+        Field::new("public_subnets", Int, "At least this many public subnets (routed to an internet gateway)."),
+        Field::new("private_subnets", Int, "At least this many private subnets."),
+        Field::new("ipv6", Bool, "An IPv6 CIDR block is associated with the VPC (dual stack)."),
+    ],
+    plan: |req, plan| {
+        plan.networks.extend(req.regions.iter().cloned());
+        plan.network_subnets |= req.expect.has("public_subnets") || req.expect.has("private_subnets");
+    },
+    evaluate,
+};
+
+/// The table that routes a subnet: its explicit association, else the main table.
+fn table_of<'a>(subnet: &Subnet, tables: &'a [RouteTable]) -> Option<&'a RouteTable> {
+    let own = tables.iter().filter(|t| t.vpc_id == subnet.vpc_id);
+    let mut main = None;
+    for t in own {
+        if t.subnets.iter().any(|s| s == &subnet.id) {
+            return Some(t);
+        }
+        if t.main {
+            main = Some(t);
+        }
+    }
+    main
+}
+
+/// (public, private) subnet ids of a VPC.
+fn split(vpc: &Vpc, net: &Network) -> Observed<(Vec<String>, Vec<String>)> {
+    let (subnets, tables) = match (&net.subnets, &net.route_tables) {
+        (Observed::Known(s), Observed::Known(t)) => (s, t),
+        (Observed::Unknown(g), _) | (_, Observed::Unknown(g)) => return Observed::Unknown(g.clone()),
+    };
+    let (mut public, mut private) = (Vec::new(), Vec::new());
+    for s in subnets.iter().filter(|s| s.vpc_id == vpc.id) {
+        if table_of(s, tables).is_some_and(RouteTable::routes_to_internet) {
+            public.push(s.id.clone());
+        } else {
+            private.push(s.id.clone());
+        }
+    }
+    Observed::Known((public, private))
+}
+
+fn checks(req: &Requirement, vpc: &Vpc, net: &Network) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    let split = split(vpc, net);
+    if let Some(min) = e.int("public_subnets") {
+        out.push(Check::of(
+            "public_subnets",
+            json!(format!(">= {min}")),
+            &split,
+            |(p, _)| json!(p),
+            |(p, _)| p.len() as i64 >= min,
+        ));
+    }
+    if let Some(min) = e.int("private_subnets") {
+        out.push(Check::of(
+            "private_subnets",
+            json!(format!(">= {min}")),
+            &split,
+            |(_, p)| json!(p),
+            |(_, p)| p.len() as i64 >= min,
+        ));
+    }
+    if let Some(want) = e.bool("ipv6") {
+        out.push(Check::new("ipv6", json!(want), json!(vpc.ipv6_cidrs), vpc.ipv6_cidrs.is_empty() != want));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing: Listing<(Vpc, Observed<Tags>)> = Listing::new();
+    // VPC tags come with DescribeVpcs: wrap them as observed for the shared selector
+    let mut owned: Vec<(Vpc, Observed<Tags>)> = Vec::new();
+    for region in &req.regions {
+        match inv.networks.get(region).map(|n| n.vpcs.as_ref()) {
+            Some(Observed::Known(vpcs)) => {
+                owned.extend(vpcs.iter().map(|v| (v.clone(), Observed::Known(v.tags.clone()))))
+            }
+            Some(Observed::Unknown(g)) => listing.gaps.push(g),
+            None => listing.gaps.push(crate::inventory::Gap::not_collected(&format!("VPCs in {region}"))),
+        }
+    }
+    listing.items.extend(owned.iter());
+    evaluate_resources(
+        req,
+        listing,
+        |(v, tags)| Meta {
+            id: format!("arn:aws:ec2:{}:{}:vpc/{}", v.region, v.owner.as_deref().unwrap_or(""), v.id),
+            name: v.name().to_string(),
+            region: Some(v.region.clone()),
+            tags: Some(tags),
+        },
+        |(v, _)| match inv.networks.get(&v.region) {
+            Some(net) => checks(req, v, net),
+            None => Vec::new(),
+        },
+    )
+}
