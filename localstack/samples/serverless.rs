@@ -15,7 +15,7 @@ const TRUST_LAMBDA: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Al
 const REGION: &str = "us-east-1";
 
 /// Creates a customer key with an alias; returns its ARN.
-async fn key(env: &Env, alias: &str, rotation: bool) -> Result<String> {
+pub async fn key(env: &Env, alias: &str, rotation: bool) -> Result<String> {
     let kms = env.kms(REGION);
     let created = kms.create_key().description(format!("{alias} key")).send().await?;
     let meta = created.key_metadata().ok_or("CreateKey returned no metadata")?;
@@ -27,7 +27,7 @@ async fn key(env: &Env, alias: &str, rotation: bool) -> Result<String> {
     Ok(arn)
 }
 
-async fn table(env: &Env, name: &str, key: Option<&str>, protect: bool) -> Result {
+pub async fn table(env: &Env, name: &str, key: Option<&str>, protect: bool) -> Result {
     use aws_sdk_dynamodb::types::*;
     let ddb = env.dynamodb(REGION);
     let mut create = ddb
@@ -57,7 +57,7 @@ async fn table(env: &Env, name: &str, key: Option<&str>, protect: bool) -> Resul
     Ok(())
 }
 
-async fn function(env: &Env, name: &str, runtime: aws_sdk_lambda::types::Runtime, key: Option<&str>) -> Result {
+pub async fn function(env: &Env, name: &str, runtime: aws_sdk_lambda::types::Runtime, key: Option<&str>) -> Result {
     use aws_sdk_lambda::primitives::Blob;
     use aws_sdk_lambda::types::{Environment, FunctionCode};
     let role_name = format!("{name}-exec");

@@ -7,5 +7,6 @@ mod samples;
 mod core;
 mod extension;
 mod faults;
+mod seeds;
 mod serverless;
 mod support;
