@@ -145,6 +145,12 @@ pub struct Bucket {
     /// `None`: no replication configuration.
     pub replication: Observed<Option<Vec<ReplicationRule>>>,
     pub tags: Observed<Tags>,
+    /// ACL grants as (grantee, permission); the grantee is a group URI or an id.
+    #[serde(default)]
+    pub acl_grants: Observed<Vec<(String, String)>>,
+    /// The bucket policy; `None` when the bucket has none.
+    #[serde(default)]
+    pub policy: Observed<Option<serde_json::Value>>,
 }
 
 // ---- IAM ---------------------------------------------------------------------
@@ -416,6 +422,60 @@ pub struct SecurityGroup {
     pub tags: Observed<Tags>,
 }
 
+// ---- Auto Scaling, ELBv2, Config ------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AutoScalingGroup {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    pub min_size: i32,
+    pub max_size: i32,
+    pub desired: i32,
+    /// Launch template id or name, directly or through a mixed instances policy.
+    pub launch_template: Option<String>,
+    pub launch_configuration: Option<String>,
+    /// Instance types of a mixed instances policy's overrides.
+    pub instance_types: Vec<String>,
+    pub subnets: Vec<String>,
+    pub tags: Observed<Tags>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Listener {
+    pub arn: String,
+    pub protocol: Option<String>,
+    pub port: Option<i32>,
+    pub ssl_policy: Option<String>,
+    /// Types of the default actions (`forward`, `redirect`, …).
+    pub actions: Vec<String>,
+    /// Protocol a redirect action sends to (`HTTPS`), if any.
+    pub redirect_protocol: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadBalancer {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    pub lb_type: Option<String>,
+    pub scheme: Option<String>,
+    pub listeners: Observed<Vec<Listener>>,
+    pub tags: Observed<Tags>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfigRule {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    pub owner: Option<String>,
+    pub source_identifier: Option<String>,
+    pub state: Option<String>,
+    /// Whether a configuration recorder of the rule's region is recording.
+    pub recorder_on: Observed<bool>,
+}
+
 /// Everything observed in one audit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Inventory {
@@ -436,6 +496,12 @@ pub struct Inventory {
     pub functions: BTreeMap<String, Observed<Vec<Function>>>,
     #[serde(default)]
     pub security_groups: BTreeMap<String, Observed<Vec<SecurityGroup>>>,
+    #[serde(default)]
+    pub autoscaling_groups: BTreeMap<String, Observed<Vec<AutoScalingGroup>>>,
+    #[serde(default)]
+    pub load_balancers: BTreeMap<String, Observed<Vec<LoadBalancer>>>,
+    #[serde(default)]
+    pub config_rules: BTreeMap<String, Observed<Vec<ConfigRule>>>,
 }
 
 impl Inventory {

@@ -3,10 +3,13 @@
 //! requests in flight. Each collector file says which part of the inventory it fills.
 
 mod acm;
+mod autoscaling;
 mod cloudtrail;
 mod cloudwatch;
+mod config;
 mod dynamodb;
 mod ec2;
+mod elbv2;
 mod iam;
 mod kms;
 mod lambda;
@@ -28,6 +31,8 @@ pub struct S3Details {
     pub logging: bool,
     pub replication: bool,
     pub tags: bool,
+    /// ACL and bucket policy.
+    pub access: bool,
 }
 
 impl S3Details {
@@ -39,6 +44,7 @@ impl S3Details {
             logging: self.logging || o.logging,
             replication: self.replication || o.replication,
             tags: self.tags || o.tags,
+            access: self.access || o.access,
         }
     }
 }
@@ -64,6 +70,11 @@ pub struct Plan {
     pub dynamodb: Need,
     pub lambda: Need,
     pub security_groups: Need,
+    pub autoscaling: Need,
+    /// Load balancers: `detail` = listeners.
+    pub elbv2: Need,
+    /// Config rules: `detail` = recorder status.
+    pub config: Need,
 }
 
 /// Where a regional collector runs and which optional reads it makes.
@@ -123,6 +134,9 @@ impl Plan {
             &self.dynamodb.regions,
             &self.lambda.regions,
             &self.security_groups.regions,
+            &self.autoscaling.regions,
+            &self.elbv2.regions,
+            &self.config.regions,
         ] {
             all.extend(set.iter().cloned());
         }
@@ -157,10 +171,18 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
     let tables = bounded(ctx, until, "dynamodb", dynamodb::collect(ctx, &plan.dynamodb));
     let functions = bounded(ctx, until, "lambda", lambda::collect(ctx, &plan.lambda));
     let groups = bounded(ctx, until, "ec2", ec2::security_groups(ctx, &plan.security_groups));
-    let ((buckets, iam, trails, certificates, networks, alarms), (kms_keys, tables, functions, security_groups)) =
-        tokio::join!(async { tokio::join!(s3, iam, trails, certs, nets, alarms) }, async {
-            tokio::join!(keys, tables, functions, groups)
-        });
+    let asgs = bounded(ctx, until, "autoscaling", autoscaling::collect(ctx, &plan.autoscaling));
+    let lbs = bounded(ctx, until, "elasticloadbalancing", elbv2::collect(ctx, &plan.elbv2));
+    let rules = bounded(ctx, until, "config", config::collect(ctx, &plan.config));
+    let (
+        (buckets, iam, trails, certificates, networks, alarms),
+        (kms_keys, tables, functions, security_groups),
+        (autoscaling_groups, load_balancers, config_rules),
+    ) = tokio::join!(
+        async { tokio::join!(s3, iam, trails, certs, nets, alarms) },
+        async { tokio::join!(keys, tables, functions, groups) },
+        async { tokio::join!(asgs, lbs, rules) }
+    );
     Inventory {
         account: None,
         buckets: buckets.unwrap_or_else(|g| (!plan.s3.is_empty()).then_some(Observed::Unknown(g))),
@@ -186,6 +208,9 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         tables: tables.unwrap_or_else(|g| all_unknown(&plan.dynamodb.regions, &g)),
         functions: functions.unwrap_or_else(|g| all_unknown(&plan.lambda.regions, &g)),
         security_groups: security_groups.unwrap_or_else(|g| all_unknown(&plan.security_groups.regions, &g)),
+        autoscaling_groups: autoscaling_groups.unwrap_or_else(|g| all_unknown(&plan.autoscaling.regions, &g)),
+        load_balancers: load_balancers.unwrap_or_else(|g| all_unknown(&plan.elbv2.regions, &g)),
+        config_rules: config_rules.unwrap_or_else(|g| all_unknown(&plan.config.regions, &g)),
     }
 }
 

@@ -27,6 +27,9 @@ pub fn all_calls() -> impl Iterator<Item = &'static Call> {
         super::kms::CALLS,
         super::dynamodb::CALLS,
         super::lambda::CALLS,
+        super::autoscaling::CALLS,
+        super::elbv2::CALLS,
+        super::config::CALLS,
     ]
     .into_iter()
     .flatten()
@@ -65,6 +68,9 @@ mod tests {
         ("kms.rs", include_str!("kms.rs")),
         ("dynamodb.rs", include_str!("dynamodb.rs")),
         ("lambda.rs", include_str!("lambda.rs")),
+        ("autoscaling.rs", include_str!("autoscaling.rs")),
+        ("elbv2.rs", include_str!("elbv2.rs")),
+        ("config.rs", include_str!("config.rs")),
     ];
 
     fn snake(pascal: &str) -> String {

@@ -44,6 +44,8 @@ pub const CALLS: &[Call] = &[
         needed: |p| any_detail(p, |d| d.replication),
     },
     Call { operation: "GetBucketTagging", action: "s3:GetBucketTagging", needed: |p| any_detail(p, |d| d.tags) },
+    Call { operation: "GetBucketAcl", action: "s3:GetBucketAcl", needed: |p| any_detail(p, |d| d.access) },
+    Call { operation: "GetBucketPolicy", action: "s3:GetBucketPolicy", needed: |p| any_detail(p, |d| d.access) },
 ];
 
 /// Reads one optional per-bucket configuration: `absent_code` (how S3 says the
@@ -94,6 +96,11 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
     Observed::Known(buckets)
 }
 
+/// A per-bucket field before its read: unknown for the given reason, else not collected.
+fn unread<T>(reason: &Option<crate::inventory::Gap>) -> Observed<T> {
+    reason.clone().map(Observed::Unknown).unwrap_or_default()
+}
+
 async fn locate(ctx: &Ctx, name: &str) -> Observed<String> {
     let _permit = ctx.permit().await;
     match ctx.s3(LIST_REGION).get_bucket_location().bucket(name).send().await {
@@ -127,30 +134,23 @@ async fn bucket(
         }
         None => locate(ctx, &name).await,
     };
+    // every per-bucket field starts as "not collected"; without the bucket's region
+    // none can be read, so all take the region's gap
+    let missing = region.gap().cloned();
     let mut b = Bucket {
         name: name.clone(),
         arn,
         region: region.clone(),
-        encryption: Observed::default(),
-        versioning: Observed::default(),
-        public_access_block: Observed::default(),
-        logging_target: Observed::default(),
-        replication: Observed::default(),
-        tags: Observed::default(),
+        encryption: unread(&missing),
+        versioning: unread(&missing),
+        public_access_block: unread(&missing),
+        logging_target: unread(&missing),
+        replication: unread(&missing),
+        tags: unread(&missing),
+        acl_grants: unread(&missing),
+        policy: unread(&missing),
     };
-    let region = match region {
-        Observed::Known(r) => r,
-        Observed::Unknown(g) => {
-            // without its region no per-bucket read can be made
-            b.encryption = Observed::Unknown(g.clone());
-            b.versioning = Observed::Unknown(g.clone());
-            b.public_access_block = Observed::Unknown(g.clone());
-            b.logging_target = Observed::Unknown(g.clone());
-            b.replication = Observed::Unknown(g.clone());
-            b.tags = Observed::Unknown(g);
-            return b;
-        }
-    };
+    let Observed::Known(region) = region else { return b };
     let s3 = client.unwrap_or_else(|| ctx.s3(&region));
     let r = region.as_str();
     let n = name.as_str();
@@ -273,8 +273,57 @@ async fn bucket(
         );
         t.map(Option::unwrap_or_default)
     };
-    let (encryption, versioning, pab, logging, replication, tags) =
-        tokio::join!(encryption, versioning, pab, logging, replication, tags);
+    let acl = async {
+        if !want.access {
+            return Observed::default();
+        }
+        let acl: Observed<Option<Vec<(String, String)>>> = read!(
+            ctx,
+            r,
+            n,
+            "GetBucketAcl",
+            &[],
+            s3.get_bucket_acl().bucket(n).send(),
+            |out: aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput| {
+                Some(
+                    out.grants()
+                        .iter()
+                        .map(|g| {
+                            let who = g
+                                .grantee()
+                                .map(|w| w.uri().or(w.id()).unwrap_or(w.r#type().as_str()).to_string())
+                                .unwrap_or_default();
+                            (who, g.permission().map(|p| p.as_str().to_string()).unwrap_or_default())
+                        })
+                        .collect(),
+                )
+            }
+        );
+        acl.map(Option::unwrap_or_default)
+    };
+    let policy = async {
+        if !want.access {
+            return Observed::default();
+        }
+        read!(
+            ctx,
+            r,
+            n,
+            "GetBucketPolicy",
+            &["NoSuchBucketPolicy"],
+            s3.get_bucket_policy().bucket(n).send(),
+            |out: aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyOutput| {
+                Some(out.policy().and_then(|p| serde_json::from_str(p).ok()).unwrap_or(serde_json::Value::Null))
+            }
+        )
+    };
+    let ((encryption, versioning, pab), (logging, replication, tags), (acl, policy)) = tokio::join!(
+        async { tokio::join!(encryption, versioning, pab) },
+        async { tokio::join!(logging, replication, tags) },
+        async { tokio::join!(acl, policy) }
+    );
+    b.acl_grants = acl;
+    b.policy = policy;
     b.encryption = encryption;
     b.versioning = versioning;
     b.public_access_block = pab;

@@ -3,12 +3,15 @@
 //! it to keep names unique and docs present.
 
 mod acm_certificate;
+mod autoscaling_group;
 mod cloudtrail_trail;
 mod cloudwatch_alarm;
+mod config_rule;
 mod dynamodb_table;
 mod ec2_security_group;
 mod ec2_vpc;
 mod ec2_vpc_peering;
+mod elbv2_load_balancer;
 mod iam;
 mod kms_key;
 mod lambda_function;
@@ -147,6 +150,9 @@ pub static REGISTRY: &[&Kind] = &[
     &lambda_function::KIND,
     &ec2_security_group::KIND,
     &ec2_vpc::KIND,
+    &autoscaling_group::KIND,
+    &elbv2_load_balancer::KIND,
+    &config_rule::KIND,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

@@ -4,7 +4,7 @@
 use super::{Field, FieldType::*, Kind};
 use crate::collect::{Plan, S3Details};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
-use crate::inventory::{Bucket, Gap, Inventory};
+use crate::inventory::{Bucket, Gap, Inventory, Observed};
 use crate::profile::Requirement;
 use serde_json::{json, Value as Json};
 
@@ -40,6 +40,7 @@ static FIELDS: &[Field] = &[
     Field::new("public_access_block", Bool, "true: all four bucket-level public access block flags are on."),
     Field::new("access_logging", Bool, "Whether server access logging is enabled."),
     Field::new("replication", Bool, "Whether a replication configuration with at least one enabled rule exists."),
+    Field::new("private", Bool, "No ACL grant to AllUsers/AuthenticatedUsers and no policy statement allowing everyone; a CloudFront service principal may read only under an AWS:SourceArn condition."),
 ];
 
 fn details(req: &Requirement) -> S3Details {
@@ -51,6 +52,7 @@ fn details(req: &Requirement) -> S3Details {
         logging: e.has("access_logging"),
         replication: e.has("replication"),
         tags: e.has("required_tags") || !req.select.tags.is_empty(),
+        access: e.has("private"),
     }
 }
 
@@ -125,6 +127,9 @@ fn checks(req: &Requirement, b: &Bucket) -> Vec<Check> {
     if let Some(want) = e.bool("access_logging") {
         out.push(Check::of("access_logging", json!(want), &b.logging_target, |t| json!(t), |t| t.is_some() == want));
     }
+    if let Some(want) = e.bool("private") {
+        out.push(private_check(want, b));
+    }
     if let Some(want) = e.bool("replication") {
         out.push(Check::of(
             "replication",
@@ -140,6 +145,58 @@ fn checks(req: &Requirement, b: &Bucket) -> Vec<Check> {
         ));
     }
     out
+}
+
+const PUBLIC_GROUPS: &[&str] =
+    &["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
+
+/// Why a bucket policy statement opens the bucket, if it does.
+fn opening(statement: &Json) -> Option<String> {
+    if statement.get("Effect").and_then(Json::as_str) != Some("Allow") {
+        return None;
+    }
+    let principal = statement.get("Principal")?;
+    let everyone = principal.as_str() == Some("*")
+        || principal.get("AWS").is_some_and(|a| {
+            a.as_str() == Some("*") || a.as_array().is_some_and(|l| l.iter().any(|x| x.as_str() == Some("*")))
+        });
+    let condition = statement.get("Condition").and_then(Json::as_object);
+    let source_arn = condition.is_some_and(|c| {
+        c.values()
+            .any(|block| block.as_object().is_some_and(|b| b.keys().any(|k| k.eq_ignore_ascii_case("AWS:SourceArn"))))
+    });
+    let cloudfront = principal.get("Service").is_some_and(|s| s.to_string().contains("cloudfront.amazonaws.com"));
+    if everyone && condition.is_none() {
+        Some(format!(
+            "policy statement {} allows everyone",
+            statement.get("Sid").and_then(Json::as_str).unwrap_or("(no Sid)")
+        ))
+    } else if cloudfront && !source_arn {
+        Some("policy lets any CloudFront distribution read (no AWS:SourceArn condition)".to_string())
+    } else {
+        None
+    }
+}
+
+fn private_check(want: bool, b: &Bucket) -> Check {
+    let (acl, policy) = match (&b.acl_grants, &b.policy) {
+        (Observed::Known(a), Observed::Known(p)) => (a, p),
+        (Observed::Unknown(g), _) | (_, Observed::Unknown(g)) => return Check::unknown("private", json!(want), g),
+    };
+    let mut openings: Vec<String> = acl
+        .iter()
+        .filter(|(who, _)| PUBLIC_GROUPS.contains(&who.as_str()))
+        .map(|(who, perm)| format!("ACL grants {perm} to {}", who.rsplit('/').next().unwrap_or(who)))
+        .collect();
+    if let Some(p) = policy {
+        let statements = match p.get("Statement") {
+            Some(Json::Array(a)) => a.clone(),
+            Some(other) => vec![other.clone()],
+            None => Vec::new(),
+        };
+        openings.extend(statements.iter().filter_map(opening));
+    }
+    Check::new("private", json!(want), json!(openings), openings.is_empty() == want)
 }
 
 fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {

@@ -93,6 +93,8 @@ fn bucket(name: &str) -> Bucket {
         logging_target: Observed::Known(Some("logs".into())),
         replication: Observed::Known(None),
         tags: Observed::Known(BTreeMap::from([("Env".into(), "prod".into())])),
+        acl_grants: Observed::default(),
+        policy: Observed::default(),
     }
 }
 
@@ -994,4 +996,118 @@ fn vpc_public_and_private_subnets_by_route_table() {
     assert_eq!(f[0].status, Status::Drift);
     let f = evaluate(&[r], &single(network(Observed::Unknown(denied("DescribeSubnets")))));
     assert_eq!(f[0].status, Status::Unknown);
+}
+
+#[test]
+fn s3_bucket_private_reads_acl_and_policy() {
+    let r = req("s3.bucket", "[requirement.expect]\nprivate = true");
+    let mut public_acl = bucket("a-acl");
+    public_acl.acl_grants =
+        Observed::Known(vec![("http://acs.amazonaws.com/groups/global/AllUsers".into(), "READ".into())]);
+    public_acl.policy = Observed::Known(None);
+    let mut oac = bucket("b-oac");
+    oac.acl_grants = Observed::Known(vec![("owner-id".into(), "FULL_CONTROL".into())]);
+    oac.policy = Observed::Known(Some(
+        serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/X"}}}]}),
+    ));
+    let mut any_cf = bucket("c-any-cloudfront");
+    any_cf.acl_grants = Observed::Known(vec![]);
+    any_cf.policy = Observed::Known(Some(
+        serde_json::json!({"Statement": {"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject", "Resource": "*"}}),
+    ));
+    let mut star = bucket("d-star");
+    star.acl_grants = Observed::Known(vec![]);
+    star.policy = Observed::Known(Some(
+        serde_json::json!({"Statement": [{"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}),
+    ));
+    let mut unread = bucket("e-unread");
+    unread.acl_grants = Observed::Unknown(denied("GetBucketAcl"));
+    unread.policy = Observed::Known(None);
+    let f = evaluate(&[r], &with_buckets(vec![public_acl, oac, any_cf, star, unread]));
+    assert_eq!(
+        f.iter().map(|f| f.status).collect::<Vec<_>>(),
+        [Status::Drift, Status::Pass, Status::Drift, Status::Drift, Status::Unknown]
+    );
+    assert_eq!(observed(&f[0], "private"), &serde_json::json!(["ACL grants READ to AllUsers"]));
+    assert_eq!(observed(&f[3], "private"), &serde_json::json!(["policy statement Open allows everyone"]));
+}
+
+#[test]
+fn autoscaling_group_bounds_and_launch_source() {
+    let r = req(
+        "autoscaling.group",
+        "[requirement.expect]\nmin_size_at_least = 2\nlaunch_template = true\nmin_subnets = 2",
+    );
+    let group = |name: &str, min: i32, lt: Option<&str>, lc: Option<&str>| AutoScalingGroup {
+        name: name.into(),
+        arn: format!("arn:aws:autoscaling:us-east-1:1:autoScalingGroup:x:autoScalingGroupName/{name}"),
+        region: "us-east-1".into(),
+        min_size: min,
+        max_size: 4,
+        desired: min,
+        launch_template: lt.map(str::to_string),
+        launch_configuration: lc.map(str::to_string),
+        instance_types: vec![],
+        subnets: vec!["subnet-a".into(), "subnet-b".into()],
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let groups = vec![group("a", 2, Some("lt-1"), None), group("b", 1, None, Some("lc-1"))];
+    let f = evaluate(&[r], &Inventory { autoscaling_groups: one_region(groups), ..Default::default() });
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
+    assert_eq!(observed(&f[1], "launch_template"), "launch configuration lc-1");
+    assert_eq!(observed(&f[1], "min_size_at_least"), 1);
+}
+
+#[test]
+fn load_balancer_scheme_and_listeners() {
+    let r =
+        req("elbv2.load_balancer", "[requirement.expect]\nscheme = \"internet-facing\"\nlisteners = [\"HTTPS:443\"]");
+    let lb = |name: &str, scheme: &str, listeners: Observed<Vec<Listener>>| LoadBalancer {
+        name: name.into(),
+        arn: format!("arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/{name}/1"),
+        region: "us-east-1".into(),
+        lb_type: Some("application".into()),
+        scheme: Some(scheme.into()),
+        listeners,
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let https = Listener {
+        arn: "l".into(),
+        protocol: Some("HTTPS".into()),
+        port: Some(443),
+        ssl_policy: None,
+        actions: vec!["forward".into()],
+        redirect_protocol: None,
+    };
+    let lbs = vec![
+        lb("a", "internet-facing", Observed::Known(vec![https])),
+        lb("b", "internal", Observed::Known(vec![])),
+        lb("c", "internet-facing", Observed::Unknown(denied("DescribeListeners"))),
+    ];
+    let f = evaluate(&[r], &Inventory { load_balancers: one_region(lbs), ..Default::default() });
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift, Status::Unknown]);
+}
+
+#[test]
+fn config_rule_by_managed_identifier_and_recorder() {
+    let r = req("config.rule", "match = \"any\"\nmin_count = 1\n[requirement.expect]\nsource_identifier = \"S3_BUCKET_PUBLIC_READ_PROHIBITED\"\nrecorder_on = true");
+    let rule = |name: &str, id: &str, recording: bool| ConfigRule {
+        name: name.into(),
+        arn: format!("arn:aws:config:us-east-1:1:config-rule/{name}"),
+        region: "us-east-1".into(),
+        owner: Some("AWS".into()),
+        source_identifier: Some(id.into()),
+        state: Some("ACTIVE".into()),
+        recorder_on: Observed::Known(recording),
+    };
+    let ok =
+        vec![rule("other", "ENCRYPTED_VOLUMES", true), rule("public-read", "S3_BUCKET_PUBLIC_READ_PROHIBITED", true)];
+    let f = evaluate(std::slice::from_ref(&r), &Inventory { config_rules: one_region(ok), ..Default::default() });
+    assert_eq!(statuses(&f), [(Some("arn:aws:config:us-east-1:1:config-rule/public-read"), Status::Pass)]);
+    let off = vec![rule("public-read", "S3_BUCKET_PUBLIC_READ_PROHIBITED", false)];
+    let f = evaluate(std::slice::from_ref(&r), &Inventory { config_rules: one_region(off), ..Default::default() });
+    assert_eq!(f[0].status, Status::Drift);
+    let none = vec![rule("other", "ENCRYPTED_VOLUMES", true)];
+    let f = evaluate(&[r], &Inventory { config_rules: one_region(none), ..Default::default() });
+    assert_eq!(statuses(&f), [(None, Status::Drift)]);
 }

@@ -1,0 +1,62 @@
+//! Fills `Inventory::config_rules`: per region, every AWS Config rule
+//! (DescribeConfigRules, every page); whether a recorder is recording when asked.
+
+use super::{per_region, Need};
+use crate::aws::{all_pages, Ctx};
+use crate::inventory::{ConfigRule, Observed};
+use std::collections::BTreeMap;
+
+const SERVICE: &str = "config";
+
+pub const CALLS: &[super::permissions::Call] = &[
+    super::permissions::Call {
+        operation: "DescribeConfigRules",
+        action: "config:DescribeConfigRules",
+        needed: |p| !p.config.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "DescribeConfigurationRecorderStatus",
+        action: "config:DescribeConfigurationRecorderStatus",
+        needed: |p| p.config.detail,
+    },
+];
+
+async fn region_rules(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<ConfigRule>> {
+    let client = aws_sdk_config::Client::new(&ctx.config(region));
+    let recorder = async {
+        if !need.detail {
+            return Observed::default();
+        }
+        let _permit = ctx.permit().await;
+        match client.describe_configuration_recorder_status().send().await {
+            Ok(out) => Observed::Known(out.configuration_recorders_status().iter().any(|s| s.recording())),
+            Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeConfigurationRecorderStatus", None)),
+        }
+    };
+    let (pages, recorder) =
+        tokio::join!(all_pages(ctx, client.describe_config_rules().into_paginator().send()), recorder);
+    let pages = match pages {
+        Ok(p) => p,
+        Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeConfigRules", None)),
+    };
+    let mut rules = Vec::new();
+    for r in pages.iter().flat_map(|p| p.config_rules()) {
+        let Some(name) = r.config_rule_name() else {
+            return Observed::Unknown(ctx.malformed(SERVICE, region, "DescribeConfigRules", "a ConfigRuleName"));
+        };
+        rules.push(ConfigRule {
+            name: name.to_string(),
+            arn: r.config_rule_arn().unwrap_or(name).to_string(),
+            region: region.to_string(),
+            owner: r.source().map(|s| s.owner().as_str().to_string()),
+            source_identifier: r.source().and_then(|s| s.source_identifier()).map(str::to_string),
+            state: r.config_rule_state().map(|s| s.as_str().to_string()),
+            recorder_on: recorder.clone(),
+        });
+    }
+    Observed::Known(rules)
+}
+
+pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<ConfigRule>>> {
+    per_region(&need.regions, |r| region_rules(ctx, r, need)).await
+}

@@ -1,0 +1,82 @@
+//! `elbv2.load_balancer`: type, scheme, listeners.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Inventory, LoadBalancer};
+use crate::profile::Requirement;
+use serde_json::json;
+
+pub static KIND: Kind = Kind {
+    name: "elbv2.load_balancer",
+    summary: "Application/network load balancers: type, scheme, listeners",
+    doc: "Load balancers of the requirement's regions (DescribeLoadBalancers, every page), named \
+by load balancer name. Listeners are read only when `listeners` is asked; each entry is \
+PROTOCOL:PORT (e.g. \"HTTPS:443\") and must exist.",
+    regional: true,
+    tags: true,
+    selectable: true,
+    fields: &[
+        Field::new(
+            "type",
+            OneOf(&["application", "network", "gateway"]),
+            "Load balancer type (application, network or gateway).",
+        ),
+        Field::new(
+            "scheme",
+            OneOf(&["internet-facing", "internal"]),
+            "Whether the load balancer faces the internet or is internal.",
+        ),
+        Field::new("listeners", StrList, "Listeners that must exist, as PROTOCOL:PORT, e.g. [\"HTTPS:443\"]."),
+    ],
+    plan: |req, plan| {
+        let need = plan.elbv2.add(req);
+        need.detail |= req.expect.has("listeners");
+    },
+    evaluate,
+};
+
+fn checks(req: &Requirement, lb: &LoadBalancer) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    if let Some(want) = e.str("type") {
+        out.push(Check::new("type", json!(want), json!(lb.lb_type), lb.lb_type.as_deref() == Some(want)));
+    }
+    if let Some(want) = e.str("scheme") {
+        out.push(Check::new("scheme", json!(want), json!(lb.scheme), lb.scheme.as_deref() == Some(want)));
+    }
+    if let Some(wanted) = e.list("listeners") {
+        out.push(Check::of(
+            "listeners",
+            json!(wanted),
+            &lb.listeners,
+            |ls| {
+                json!(ls
+                    .iter()
+                    .map(|l| format!("{}:{}", l.protocol.as_deref().unwrap_or("?"), l.port.unwrap_or(0)))
+                    .collect::<Vec<_>>())
+            },
+            |ls| {
+                wanted.iter().all(|w| {
+                    ls.iter().any(|l| {
+                        format!("{}:{}", l.protocol.as_deref().unwrap_or(""), l.port.unwrap_or(0))
+                            .eq_ignore_ascii_case(w)
+                    })
+                })
+            },
+        ));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing = Listing::new();
+    for region in &req.regions {
+        listing.add(Inventory::regional(&inv.load_balancers, region, "load balancers"));
+    }
+    evaluate_resources(
+        req,
+        listing,
+        |lb| Meta { id: lb.arn.clone(), name: lb.name.clone(), region: Some(lb.region.clone()), tags: Some(&lb.tags) },
+        |lb| checks(req, lb),
+    )
+}
