@@ -6,6 +6,7 @@
 
 pub mod core;
 pub mod env;
+pub mod prod_webapp;
 pub mod secure_serverless;
 pub mod serverless;
 

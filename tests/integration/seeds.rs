@@ -84,3 +84,85 @@ async fn seed_004_secure_serverless_generated_reports_exactly_the_seed_failures(
         ]
     );
 }
+
+const PROD_WEBAPP: &str = "profiles/prod-webapp.toml";
+
+#[tokio::test]
+async fn seed_002_prod_webapp_ideal_is_clean() {
+    let acct = account();
+    crate::samples::prod_webapp::deploy(&acct, Variant::Compliant).await.unwrap();
+    let a = audit::run(&acct, &[PROD_WEBAPP], &[]);
+    a.assert_code(0);
+    let rows = a.rows();
+    let reqs: Vec<&str> = rows.iter().map(|(r, _, _)| r.as_str()).collect();
+    assert_eq!(
+        reqs,
+        [
+            "alb-internet-facing",
+            "asg-min-two-from-template",
+            "cloudtrail-logging",
+            "config-rules",
+            "no-admin-roles",
+            "s3-private-kms",
+            "tags-autoscaling",
+            "tags-buckets",
+            "tags-load-balancers",
+        ]
+    );
+    assert!(rows.iter().all(|(_, _, s)| s == "pass"), "{rows:#?}");
+}
+
+#[tokio::test]
+async fn seed_002_prod_webapp_generated_reports_exactly_the_seed_failures() {
+    let acct = account();
+    crate::samples::prod_webapp::deploy(&acct, Variant::Drifted).await.unwrap();
+    let a = audit::run(&acct, &[PROD_WEBAPP], &[]);
+    a.assert_code(1);
+    let id = &acct.id;
+    let bucket = format!("arn:aws:s3:::{}", acct.bucket("iac-nova-prod-trail-bucket"));
+    let role = format!("arn:aws:iam::{id}:role/ProdEC2Role");
+    let rows = a.rows();
+    let alb = rows.iter().find(|(r, _, _)| r == "alb-internet-facing").and_then(|(_, res, _)| res.clone()).unwrap();
+    let asg =
+        rows.iter().find(|(r, _, _)| r == "asg-min-two-from-template").and_then(|(_, res, _)| res.clone()).unwrap();
+    assert!(
+        alb.starts_with(&format!("arn:aws:elasticloadbalancing:us-east-1:{id}:loadbalancer/app/iac-nova-alb/")),
+        "{alb}"
+    );
+    assert!(asg.contains("autoScalingGroupName/iac-nova-asg"), "{asg}");
+    assert_eq!(
+        rows,
+        [
+            row("alb-internet-facing", Some(&alb), "drift"),
+            row("asg-min-two-from-template", Some(&asg), "drift"),
+            row("cloudtrail-logging", None, "drift"),
+            row("config-rules", None, "drift"),
+            row("no-admin-roles", Some(&role), "drift"),
+            row("s3-private-kms", Some(&bucket), "drift"),
+            row("tags-autoscaling", Some(&asg), "drift"),
+            row("tags-buckets", Some(&bucket), "drift"),
+            row("tags-load-balancers", Some(&alb), "drift"),
+        ]
+    );
+    // Failure 1: public-read ACL, no KMS
+    assert_eq!(a.observed("s3-private-kms", Some(&bucket), "private"), json!(["ACL grants READ to AllUsers"]));
+    assert_eq!(a.observed("s3-private-kms", Some(&bucket), "encryption"), json!("AES256"));
+    // Failure 2
+    assert_eq!(a.observed("no-admin-roles", Some(&role), "forbid_policies"), json!(["AdministratorAccess (attached)"]));
+    // Failure 3
+    assert_eq!(a.observed("asg-min-two-from-template", Some(&asg), "min_size_at_least"), json!(1));
+    assert_eq!(
+        a.observed("asg-min-two-from-template", Some(&asg), "launch_template"),
+        json!("launch configuration iac-nova-lc")
+    );
+    // Failure 4
+    assert_eq!(a.observed("alb-internet-facing", Some(&alb), "scheme"), json!("internal"));
+    // Failure 5
+    assert!(a.finding("cloudtrail-logging", None)["message"].as_str().unwrap().contains("logging is false"));
+    assert_eq!(a.observed("config-rules", None, "count"), json!(0));
+    // Failure 6
+    let dev = json!({"Environment": "Dev", "Project": "IaC-Project"});
+    assert_eq!(a.observed("tags-buckets", Some(&bucket), "required_tags"), dev);
+    assert_eq!(a.observed("tags-load-balancers", Some(&alb), "name_pattern"), json!("iac-nova-alb"));
+    assert_eq!(a.observed("tags-autoscaling", Some(&asg), "name_pattern"), json!("iac-nova-asg"));
+}
