@@ -476,6 +476,69 @@ pub struct ConfigRule {
     pub recorder_on: Observed<bool>,
 }
 
+// ---- CloudFront, WAFv2, Route 53 ------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistOrigin {
+    pub id: String,
+    pub domain: String,
+    pub s3: bool,
+    pub oac_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DistOriginGroup {
+    pub id: String,
+    pub members: Vec<String>,
+    pub status_codes: Vec<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Distribution {
+    pub id: String,
+    pub arn: String,
+    pub domain_name: String,
+    pub aliases: Vec<String>,
+    pub origins: Vec<DistOrigin>,
+    pub origin_groups: Vec<DistOriginGroup>,
+    /// Target of the default cache behaviour (an origin or an origin group).
+    pub default_target: Option<String>,
+    pub compress: bool,
+    pub web_acl: Option<String>,
+    pub acm_certificate: Option<String>,
+    pub min_tls: Option<String>,
+    pub error_codes: Vec<i32>,
+    /// Bucket of standard logging when enabled (`name.s3.amazonaws.com`).
+    pub logging: Observed<Option<String>>,
+    pub tags: Observed<Tags>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebAcl {
+    pub name: String,
+    pub id: String,
+    pub arn: String,
+    pub scope: String,
+    pub region: String,
+    /// Managed rule groups as `Vendor:Name`.
+    pub managed_groups: Vec<String>,
+    /// Limits of the rate-based rules.
+    pub rate_limits: Vec<i64>,
+    pub logging: Observed<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordSet {
+    pub zone_id: String,
+    pub zone_name: String,
+    pub private_zone: bool,
+    /// Fully qualified, without the trailing dot.
+    pub name: String,
+    pub record_type: String,
+    pub alias_target: Option<String>,
+    pub values: Vec<String>,
+}
+
 /// Everything observed in one audit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Inventory {
@@ -502,6 +565,13 @@ pub struct Inventory {
     pub load_balancers: BTreeMap<String, Observed<Vec<LoadBalancer>>>,
     #[serde(default)]
     pub config_rules: BTreeMap<String, Observed<Vec<ConfigRule>>>,
+    #[serde(default)]
+    pub distributions: Option<Observed<Vec<Distribution>>>,
+    /// Web ACLs by `SCOPE:region` (CloudFront ACLs are `CLOUDFRONT:us-east-1`).
+    #[serde(default)]
+    pub web_acls: BTreeMap<String, Observed<Vec<WebAcl>>>,
+    #[serde(default)]
+    pub records: Option<Observed<Vec<RecordSet>>>,
 }
 
 impl Inventory {

@@ -4,6 +4,7 @@
 
 mod acm;
 mod autoscaling;
+mod cloudfront;
 mod cloudtrail;
 mod cloudwatch;
 mod config;
@@ -14,7 +15,9 @@ mod iam;
 mod kms;
 mod lambda;
 pub mod permissions;
+mod route53;
 mod s3;
+mod wafv2;
 
 use crate::aws::Ctx;
 use crate::inventory::{Gap, Inventory, Observed};
@@ -75,6 +78,15 @@ pub struct Plan {
     pub elbv2: Need,
     /// Config rules: `detail` = recorder status.
     pub config: Need,
+    /// List buckets even when no s3.bucket requirement reads them (CloudFront logging targets).
+    pub s3_list: bool,
+    pub cloudfront: bool,
+    pub cloudfront_logging: bool,
+    pub cloudfront_tags: bool,
+    /// Web ACL listings as (scope, region).
+    pub web_acls: BTreeSet<(String, String)>,
+    pub web_acl_logging: bool,
+    pub records: bool,
 }
 
 /// Where a regional collector runs and which optional reads it makes.
@@ -150,7 +162,7 @@ impl Plan {
 pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Duration>) -> Inventory {
     let until = deadline.map(|d| tokio::time::Instant::now() + d);
     let s3 = bounded(ctx, until, "s3", async {
-        if plan.s3.is_empty() {
+        if plan.s3.is_empty() && !plan.s3_list {
             None
         } else {
             Some(s3::collect(ctx, &plan.s3).await)
@@ -174,14 +186,31 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
     let asgs = bounded(ctx, until, "autoscaling", autoscaling::collect(ctx, &plan.autoscaling));
     let lbs = bounded(ctx, until, "elasticloadbalancing", elbv2::collect(ctx, &plan.elbv2));
     let rules = bounded(ctx, until, "config", config::collect(ctx, &plan.config));
+    let dists = bounded(ctx, until, "cloudfront", async {
+        if plan.cloudfront {
+            Some(cloudfront::collect(ctx, plan.cloudfront_logging, plan.cloudfront_tags).await)
+        } else {
+            None
+        }
+    });
+    let acls = bounded(ctx, until, "wafv2", wafv2::collect(ctx, &plan.web_acls, plan.web_acl_logging));
+    let records = bounded(ctx, until, "route53", async {
+        if plan.records {
+            Some(route53::collect(ctx).await)
+        } else {
+            None
+        }
+    });
     let (
         (buckets, iam, trails, certificates, networks, alarms),
         (kms_keys, tables, functions, security_groups),
         (autoscaling_groups, load_balancers, config_rules),
+        (distributions, web_acls, records),
     ) = tokio::join!(
         async { tokio::join!(s3, iam, trails, certs, nets, alarms) },
         async { tokio::join!(keys, tables, functions, groups) },
-        async { tokio::join!(asgs, lbs, rules) }
+        async { tokio::join!(asgs, lbs, rules) },
+        async { tokio::join!(dists, acls, records) }
     );
     Inventory {
         account: None,
@@ -211,6 +240,14 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         autoscaling_groups: autoscaling_groups.unwrap_or_else(|g| all_unknown(&plan.autoscaling.regions, &g)),
         load_balancers: load_balancers.unwrap_or_else(|g| all_unknown(&plan.elbv2.regions, &g)),
         config_rules: config_rules.unwrap_or_else(|g| all_unknown(&plan.config.regions, &g)),
+        distributions: distributions.unwrap_or_else(|g| plan.cloudfront.then_some(Observed::Unknown(g))),
+        web_acls: web_acls.unwrap_or_else(|g| {
+            plan.web_acls
+                .iter()
+                .map(|(scope, region)| (format!("{scope}:{region}"), Observed::Unknown(g.clone())))
+                .collect()
+        }),
+        records: records.unwrap_or_else(|g| plan.records.then_some(Observed::Unknown(g))),
     }
 }
 

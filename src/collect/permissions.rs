@@ -30,6 +30,9 @@ pub fn all_calls() -> impl Iterator<Item = &'static Call> {
         super::autoscaling::CALLS,
         super::elbv2::CALLS,
         super::config::CALLS,
+        super::cloudfront::CALLS,
+        super::wafv2::CALLS,
+        super::route53::CALLS,
     ]
     .into_iter()
     .flatten()
@@ -71,13 +74,18 @@ mod tests {
         ("autoscaling.rs", include_str!("autoscaling.rs")),
         ("elbv2.rs", include_str!("elbv2.rs")),
         ("config.rs", include_str!("config.rs")),
+        ("cloudfront.rs", include_str!("cloudfront.rs")),
+        ("wafv2.rs", include_str!("wafv2.rs")),
+        ("route53.rs", include_str!("route53.rs")),
     ];
 
     fn snake(pascal: &str) -> String {
         let mut out = String::new();
         let chars: Vec<char> = pascal.chars().collect();
         for (i, c) in chars.iter().enumerate() {
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            // an acronym's plural stays with it: ListWebACLs -> list_web_acls
+            let plural = chars.get(i + 1) == Some(&'s') && chars.get(i + 2).is_none_or(|n| n.is_uppercase());
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase()) && !plural;
             let prev_lower = i > 0 && chars[i - 1].is_lowercase();
             if c.is_uppercase() && i > 0 && (prev_lower || next_lower) {
                 out.push('_');
@@ -110,6 +118,8 @@ mod tests {
         assert_eq!(snake("ListMFADevices"), "list_mfa_devices");
         assert_eq!(snake("GetBucketEncryption"), "get_bucket_encryption");
         assert_eq!(snake("DescribeVpcPeeringConnections"), "describe_vpc_peering_connections");
+        assert_eq!(snake("ListWebACLs"), "list_web_acls");
+        assert_eq!(snake("GetWebACL"), "get_web_acl");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod acm_certificate;
 mod autoscaling_group;
+mod cloudfront_distribution;
 mod cloudtrail_trail;
 mod cloudwatch_alarm;
 mod config_rule;
@@ -15,7 +16,9 @@ mod elbv2_load_balancer;
 mod iam;
 mod kms_key;
 mod lambda_function;
+mod route53_record;
 mod s3_bucket;
+mod wafv2_web_acl;
 
 pub use ec2_security_group::{Cidr, PortSpec};
 
@@ -153,6 +156,9 @@ pub static REGISTRY: &[&Kind] = &[
     &autoscaling_group::KIND,
     &elbv2_load_balancer::KIND,
     &config_rule::KIND,
+    &cloudfront_distribution::KIND,
+    &wafv2_web_acl::KIND,
+    &route53_record::KIND,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

@@ -1111,3 +1111,127 @@ fn config_rule_by_managed_identifier_and_recorder() {
     let f = evaluate(&[r], &Inventory { config_rules: one_region(none), ..Default::default() });
     assert_eq!(statuses(&f), [(None, Status::Drift)]);
 }
+
+fn distribution(logging: Observed<Option<String>>, web_acl: Option<&str>) -> Distribution {
+    Distribution {
+        id: "E1".into(),
+        arn: "arn:aws:cloudfront::1:distribution/E1".into(),
+        domain_name: "d1.cloudfront.net".into(),
+        aliases: vec!["example.com".into()],
+        origins: vec![
+            DistOrigin {
+                id: "primary".into(),
+                domain: "a.s3.us-east-1.amazonaws.com".into(),
+                s3: true,
+                oac_id: Some("oac".into()),
+            },
+            DistOrigin {
+                id: "secondary".into(),
+                domain: "b.s3.us-west-2.amazonaws.com".into(),
+                s3: true,
+                oac_id: Some("oac".into()),
+            },
+        ],
+        origin_groups: vec![DistOriginGroup {
+            id: "group".into(),
+            members: vec!["primary".into(), "secondary".into()],
+            status_codes: vec![500, 503],
+        }],
+        default_target: Some("group".into()),
+        compress: true,
+        web_acl: web_acl.map(str::to_string),
+        acm_certificate: Some("arn:aws:acm:us-east-1:1:certificate/c".into()),
+        min_tls: Some("TLSv1.2_2021".into()),
+        error_codes: vec![404],
+        logging,
+        tags: Observed::Known(BTreeMap::new()),
+    }
+}
+
+#[test]
+fn cloudfront_logging_to_a_missing_bucket_and_unknown_acl() {
+    let r = req(
+        "cloudfront.distribution",
+        "[requirement.expect]\noac = true\norigin_failover = true\nfailover_status_codes = [\"500\"]\nweb_acl = true\nlogging = true\nmin_tls = \"TLSv1.2_2019\"\ncompression = true\ncustom_error_codes = [\"404\"]\naliases = [\"example.com\"]",
+    );
+    let acl = WebAcl {
+        name: "site".into(),
+        id: "acl-1".into(),
+        arn: "arn:aws:wafv2:us-east-1:1:global/webacl/site/acl-1".into(),
+        scope: "CLOUDFRONT".into(),
+        region: "us-east-1".into(),
+        managed_groups: vec![],
+        rate_limits: vec![],
+        logging: Observed::Known(true),
+    };
+    let inv = |logging: &str, acls: Observed<Vec<WebAcl>>| Inventory {
+        distributions: Some(Observed::Known(vec![distribution(
+            Observed::Known(Some(format!("{logging}.s3.amazonaws.com"))),
+            Some(&acl.arn),
+        )])),
+        buckets: Some(Observed::Known(vec![bucket("site-logs")])),
+        web_acls: BTreeMap::from([("CLOUDFRONT:us-east-1".into(), acls)]),
+        ..Default::default()
+    };
+    let f = evaluate(std::slice::from_ref(&r), &inv("site-logs", Observed::Known(vec![acl.clone()])));
+    assert_eq!(f[0].status, Status::Pass, "{:?}", f[0]);
+    let f =
+        evaluate(std::slice::from_ref(&r), &inv("project-stack-cloudfront-logs", Observed::Known(vec![acl.clone()])));
+    assert_eq!(f[0].status, Status::Drift);
+    assert_eq!(
+        observed(&f[0], "logging"),
+        "project-stack-cloudfront-logs.s3.amazonaws.com (no such bucket in this account)"
+    );
+    let f = evaluate(&[r], &inv("site-logs", Observed::Unknown(denied("ListWebACLs"))));
+    assert_eq!(f[0].status, Status::Unknown);
+}
+
+#[test]
+fn waf_acl_rule_groups_rate_limit_logging() {
+    let r = req(
+        "wafv2.web_acl",
+        "[requirement.expect]\nscope = \"CLOUDFRONT\"\nmanaged_rule_groups = [\"AWSManagedRulesCommonRuleSet\", \"AWS:AWSManagedRulesKnownBadInputsRuleSet\"]\nrate_limit = true\nrate_limit_at_most = 2000\nlogging = true",
+    );
+    let acl = |name: &str, groups: &[&str], limits: Vec<i64>, logging: bool| WebAcl {
+        name: name.into(),
+        id: name.into(),
+        arn: format!("arn:aws:wafv2:us-east-1:1:global/webacl/{name}/x"),
+        scope: "CLOUDFRONT".into(),
+        region: "us-east-1".into(),
+        managed_groups: groups.iter().map(|g| g.to_string()).collect(),
+        rate_limits: limits,
+        logging: Observed::Known(logging),
+    };
+    let all = ["AWS:AWSManagedRulesCommonRuleSet", "AWS:AWSManagedRulesKnownBadInputsRuleSet"];
+    let acls = vec![acl("a-good", &all, vec![2000], true), acl("b-weak", &all[..1], vec![], false)];
+    let inv = Inventory {
+        web_acls: BTreeMap::from([("CLOUDFRONT:us-east-1".into(), Observed::Known(acls))]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
+    let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    assert_eq!(failed, ["managed_rule_groups", "rate_limit", "rate_limit_at_most", "logging"]);
+}
+
+#[test]
+fn route53_alias_records_by_type() {
+    let r = req("route53.record", "select = { name = \"example.com\" }\nmin_count = 1\n[requirement.expect]\ntype = \"AAAA\"\nalias_to = \"cloudfront.net\"");
+    let rec = |t: &str, alias: Option<&str>| RecordSet {
+        zone_id: "Z1".into(),
+        zone_name: "example.com".into(),
+        private_zone: false,
+        name: "example.com".into(),
+        record_type: t.into(),
+        alias_target: alias.map(str::to_string),
+        values: vec![],
+    };
+    let inv = |records: Vec<RecordSet>| Inventory { records: Some(Observed::Known(records)), ..Default::default() };
+    let f = evaluate(
+        std::slice::from_ref(&r),
+        &inv(vec![rec("A", Some("d1.cloudfront.net")), rec("AAAA", Some("d1.cloudfront.net"))]),
+    );
+    assert_eq!(statuses(&f), [(Some("Z1/example.com/AAAA"), Status::Pass)]);
+    let f = evaluate(&[r], &inv(vec![rec("A", Some("d1.cloudfront.net"))]));
+    assert_eq!(statuses(&f), [(None, Status::Drift)]);
+}

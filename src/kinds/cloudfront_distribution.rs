@@ -1,0 +1,176 @@
+//! `cloudfront.distribution`: OAC, origin failover, WAF, logging, TLS, aliases.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Distribution, Gap, Inventory, Observed};
+use crate::profile::Requirement;
+use serde_json::json;
+
+pub static KIND: Kind = Kind {
+    name: "cloudfront.distribution",
+    summary: "CloudFront distributions: OAC, origin failover, WAF, logging to an existing bucket, TLS, aliases",
+    doc: "Every distribution of the account (CloudFront is global), named by its first alias, \
+else its id. `web_acl` asks for an attached WAFv2 web ACL that exists in the account's \
+CLOUDFRONT scope; `logging` asks for standard logging into a bucket that exists in this \
+account (a hard-coded bucket name of another stack drifts). `min_tls` is the oldest \
+acceptable MinimumProtocolVersion, e.g. TLSv1.2_2021.",
+    regional: false,
+    tags: true,
+    selectable: true,
+    fields: &[
+        Field::new("oac", Bool, "Every S3 origin uses an Origin Access Control."),
+        Field::new(
+            "origin_failover",
+            Bool,
+            "The default cache behaviour targets an origin group with at least two origins.",
+        ),
+        Field::new(
+            "failover_status_codes",
+            StrList,
+            "Status codes the origin group fails over on must include these, e.g. [\"500\", \"503\"].",
+        ),
+        Field::new("web_acl", Bool, "A WAFv2 web ACL is attached and exists (CLOUDFRONT scope)."),
+        Field::new("logging", Bool, "Standard logging is on, into a bucket that exists in this account."),
+        Field::new("acm_certificate", Bool, "The viewer certificate comes from ACM."),
+        Field::new("min_tls", OneOf(TLS), "The oldest acceptable viewer MinimumProtocolVersion."),
+        Field::new("aliases", StrList, "Alternate domain names (CNAMEs) that must be configured."),
+        Field::new("compression", Bool, "The default cache behaviour compresses objects."),
+        Field::new(
+            "custom_error_codes",
+            StrList,
+            "HTTP error codes that must have a custom error response, e.g. [\"404\"].",
+        ),
+    ],
+    plan: |req, plan| {
+        let e = &req.expect;
+        plan.cloudfront = true;
+        plan.cloudfront_tags |= !req.select.tags.is_empty() || e.has("required_tags");
+        if e.has("logging") {
+            plan.cloudfront_logging = true;
+            plan.s3_list = true;
+        }
+        if e.has("web_acl") {
+            plan.web_acls.insert(("CLOUDFRONT".into(), "us-east-1".into()));
+        }
+    },
+    evaluate,
+};
+
+const TLS: &[&str] =
+    &["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.3_2025"];
+
+fn bucket_of(target: &str) -> &str {
+    target.split(".s3").next().unwrap_or(target)
+}
+
+fn checks(req: &Requirement, d: &Distribution, inv: &Inventory) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    if let Some(want) = e.bool("oac") {
+        let missing: Vec<&str> =
+            d.origins.iter().filter(|o| o.s3 && o.oac_id.is_none()).map(|o| o.id.as_str()).collect();
+        let has_s3 = d.origins.iter().any(|o| o.s3);
+        out.push(Check::new(
+            "oac",
+            json!(want),
+            json!(if missing.is_empty() { json!("every S3 origin") } else { json!(missing) }),
+            (has_s3 && missing.is_empty()) == want,
+        ));
+    }
+    let group = d.origin_groups.iter().find(|g| Some(&g.id) == d.default_target.as_ref());
+    if let Some(want) = e.bool("origin_failover") {
+        let ok = group.is_some_and(|g| g.members.len() >= 2);
+        out.push(Check::new("origin_failover", json!(want), json!(group.map(|g| &g.members)), ok == want));
+    }
+    if let Some(codes) = e.list("failover_status_codes") {
+        let have: Vec<String> = group.map(|g| g.status_codes.iter().map(i32::to_string).collect()).unwrap_or_default();
+        out.push(Check::new(
+            "failover_status_codes",
+            json!(codes),
+            json!(have),
+            codes.iter().all(|c| have.contains(c)),
+        ));
+    }
+    if let Some(want) = e.bool("web_acl") {
+        let acls = Inventory::regional(&inv.web_acls, "CLOUDFRONT:us-east-1", "CloudFront web ACLs");
+        out.push(match (&d.web_acl, acls) {
+            (None, _) => Check::new("web_acl", json!(want), json!(null), !want),
+            (Some(id), Observed::Known(list)) => {
+                let exists = list.iter().any(|a| &a.arn == id || &a.id == id);
+                let observed = if exists { json!(id) } else { json!(format!("{id} (no such web ACL)")) };
+                Check::new("web_acl", json!(want), observed, exists == want)
+            }
+            (Some(_), Observed::Unknown(g)) => Check::unknown("web_acl", json!(want), &g),
+        });
+    }
+    if let Some(want) = e.bool("logging") {
+        out.push(match &d.logging {
+            Observed::Unknown(g) => Check::unknown("logging", json!(want), g),
+            Observed::Known(None) => Check::new("logging", json!(want), json!(null), !want),
+            Observed::Known(Some(target)) => {
+                let name = bucket_of(target);
+                match inv.buckets.as_ref().map(|b| b.as_ref()) {
+                    Some(Observed::Known(list)) => {
+                        let exists = list.iter().any(|b| b.name == name);
+                        let observed = if exists {
+                            json!(target)
+                        } else {
+                            json!(format!("{target} (no such bucket in this account)"))
+                        };
+                        Check::new("logging", json!(want), observed, exists == want)
+                    }
+                    Some(Observed::Unknown(g)) => Check::unknown("logging", json!(want), &g),
+                    None => Check::unknown("logging", json!(want), &Gap::not_collected("S3 bucket list")),
+                }
+            }
+        });
+    }
+    if let Some(want) = e.bool("acm_certificate") {
+        out.push(Check::new(
+            "acm_certificate",
+            json!(want),
+            json!(d.acm_certificate),
+            d.acm_certificate.is_some() == want,
+        ));
+    }
+    if let Some(want) = e.str("min_tls") {
+        let rank = |v: &str| TLS.iter().position(|t| *t == v);
+        let ok = matches!((d.min_tls.as_deref().and_then(rank), rank(want)), (Some(have), Some(need)) if have >= need);
+        out.push(Check::new("min_tls", json!(want), json!(d.min_tls), ok));
+    }
+    if let Some(aliases) = e.list("aliases") {
+        out.push(Check::new(
+            "aliases",
+            json!(aliases),
+            json!(d.aliases),
+            aliases.iter().all(|a| d.aliases.contains(a)),
+        ));
+    }
+    if let Some(want) = e.bool("compression") {
+        out.push(Check::new("compression", json!(want), json!(d.compress), d.compress == want));
+    }
+    if let Some(codes) = e.list("custom_error_codes") {
+        let have: Vec<String> = d.error_codes.iter().map(i32::to_string).collect();
+        out.push(Check::new("custom_error_codes", json!(codes), json!(have), codes.iter().all(|c| have.contains(c))));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing = Listing::new();
+    match &inv.distributions {
+        Some(list) => listing.add(list.as_ref()),
+        None => listing.gaps.push(Gap::not_collected("CloudFront distributions")),
+    }
+    evaluate_resources(
+        req,
+        listing,
+        |d| Meta {
+            id: d.arn.clone(),
+            name: d.aliases.first().cloned().unwrap_or_else(|| d.id.clone()),
+            region: None,
+            tags: Some(&d.tags),
+        },
+        |d| checks(req, d, inv),
+    )
+}
