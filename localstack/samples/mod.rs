@@ -9,6 +9,7 @@ pub mod env;
 pub mod prod_webapp;
 pub mod secure_serverless;
 pub mod serverless;
+pub mod static_site;
 
 pub use env::Env;
 

@@ -166,3 +166,56 @@ async fn seed_002_prod_webapp_generated_reports_exactly_the_seed_failures() {
     assert_eq!(a.observed("tags-load-balancers", Some(&alb), "name_pattern"), json!("iac-nova-alb"));
     assert_eq!(a.observed("tags-autoscaling", Some(&asg), "name_pattern"), json!("iac-nova-asg"));
 }
+
+const STATIC_SITE: &str = "profiles/static-site-cdn.toml";
+
+#[tokio::test]
+async fn seed_000_static_site_ideal_is_clean() {
+    let acct = account();
+    crate::samples::static_site::deploy(&acct, Variant::Compliant).await.unwrap();
+    let a = audit::run(&acct, &[STATIC_SITE], &[]);
+    a.assert_code(0);
+    let rows = a.rows();
+    assert!(rows.iter().all(|(_, _, s)| s == "pass"), "{rows:#?}");
+    let per_req = |req: &str| rows.iter().filter(|(r, _, _)| r == req).count();
+    assert_eq!(
+        [
+            "acm-dns-validated",
+            "alarm-cloudfront-errors",
+            "alarm-waf-blocked",
+            "cloudfront-distribution",
+            "dns-a-aliases",
+            "dns-aaaa-aliases",
+            "s3-site-buckets",
+            "waf-managed-rules"
+        ]
+        .map(per_req),
+        [1, 1, 1, 1, 2, 2, 2, 1]
+    );
+}
+
+#[tokio::test]
+async fn seed_000_static_site_generated_reports_exactly_the_seed_failures() {
+    let acct = account();
+    crate::samples::static_site::deploy(&acct, Variant::Drifted).await.unwrap();
+    let a = audit::run(&acct, &[STATIC_SITE], &[]);
+    a.assert_code(1);
+    let rows = a.rows();
+    let drifted: Vec<(&str, &str)> =
+        rows.iter().filter(|(_, _, s)| s != "pass").map(|(r, _, s)| (r.as_str(), s.as_str())).collect();
+    assert_eq!(drifted, [("acm-dns-validated", "drift"), ("cloudfront-distribution", "drift")], "{rows:#?}");
+    let cert = rows.iter().find(|(r, _, _)| r == "acm-dns-validated").and_then(|(_, res, _)| res.clone()).unwrap();
+    let records = a.observed("acm-dns-validated", Some(&cert), "dns_validation_records");
+    let states: Vec<&str> = records.as_array().unwrap().iter().map(|r| r["state"].as_str().unwrap()).collect();
+    assert_eq!(states, ["missing from Route 53", "missing from Route 53"]);
+    let dist =
+        rows.iter().find(|(r, _, _)| r == "cloudfront-distribution").and_then(|(_, res, _)| res.clone()).unwrap();
+    let failed: Vec<String> = a.finding("cloudfront-distribution", Some(&dist))["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ok"] == json!(false))
+        .map(|c| format!("{}: {}", c["field"].as_str().unwrap(), c["observed"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(failed, ["logging: project-stack-cloudfront-logs.s3.amazonaws.com (no such bucket in this account)"]);
+}
