@@ -1,45 +1,59 @@
 //! Deploys a LocalStack sample into one account:
 //!
-//!     cargo run --example deploy_sample -- core|serverless ACCOUNT_ID [ENDPOINT]
+//!     cargo run --example deploy_sample -- SAMPLE ACCOUNT_ID [ENDPOINT] [ideal|generated|both]
 //!
-//! Each sample is deployed in its compliant and its drifted variant (for `core`,
-//! with the drifted VPC mesh), so an audit shows both passes and drift.
+//! Samples: `core` and `serverless` (every kind, compliant and drifted resources side
+//! by side; `both` is their default), and the seed systems `static-site`,
+//! `prod-webapp`, `secure-serverless` (the `ideal` stack or the `generated` one that
+//! reproduces the seed's failures; `generated` is their default).
 
 #[path = "../localstack/samples/mod.rs"]
 mod samples;
 
-use samples::{core, Env, Variant};
+use samples::{Env, Variant};
+
+async fn deploy(env: &Env, sample: &str, which: &str) -> samples::Result {
+    let variants: &[Variant] = match which {
+        "ideal" => &[Variant::Compliant],
+        "generated" => &[Variant::Drifted],
+        _ => &[Variant::Compliant, Variant::Drifted],
+    };
+    for v in variants {
+        match sample {
+            "core" => samples::core::all(env, *v).await?,
+            "serverless" => samples::serverless::deploy(env, *v).await?,
+            "static-site" => samples::static_site::deploy(env, *v).await?,
+            "prod-webapp" => samples::prod_webapp::deploy(env, *v).await?,
+            "secure-serverless" => samples::secure_serverless::deploy(env, *v).await?,
+            other => {
+                return Err(format!(
+                    "unknown sample `{other}` (core, serverless, static-site, prod-webapp, secure-serverless)"
+                )
+                .into())
+            }
+        }
+    }
+    if sample == "core" {
+        // one mesh per account: the drifted one shows a pass and both kinds of drift
+        samples::core::mesh(env, Variant::Drifted).await?;
+    }
+    Ok(())
+}
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(sample), Some(account)) = (args.first(), args.get(1)) else {
-        eprintln!("usage: deploy_sample core|serverless ACCOUNT_ID [ENDPOINT]");
+        eprintln!("usage: deploy_sample SAMPLE ACCOUNT_ID [ENDPOINT] [ideal|generated|both]");
         return std::process::ExitCode::from(2);
     };
     let endpoint = args.get(2).cloned().unwrap_or_else(|| "http://127.0.0.1:4566".into());
+    let default = if matches!(sample.as_str(), "core" | "serverless") { "both" } else { "generated" };
+    let which = args.get(3).map(String::as_str).unwrap_or(default);
     let env = Env::new(&endpoint, account);
-    let result = match sample.as_str() {
-        "core" => {
-            async {
-                core::all(&env, Variant::Compliant).await?;
-                core::all(&env, Variant::Drifted).await?;
-                core::mesh(&env, Variant::Drifted).await
-            }
-            .await
-        }
-        "serverless" => {
-            async {
-                samples::serverless::deploy(&env, Variant::Compliant).await?;
-                samples::serverless::deploy(&env, Variant::Drifted).await
-            }
-            .await
-        }
-        other => Err(format!("unknown sample `{other}` (known: core, serverless)").into()),
-    };
-    match result {
+    match deploy(&env, sample, which).await {
         Ok(()) => {
-            eprintln!("deployed sample `{sample}` into account {account} at {endpoint}");
+            eprintln!("deployed sample `{sample}` ({which}) into account {account} at {endpoint}");
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
