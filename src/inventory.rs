@@ -218,6 +218,8 @@ pub struct Trail {
     pub include_global_service_events: bool,
     pub s3_bucket: Option<String>,
     pub is_logging: Observed<bool>,
+    #[serde(default)]
+    pub tags: Observed<Tags>,
 }
 
 // ---- ACM -------------------------------------------------------------------------
@@ -346,6 +348,8 @@ pub struct Alarm {
     pub dimensions: Tags,
     pub actions_enabled: bool,
     pub alarm_actions: Vec<String>,
+    #[serde(default)]
+    pub tags: Observed<Tags>,
 }
 
 // ---- KMS, DynamoDB, Lambda, security groups --------------------------------------------
@@ -474,6 +478,8 @@ pub struct ConfigRule {
     pub state: Option<String>,
     /// Whether a configuration recorder of the rule's region is recording.
     pub recorder_on: Observed<bool>,
+    #[serde(default)]
+    pub tags: Observed<Tags>,
 }
 
 // ---- CloudFront, WAFv2, Route 53 ------------------------------------------------------------
@@ -525,6 +531,8 @@ pub struct WebAcl {
     /// Limits of the rate-based rules.
     pub rate_limits: Vec<i64>,
     pub logging: Observed<bool>,
+    #[serde(default)]
+    pub tags: Observed<Tags>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

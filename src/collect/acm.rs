@@ -33,6 +33,11 @@ pub const CALLS: &[super::permissions::Call] = &[
         action: "route53:ListResourceRecordSets",
         needed: |p| p.certificate_route53,
     },
+    super::permissions::Call {
+        operation: "ListTagsForCertificate",
+        action: "acm:ListTagsForCertificate",
+        needed: |p| p.certificate_tags,
+    },
 ];
 
 fn fqdn(name: &str) -> String {
@@ -44,7 +49,7 @@ fn fqdn(name: &str) -> String {
     }
 }
 
-async fn describe_region(ctx: &Ctx, region: &str) -> Observed<Vec<Certificate>> {
+async fn describe_region(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<Vec<Certificate>> {
     let client = aws_sdk_acm::Client::new(&ctx.config(region));
     let key_types: Vec<KeyAlgorithm> = KeyAlgorithm::values().iter().map(|v| KeyAlgorithm::from(*v)).collect();
     let list = client.list_certificates().includes(Filters::builder().set_key_types(Some(key_types)).build());
@@ -102,6 +107,24 @@ async fn describe_region(ctx: &Ctx, region: &str) -> Observed<Vec<Certificate>> 
                 not_after: c.not_after().map(|t| t.secs()),
                 tags: Observed::default(),
             }),
+        }
+    }
+    if with_tags {
+        let tags = join_all(certs.iter().map(|c| {
+            let client = client.clone();
+            async move {
+                let _permit = ctx.permit().await;
+                match client.list_tags_for_certificate().certificate_arn(&c.arn).send().await {
+                    Ok(o) => Observed::Known(super::tag_map(o.tags(), |t| (Some(t.key()), t.value()))),
+                    Err(err) => {
+                        Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListTagsForCertificate", Some(&c.arn)))
+                    }
+                }
+            }
+        }))
+        .await;
+        for (c, t) in certs.iter_mut().zip(tags) {
+            c.tags = t;
         }
     }
     Observed::Known(certs)
@@ -192,12 +215,10 @@ pub async fn collect(
     ctx: &Ctx,
     regions: &BTreeSet<String>,
     route53: bool,
+    with_tags: bool,
 ) -> BTreeMap<String, Observed<Vec<Certificate>>> {
     let mut all: BTreeMap<String, Observed<Vec<Certificate>>> =
-        join_all(regions.iter().map(|r| async move { (r.clone(), describe_region(ctx, r).await) }))
-            .await
-            .into_iter()
-            .collect();
+        super::per_region(regions, |r| describe_region(ctx, r, with_tags)).await;
     if route53 && all.values().any(|o| o.known().is_some_and(|c| !c.is_empty())) {
         check_records(ctx, &mut all).await;
     }

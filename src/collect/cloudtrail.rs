@@ -20,6 +20,7 @@ pub const CALLS: &[super::permissions::Call] = &[
         action: "cloudtrail:GetTrailStatus",
         needed: |p| !p.trails.is_empty(),
     },
+    super::permissions::Call { operation: "ListTags", action: "cloudtrail:ListTags", needed: |p| p.trail_tags },
 ];
 
 async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
@@ -58,6 +59,7 @@ async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
             include_global_service_events: t.include_global_service_events().unwrap_or(false),
             s3_bucket: t.s3_bucket_name().map(str::to_string),
             is_logging: Observed::default(),
+            tags: Observed::default(),
         });
     }
     Observed::Known(trails)
@@ -83,7 +85,22 @@ async fn status(ctx: &Ctx, arn: &str, home: &str) -> Observed<bool> {
     }
 }
 
-pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, Observed<Vec<Trail>>> {
+async fn tags(ctx: &Ctx, arn: &str, home: &str) -> Observed<crate::inventory::Tags> {
+    let client = aws_sdk_cloudtrail::Client::new(&ctx.config(home));
+    let _permit = ctx.permit().await;
+    match client.list_tags().resource_id_list(arn).send().await {
+        Ok(out) => Observed::Known(
+            out.resource_tag_list()
+                .iter()
+                .flat_map(|r| r.tags_list())
+                .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
+                .collect(),
+        ),
+        Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, home, "ListTags", Some(arn))),
+    }
+}
+
+pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>, with_tags: bool) -> BTreeMap<String, Observed<Vec<Trail>>> {
     let listed = join_all(regions.iter().map(|r| async move { (r.clone(), describe(ctx, r).await) })).await;
     let mut homes: BTreeMap<String, String> = BTreeMap::new();
     for (_, trails) in &listed {
@@ -91,18 +108,30 @@ pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, 
             homes.insert(t.arn.clone(), t.home_region.clone());
         }
     }
-    let statuses: BTreeMap<String, Observed<bool>> =
-        join_all(homes.iter().map(|(arn, home)| async move { (arn.clone(), status(ctx, arn, home).await) }))
-            .await
-            .into_iter()
-            .collect();
+    let details: BTreeMap<String, (Observed<bool>, Observed<crate::inventory::Tags>)> =
+        join_all(homes.iter().map(|(arn, home)| async move {
+            let tags = async {
+                if with_tags {
+                    tags(ctx, arn, home).await
+                } else {
+                    Observed::default()
+                }
+            };
+            (arn.clone(), tokio::join!(status(ctx, arn, home), tags))
+        }))
+        .await
+        .into_iter()
+        .collect();
     listed
         .into_iter()
         .map(|(region, trails)| {
             let trails = trails.map(|list| {
                 list.into_iter()
                     .map(|mut t| {
-                        t.is_logging = statuses.get(&t.arn).cloned().unwrap_or_default();
+                        if let Some((logging, tags)) = details.get(&t.arn) {
+                            t.is_logging = logging.clone();
+                            t.tags = tags.clone();
+                        }
                         t
                     })
                     .collect()

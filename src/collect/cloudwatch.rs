@@ -8,11 +8,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICE: &str = "cloudwatch";
 
-pub const CALLS: &[super::permissions::Call] = &[super::permissions::Call {
-    operation: "DescribeAlarms",
-    action: "cloudwatch:DescribeAlarms",
-    needed: |p| !p.alarms.is_empty(),
-}];
+pub const CALLS: &[super::permissions::Call] = &[
+    super::permissions::Call {
+        operation: "DescribeAlarms",
+        action: "cloudwatch:DescribeAlarms",
+        needed: |p| !p.alarms.is_empty(),
+    },
+    super::permissions::Call {
+        operation: "ListTagsForResource",
+        action: "cloudwatch:ListTagsForResource",
+        needed: |p| p.alarm_tags,
+    },
+];
 
 fn alarm(region: &str, a: &MetricAlarm) -> Alarm {
     let dims = |d: &[aws_sdk_cloudwatch::types::Dimension]| super::tag_map(d, |x| (x.name(), x.value()));
@@ -48,20 +55,36 @@ fn alarm(region: &str, a: &MetricAlarm) -> Alarm {
         },
         actions_enabled: a.actions_enabled().unwrap_or(false),
         alarm_actions: a.alarm_actions().to_vec(),
+        tags: Observed::default(),
     }
 }
 
-async fn region_alarms(ctx: &Ctx, region: &str) -> Observed<Vec<Alarm>> {
+async fn region_alarms(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<Vec<Alarm>> {
     let cw = aws_sdk_cloudwatch::Client::new(&ctx.config(region));
-    match all_pages(ctx, cw.describe_alarms().alarm_types(AlarmType::MetricAlarm).into_paginator().send()).await {
-        Ok(pages) => Observed::Known(pages.iter().flat_map(|p| p.metric_alarms()).map(|a| alarm(region, a)).collect()),
-        Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeAlarms", None)),
+    let mut alarms: Vec<Alarm> =
+        match all_pages(ctx, cw.describe_alarms().alarm_types(AlarmType::MetricAlarm).into_paginator().send()).await {
+            Ok(pages) => pages.iter().flat_map(|p| p.metric_alarms()).map(|a| alarm(region, a)).collect(),
+            Err(err) => return Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeAlarms", None)),
+        };
+    if with_tags {
+        let tags = join_all(alarms.iter().map(|a| {
+            let cw = cw.clone();
+            async move {
+                let _permit = ctx.permit().await;
+                match cw.list_tags_for_resource().resource_arn(&a.arn).send().await {
+                    Ok(o) => Observed::Known(super::tag_map(o.tags(), |t| (t.key(), t.value()))),
+                    Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListTagsForResource", Some(&a.arn))),
+                }
+            }
+        }))
+        .await;
+        for (a, t) in alarms.iter_mut().zip(tags) {
+            a.tags = t;
+        }
     }
+    Observed::Known(alarms)
 }
 
-pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>) -> BTreeMap<String, Observed<Vec<Alarm>>> {
-    join_all(regions.iter().map(|r| async move { (r.clone(), region_alarms(ctx, r).await) }))
-        .await
-        .into_iter()
-        .collect()
+pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>, with_tags: bool) -> BTreeMap<String, Observed<Vec<Alarm>>> {
+    super::per_region(regions, |r| region_alarms(ctx, r, with_tags)).await
 }

@@ -4,6 +4,7 @@
 use super::{per_region, Need};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{ConfigRule, Observed};
+use futures::future::join_all;
 use std::collections::BTreeMap;
 
 const SERVICE: &str = "config";
@@ -18,6 +19,11 @@ pub const CALLS: &[super::permissions::Call] = &[
         operation: "DescribeConfigurationRecorderStatus",
         action: "config:DescribeConfigurationRecorderStatus",
         needed: |p| p.config.detail,
+    },
+    super::permissions::Call {
+        operation: "ListTagsForResource",
+        action: "config:ListTagsForResource",
+        needed: |p| p.config.tags,
     },
 ];
 
@@ -52,7 +58,24 @@ async fn region_rules(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Conf
             source_identifier: r.source().and_then(|s| s.source_identifier()).map(str::to_string),
             state: r.config_rule_state().map(|s| s.as_str().to_string()),
             recorder_on: recorder.clone(),
+            tags: Observed::default(),
         });
+    }
+    if need.tags {
+        let tags = join_all(rules.iter().map(|r| {
+            let client = client.clone();
+            async move {
+                let _permit = ctx.permit().await;
+                match client.list_tags_for_resource().resource_arn(&r.arn).send().await {
+                    Ok(o) => Observed::Known(super::tag_map(o.tags(), |t| (t.key(), t.value()))),
+                    Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListTagsForResource", Some(&r.arn))),
+                }
+            }
+        }))
+        .await;
+        for (r, t) in rules.iter_mut().zip(tags) {
+            r.tags = t;
+        }
     }
     Observed::Known(rules)
 }

@@ -87,6 +87,11 @@ pub struct Plan {
     pub web_acls: BTreeSet<(String, String)>,
     pub web_acl_logging: bool,
     pub records: bool,
+    /// Tags of trails, certificates, alarms and web ACLs (read only when asked).
+    pub trail_tags: bool,
+    pub certificate_tags: bool,
+    pub alarm_tags: bool,
+    pub web_acl_tags: bool,
 }
 
 /// Where a regional collector runs and which optional reads it makes.
@@ -102,12 +107,17 @@ impl Need {
     /// Adds a requirement's regions, and tags when it selects on or expects them.
     pub fn add(&mut self, req: &Requirement) -> &mut Self {
         self.regions.extend(req.regions.iter().cloned());
-        self.tags |= !req.select.tags.is_empty() || req.expect.has("required_tags");
+        self.tags |= wants_tags(req);
         self
     }
     pub fn is_empty(&self) -> bool {
         self.regions.is_empty()
     }
+}
+
+/// Whether a requirement reads tags: it selects on them or expects some.
+pub fn wants_tags(req: &Requirement) -> bool {
+    !req.select.tags.is_empty() || req.expect.has("required_tags")
 }
 
 /// Runs a per-region read in every region at once.
@@ -175,10 +185,15 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
             None
         }
     });
-    let trails = bounded(ctx, until, "cloudtrail", cloudtrail::collect(ctx, &plan.trails));
-    let certs = bounded(ctx, until, "acm", acm::collect(ctx, &plan.certificates, plan.certificate_route53));
+    let trails = bounded(ctx, until, "cloudtrail", cloudtrail::collect(ctx, &plan.trails, plan.trail_tags));
+    let certs = bounded(
+        ctx,
+        until,
+        "acm",
+        acm::collect(ctx, &plan.certificates, plan.certificate_route53, plan.certificate_tags),
+    );
     let nets = bounded(ctx, until, "ec2", ec2::collect(ctx, &plan.networks, plan.network_subnets));
-    let alarms = bounded(ctx, until, "cloudwatch", cloudwatch::collect(ctx, &plan.alarms));
+    let alarms = bounded(ctx, until, "cloudwatch", cloudwatch::collect(ctx, &plan.alarms, plan.alarm_tags));
     let keys = bounded(ctx, until, "kms", kms::collect(ctx, &plan.kms));
     let tables = bounded(ctx, until, "dynamodb", dynamodb::collect(ctx, &plan.dynamodb));
     let functions = bounded(ctx, until, "lambda", lambda::collect(ctx, &plan.lambda));
@@ -193,7 +208,8 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
             None
         }
     });
-    let acls = bounded(ctx, until, "wafv2", wafv2::collect(ctx, &plan.web_acls, plan.web_acl_logging));
+    let acls =
+        bounded(ctx, until, "wafv2", wafv2::collect(ctx, &plan.web_acls, plan.web_acl_logging, plan.web_acl_tags));
     let records = bounded(ctx, until, "route53", async {
         if plan.records {
             Some(route53::collect(ctx).await)

@@ -23,6 +23,11 @@ pub const CALLS: &[super::permissions::Call] = &[
         action: "wafv2:GetLoggingConfiguration",
         needed: |p| p.web_acl_logging,
     },
+    super::permissions::Call {
+        operation: "ListTagsForResource",
+        action: "wafv2:ListTagsForResource",
+        needed: |p| p.web_acl_tags,
+    },
 ];
 
 /// Managed rule groups and rate limits anywhere in a statement tree.
@@ -47,8 +52,9 @@ async fn acl(
     region: &str,
     name: &str,
     id: &str,
-    logging: bool,
+    reads: Reads,
 ) -> Result<WebAcl, Gap> {
+    let Reads { logging, tags: with_tags } = reads;
     let got = {
         let _permit = ctx.permit().await;
         waf.get_web_acl()
@@ -66,6 +72,19 @@ async fn acl(
             walk(s, &mut groups, &mut limits);
         }
     }
+    let tags = if with_tags {
+        let _permit = ctx.permit().await;
+        match waf.list_tags_for_resource().resource_arn(acl.arn()).send().await {
+            Ok(o) => Observed::Known(
+                o.tag_info_for_resource()
+                    .map(|i| super::tag_map(i.tag_list(), |t| (Some(t.key()), Some(t.value()))))
+                    .unwrap_or_default(),
+            ),
+            Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTagsForResource", Some(acl.arn()))),
+        }
+    } else {
+        Observed::default()
+    };
     let log = if logging {
         let _permit = ctx.permit().await;
         match waf.get_logging_configuration().resource_arn(acl.arn()).send().await {
@@ -86,10 +105,18 @@ async fn acl(
         managed_groups: groups,
         rate_limits: limits,
         logging: log,
+        tags,
     })
 }
 
-async fn listing(ctx: &Ctx, scope: &str, region: &str, logging: bool) -> Observed<Vec<WebAcl>> {
+/// The optional reads of each web ACL.
+#[derive(Debug, Clone, Copy)]
+struct Reads {
+    logging: bool,
+    tags: bool,
+}
+
+async fn listing(ctx: &Ctx, scope: &str, region: &str, reads: Reads) -> Observed<Vec<WebAcl>> {
     let waf = aws_sdk_wafv2::Client::new(&ctx.config(region));
     let scope = Scope::from(scope);
     let mut summaries = Vec::new();
@@ -116,7 +143,7 @@ async fn listing(ctx: &Ctx, scope: &str, region: &str, logging: bool) -> Observe
         }
     }
     let mut out = Vec::new();
-    for r in join_all(summaries.iter().map(|(name, id)| acl(ctx, &waf, &scope, region, name, id, logging))).await {
+    for r in join_all(summaries.iter().map(|(name, id)| acl(ctx, &waf, &scope, region, name, id, reads))).await {
         match r {
             Ok(a) => out.push(a),
             Err(g) => return Observed::Unknown(g),
@@ -129,10 +156,14 @@ pub async fn collect(
     ctx: &Ctx,
     wanted: &BTreeSet<(String, String)>,
     logging: bool,
+    tags: bool,
 ) -> BTreeMap<String, Observed<Vec<WebAcl>>> {
-    join_all(wanted.iter().map(|(scope, region)| async move {
-        (format!("{scope}:{region}"), listing(ctx, scope, region, logging).await)
-    }))
+    let reads = Reads { logging, tags };
+    join_all(
+        wanted.iter().map(|(scope, region)| async move {
+            (format!("{scope}:{region}"), listing(ctx, scope, region, reads).await)
+        }),
+    )
     .await
     .into_iter()
     .collect()

@@ -15,7 +15,7 @@ has the validation CNAME that ACM issued and, when a public hosted zone of the a
 the domain, that the CNAME really exists in Route 53 — the classic miss of a stack that \
 requests a certificate and never creates its validation record.",
     regional: true,
-    tags: false,
+    tags: true,
     selectable: true,
     fields: &[
         Field::new("status", Str, "Certificate status, e.g. ISSUED."),
@@ -29,6 +29,7 @@ requests a certificate and never creates its validation record.",
     ],
     plan: |req, plan| {
         plan.certificates.extend(req.regions.iter().cloned());
+        plan.certificate_tags |= crate::collect::wants_tags(req);
         if req.expect.has("dns_validation_records") {
             plan.certificate_route53 = true;
         }
@@ -93,7 +94,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |c| Meta { id: c.arn.clone(), name: c.domain.clone(), region: Some(c.region.clone()), tags: None },
+        |c| Meta { id: c.arn.clone(), name: c.domain.clone(), region: Some(c.region.clone()), tags: Some(&c.tags) },
         |c| checks(req, c),
     )
 }

@@ -15,7 +15,7 @@ multi-region or organization trails created in any other region. A trail seen fr
 regions is evaluated once. IsLogging comes from GetTrailStatus in the trail's home region. \
 Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, `logging = true`.",
     regional: true,
-    tags: false,
+    tags: true,
     selectable: true,
     fields: &[
         Field::new("logging", Bool, "GetTrailStatus.IsLogging: the trail is delivering events."),
@@ -29,7 +29,10 @@ Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, `logging
         ),
         Field::new("s3_bucket", Str, "Name of the bucket the trail delivers to."),
     ],
-    plan: |req, plan| plan.trails.extend(req.regions.iter().cloned()),
+    plan: |req, plan| {
+        plan.trails.extend(req.regions.iter().cloned());
+        plan.trail_tags |= crate::collect::wants_tags(req);
+    },
     evaluate,
 };
 
@@ -72,7 +75,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |t| Meta { id: t.arn.clone(), name: t.name.clone(), region: Some(t.home_region.clone()), tags: None },
+        |t| Meta { id: t.arn.clone(), name: t.name.clone(), region: Some(t.home_region.clone()), tags: Some(&t.tags) },
         |t| checks(req, t),
     )
 }

@@ -16,7 +16,7 @@ other fields are checked on them. \"An alarm on CPUUtilization >= 70\" is `match
 `comparison = \">=\"`, `threshold = 70`. For metric-math alarms the metric is taken from the \
 query that returns data.",
     regional: true,
-    tags: false,
+    tags: true,
     selectable: true,
     fields: &[
         Field::new("namespace", Str, "Metric namespace, e.g. AWS/EC2 (chooses candidates)."),
@@ -28,7 +28,10 @@ query that returns data.",
         Field::new("actions_enabled", Bool, "The alarm's actions are enabled."),
         Field::new("alarm_actions", Bool, "The alarm has at least one ALARM-state action."),
     ],
-    plan: |req, plan| plan.alarms.extend(req.regions.iter().cloned()),
+    plan: |req, plan| {
+        plan.alarms.extend(req.regions.iter().cloned());
+        plan.alarm_tags |= crate::collect::wants_tags(req);
+    },
     evaluate,
 };
 
@@ -80,7 +83,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |a| Meta { id: a.arn.clone(), name: a.name.clone(), region: Some(a.region.clone()), tags: None },
+        |a| Meta { id: a.arn.clone(), name: a.name.clone(), region: Some(a.region.clone()), tags: Some(&a.tags) },
         |a| checks(req, a),
     )
 }

@@ -16,7 +16,7 @@ managed rule is deployed\" is `match = \"any\"`, `min_count = 1`, `source_identi
 `recorder_on` asks that a configuration recorder of the region is recording — without it no \
 rule evaluates anything.",
     regional: true,
-    tags: false,
+    tags: true,
     selectable: true,
     fields: &[
         Field::new("source_identifier", Str, "Managed rule identifier or custom rule source (chooses candidates)."),
@@ -61,7 +61,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |r| Meta { id: r.arn.clone(), name: r.name.clone(), region: Some(r.region.clone()), tags: None },
+        |r| Meta { id: r.arn.clone(), name: r.name.clone(), region: Some(r.region.clone()), tags: Some(&r.tags) },
         |r| checks(req, r),
     )
 }

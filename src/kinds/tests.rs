@@ -365,6 +365,7 @@ fn trail(name: &str, multi: bool, logging: Observed<bool>) -> Trail {
         include_global_service_events: true,
         s3_bucket: Some("b".into()),
         is_logging: logging,
+        tags: Observed::Known(BTreeMap::new()),
     }
 }
 
@@ -646,6 +647,7 @@ fn alarm(name: &str, metric: &str, op: &str, threshold: f64, actions: &[&str]) -
         dimensions: BTreeMap::from([("AutoScalingGroupName".into(), "web".into())]),
         actions_enabled: true,
         alarm_actions: actions.iter().map(|s| s.to_string()).collect(),
+        tags: Observed::Known(BTreeMap::new()),
     }
 }
 
@@ -1099,6 +1101,7 @@ fn config_rule_by_managed_identifier_and_recorder() {
         source_identifier: Some(id.into()),
         state: Some("ACTIVE".into()),
         recorder_on: Observed::Known(recording),
+        tags: Observed::Known(BTreeMap::new()),
     };
     let ok =
         vec![rule("other", "ENCRYPTED_VOLUMES", true), rule("public-read", "S3_BUCKET_PUBLIC_READ_PROHIBITED", true)];
@@ -1163,6 +1166,7 @@ fn cloudfront_logging_to_a_missing_bucket_and_unknown_acl() {
         managed_groups: vec![],
         rate_limits: vec![],
         logging: Observed::Known(true),
+        tags: Observed::Known(BTreeMap::new()),
     };
     let inv = |logging: &str, acls: Observed<Vec<WebAcl>>| Inventory {
         distributions: Some(Observed::Known(vec![distribution(
@@ -1201,6 +1205,7 @@ fn waf_acl_rule_groups_rate_limit_logging() {
         managed_groups: groups.iter().map(|g| g.to_string()).collect(),
         rate_limits: limits,
         logging: Observed::Known(logging),
+        tags: Observed::Known(BTreeMap::new()),
     };
     let all = ["AWS:AWSManagedRulesCommonRuleSet", "AWS:AWSManagedRulesKnownBadInputsRuleSet"];
     let acls = vec![acl("a-good", &all, vec![2000], true), acl("b-weak", &all[..1], vec![], false)];
@@ -1234,4 +1239,25 @@ fn route53_alias_records_by_type() {
     assert_eq!(statuses(&f), [(Some("Z1/example.com/AAAA"), Status::Pass)]);
     let f = evaluate(&[r], &inv(vec![rec("A", Some("d1.cloudfront.net"))]));
     assert_eq!(statuses(&f), [(None, Status::Drift)]);
+}
+
+#[test]
+fn required_tags_on_trails_alarms_and_acls() {
+    let r = req("cloudtrail.trail", "[requirement.expect]\nrequired_tags = { Team = \"*\" }");
+    let mut tagged = trail("a", true, Observed::Known(true));
+    tagged.tags = Observed::Known(BTreeMap::from([("Team".into(), "sec".into())]));
+    let mut unread = trail("b", true, Observed::Known(true));
+    unread.tags = Observed::Unknown(denied("ListTags"));
+    let inv = Inventory {
+        trails: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(vec![tagged, unread, trail("c", true, Observed::Known(true))])),
+            ("us-west-2".into(), Observed::Known(vec![])),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Unknown, Status::Drift]);
+    for kind in ["cloudtrail.trail", "acm.certificate", "cloudwatch.alarm", "config.rule", "wafv2.web_acl"] {
+        assert!(find(kind).unwrap().field("required_tags").is_some(), "{kind}");
+    }
 }

@@ -14,7 +14,7 @@ pub static KIND: Kind = Kind {
 of the requirement's regions. Managed rule groups are named `Vendor:Name` or just `Name` \
 (AWS), e.g. AWSManagedRulesCommonRuleSet.",
     regional: true,
-    tags: false,
+    tags: true,
     selectable: true,
     fields: &[
         Field::new(
@@ -36,6 +36,7 @@ of the requirement's regions. Managed rule groups are named `Vendor:Name` or jus
             plan.web_acls.insert(key);
         }
         plan.web_acl_logging |= req.expect.has("logging");
+        plan.web_acl_tags |= crate::collect::wants_tags(req);
     },
     evaluate,
 };
@@ -87,7 +88,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |a| Meta { id: a.arn.clone(), name: a.name.clone(), region: Some(a.region.clone()), tags: None },
+        |a| Meta { id: a.arn.clone(), name: a.name.clone(), region: Some(a.region.clone()), tags: Some(&a.tags) },
         |a| checks(req, a),
     )
 }

@@ -169,7 +169,7 @@ fn profile_mesh_is_required_for_peering() {
 
 #[test]
 fn profile_tag_selector_on_kind_without_tags_is_rejected() {
-    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"cloudtrail.trail\"\nselect = { tags = { A = \"b\" } }\n";
+    let text = "[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"route53.record\"\nselect = { tags = { A = \"b\" } }\n";
     assert_eq!(error(text), "p.toml:6:12: this kind's resources carry no tags to select on");
 }
 
