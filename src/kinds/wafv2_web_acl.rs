@@ -30,12 +30,18 @@ of the requirement's regions. Managed rule groups are named `Vendor:Name` or jus
         Field::new("rate_limit", Bool, "The ACL has a rate-based rule."),
         Field::new("rate_limit_at_most", Int, "Some rate-based rule's limit is at most this many requests."),
         Field::new("logging", Bool, "A logging configuration exists for the ACL."),
+        Field::new(
+            "used_by_cloudfront",
+            Bool,
+            "At least one CloudFront distribution of the account uses this ACL (CLOUDFRONT scope).",
+        ),
     ],
     plan: |req, plan| {
         for key in keys(req) {
             plan.web_acls.insert(key);
         }
         plan.web_acl_logging |= req.expect.has("logging");
+        plan.cloudfront |= req.expect.has("used_by_cloudfront");
         plan.web_acl_tags |= crate::collect::wants_tags(req);
     },
     evaluate,
@@ -49,7 +55,7 @@ fn keys(req: &Requirement) -> Vec<(String, String)> {
     }
 }
 
-fn checks(req: &Requirement, a: &WebAcl) -> Vec<Check> {
+fn checks(req: &Requirement, a: &WebAcl, inv: &Inventory) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     if let Some(groups) = e.list("managed_rule_groups") {
@@ -77,6 +83,27 @@ fn checks(req: &Requirement, a: &WebAcl) -> Vec<Check> {
     if let Some(want) = e.bool("logging") {
         out.push(Check::of("logging", json!(want), &a.logging, |v| json!(v), |v| *v == want));
     }
+    if let Some(want) = e.bool("used_by_cloudfront") {
+        let users = match &inv.distributions {
+            Some(d) => d.as_ref(),
+            None => {
+                crate::inventory::Observed::Unknown(crate::inventory::Gap::not_collected("CloudFront distributions"))
+            }
+        };
+        out.push(Check::of(
+            "used_by_cloudfront",
+            json!(want),
+            &users,
+            |ds| {
+                json!(ds
+                    .iter()
+                    .filter(|d| d.web_acl.as_deref().is_some_and(|w| w == a.arn || w == a.id))
+                    .map(|d| &d.id)
+                    .collect::<Vec<_>>())
+            },
+            |ds| ds.iter().any(|d| d.web_acl.as_deref().is_some_and(|w| w == a.arn || w == a.id)) == want,
+        ));
+    }
     out
 }
 
@@ -89,6 +116,6 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |a| Meta { id: a.arn.clone(), name: a.name.clone(), region: Some(a.region.clone()), tags: Some(&a.tags) },
-        |a| checks(req, a),
+        |a| checks(req, a, inv),
     )
 }
