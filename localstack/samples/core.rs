@@ -31,20 +31,7 @@ pub async fn s3(env: &Env, v: Variant) -> Result {
             s3.create_bucket().bucket(&bucket).send().await?;
             let key = env.kms("us-east-1").create_key().description("prod-data bucket key").send().await?;
             let key_arn = key.key_metadata().and_then(|m| m.arn()).unwrap_or_default().to_string();
-            let rule = ServerSideEncryptionRule::builder()
-                .apply_server_side_encryption_by_default(
-                    ServerSideEncryptionByDefault::builder()
-                        .sse_algorithm(ServerSideEncryption::AwsKms)
-                        .kms_master_key_id(key_arn)
-                        .build()?,
-                )
-                .bucket_key_enabled(true)
-                .build();
-            s3.put_bucket_encryption()
-                .bucket(&bucket)
-                .server_side_encryption_configuration(ServerSideEncryptionConfiguration::builder().rules(rule).build()?)
-                .send()
-                .await?;
+            super::encrypt_with_kms(&s3, &bucket, &key_arn, true).await?;
             s3.put_bucket_versioning()
                 .bucket(&bucket)
                 .versioning_configuration(
@@ -146,7 +133,6 @@ async fn demo_zone(env: &Env) -> Result<String> {
 
 pub async fn certificate(env: &Env, v: Variant) -> Result {
     use aws_sdk_acm::types::ValidationMethod;
-    use aws_sdk_route53::types::*;
     let zone = demo_zone(env).await?;
     let acm = env.acm("us-east-1");
     let domain = match v {
@@ -165,35 +151,7 @@ pub async fn certificate(env: &Env, v: Variant) -> Result {
     if v == Variant::Drifted {
         return Ok(()); // the validation record is never created
     }
-    let described = acm.describe_certificate().certificate_arn(&arn).send().await?;
-    let records: Vec<(String, String)> = described
-        .certificate()
-        .map(|c| {
-            c.domain_validation_options()
-                .iter()
-                .filter_map(|o| o.resource_record().map(|r| (r.name().to_string(), r.value().to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
-    for (name, value) in records {
-        let set = ResourceRecordSet::builder()
-            .name(name)
-            .r#type(RrType::Cname)
-            .ttl(300)
-            .resource_records(ResourceRecord::builder().value(value).build()?)
-            .build()?;
-        env.route53()
-            .change_resource_record_sets()
-            .hosted_zone_id(&zone)
-            .change_batch(
-                ChangeBatch::builder()
-                    .changes(Change::builder().action(ChangeAction::Upsert).resource_record_set(set).build()?)
-                    .build()?,
-            )
-            .send()
-            .await?;
-    }
-    Ok(())
+    super::create_validation_records(env, "us-east-1", &zone, &arn).await
 }
 
 /// Creates (or finds) the mesh VPC of a region: (vpc id, cidr).

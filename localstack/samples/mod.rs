@@ -22,6 +22,48 @@ pub enum Variant {
     Drifted,
 }
 
+/// Sets SSE-KMS default encryption under `key_arn` on a bucket.
+pub async fn encrypt_with_kms(s3: &aws_sdk_s3::Client, bucket: &str, key_arn: &str, bucket_key: bool) -> Result {
+    use aws_sdk_s3::types::*;
+    let default = ServerSideEncryptionByDefault::builder()
+        .sse_algorithm(ServerSideEncryption::AwsKms)
+        .kms_master_key_id(key_arn)
+        .build()?;
+    let rule = ServerSideEncryptionRule::builder()
+        .apply_server_side_encryption_by_default(default)
+        .bucket_key_enabled(bucket_key)
+        .build();
+    s3.put_bucket_encryption()
+        .bucket(bucket)
+        .server_side_encryption_configuration(ServerSideEncryptionConfiguration::builder().rules(rule).build()?)
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Creates in `zone` the DNS validation CNAMEs that ACM asks for a certificate.
+pub async fn create_validation_records(env: &Env, region: &str, zone: &str, cert_arn: &str) -> Result {
+    use aws_sdk_route53::types::*;
+    let described = env.acm(region).describe_certificate().certificate_arn(cert_arn).send().await?;
+    let options = described.certificate().map(|c| c.domain_validation_options()).unwrap_or_default();
+    for record in options.iter().filter_map(|o| o.resource_record()) {
+        let set = ResourceRecordSet::builder()
+            .name(record.name())
+            .r#type(RrType::Cname)
+            .ttl(300)
+            .resource_records(ResourceRecord::builder().value(record.value()).build()?)
+            .build()?;
+        let change = Change::builder().action(ChangeAction::Upsert).resource_record_set(set).build()?;
+        env.route53()
+            .change_resource_record_sets()
+            .hosted_zone_id(zone)
+            .change_batch(ChangeBatch::builder().changes(change).build()?)
+            .send()
+            .await?;
+    }
+    Ok(())
+}
+
 /// A minimal, valid zip archive holding one stored (uncompressed) file, for Lambda
 /// deployment packages.
 pub fn zip_single_file(name: &str, content: &[u8]) -> Vec<u8> {

@@ -26,19 +26,7 @@ async fn bucket(env: &Env, v: Variant) -> Result<String> {
     if v == Variant::Compliant {
         let key = env.kms(REGION).create_key().description("trail bucket key").send().await?;
         let key_arn = key.key_metadata().and_then(|m| m.arn()).unwrap_or_default().to_string();
-        let rule = ServerSideEncryptionRule::builder()
-            .apply_server_side_encryption_by_default(
-                ServerSideEncryptionByDefault::builder()
-                    .sse_algorithm(ServerSideEncryption::AwsKms)
-                    .kms_master_key_id(key_arn)
-                    .build()?,
-            )
-            .build();
-        s3.put_bucket_encryption()
-            .bucket(&name)
-            .server_side_encryption_configuration(ServerSideEncryptionConfiguration::builder().rules(rule).build()?)
-            .send()
-            .await?;
+        super::encrypt_with_kms(&s3, &name, &key_arn, false).await?;
     } else {
         // AccessControl: PublicRead (public access block off, ACLs enabled)
         s3.delete_public_access_block().bucket(&name).send().await?;

@@ -79,19 +79,7 @@ async fn log_bucket(env: &Env, key_arn: &str) -> Result {
     let s3 = env.s3(REGION);
     let bucket = env.bucket("secure-app-logs");
     s3.create_bucket().bucket(&bucket).send().await?;
-    let rule = ServerSideEncryptionRule::builder()
-        .apply_server_side_encryption_by_default(
-            ServerSideEncryptionByDefault::builder()
-                .sse_algorithm(ServerSideEncryption::AwsKms)
-                .kms_master_key_id(key_arn)
-                .build()?,
-        )
-        .build();
-    s3.put_bucket_encryption()
-        .bucket(&bucket)
-        .server_side_encryption_configuration(ServerSideEncryptionConfiguration::builder().rules(rule).build()?)
-        .send()
-        .await?;
+    super::encrypt_with_kms(&s3, &bucket, key_arn, false).await?;
     let (k, v) = production();
     s3.put_bucket_tagging()
         .bucket(&bucket)

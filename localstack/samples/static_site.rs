@@ -28,19 +28,7 @@ async fn bucket(env: &Env, region: &str, name: &str, logs: Option<&str>) -> Resu
     }
     create.send().await?;
     let key = kms_key(env, region).await?;
-    let rule = ServerSideEncryptionRule::builder()
-        .apply_server_side_encryption_by_default(
-            ServerSideEncryptionByDefault::builder()
-                .sse_algorithm(ServerSideEncryption::AwsKms)
-                .kms_master_key_id(key)
-                .build()?,
-        )
-        .build();
-    s3.put_bucket_encryption()
-        .bucket(name)
-        .server_side_encryption_configuration(ServerSideEncryptionConfiguration::builder().rules(rule).build()?)
-        .send()
-        .await?;
+    super::encrypt_with_kms(&s3, name, &key, false).await?;
     s3.put_bucket_versioning()
         .bucket(name)
         .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
@@ -130,7 +118,6 @@ async fn web_acl(env: &Env) -> Result<String> {
 /// Requests the certificate; the ideal stack also creates its validation CNAMEs.
 async fn certificate(env: &Env, zone: &str, with_records: bool) -> Result<String> {
     use aws_sdk_acm::types::ValidationMethod;
-    use aws_sdk_route53::types::*;
     let acm = env.acm(EAST);
     let arn = acm
         .request_certificate()
@@ -143,31 +130,7 @@ async fn certificate(env: &Env, zone: &str, with_records: bool) -> Result<String
         .unwrap_or_default()
         .to_string();
     if with_records {
-        let described = acm.describe_certificate().certificate_arn(&arn).send().await?;
-        let records: Vec<(String, String)> = described
-            .certificate()
-            .map(|c| {
-                c.domain_validation_options()
-                    .iter()
-                    .filter_map(|o| o.resource_record().map(|r| (r.name().to_string(), r.value().to_string())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        for (name, value) in records {
-            let set = ResourceRecordSet::builder()
-                .name(name)
-                .r#type(RrType::Cname)
-                .ttl(300)
-                .resource_records(ResourceRecord::builder().value(value).build()?)
-                .build()?;
-            let change = Change::builder().action(ChangeAction::Upsert).resource_record_set(set).build()?;
-            env.route53()
-                .change_resource_record_sets()
-                .hosted_zone_id(zone)
-                .change_batch(ChangeBatch::builder().changes(change).build()?)
-                .send()
-                .await?;
-        }
+        super::create_validation_records(env, EAST, zone, &arn).await?;
     }
     Ok(arn)
 }
