@@ -547,6 +547,25 @@ pub struct RecordSet {
     pub values: Vec<String>,
 }
 
+// ---- RDS ---------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbInstance {
+    pub id: String,
+    pub arn: String,
+    pub region: String,
+    pub engine: Option<String>,
+    pub storage_encrypted: bool,
+    pub publicly_accessible: bool,
+    pub backup_retention_days: i32,
+    pub deletion_protection: bool,
+    pub multi_az: bool,
+    /// Identifiers (or ARNs, for other regions) of its read replicas.
+    pub read_replicas: Vec<String>,
+    pub subnets: Vec<String>,
+    pub tags: Observed<Tags>,
+}
+
 /// Everything observed in one audit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Inventory {
@@ -580,6 +599,26 @@ pub struct Inventory {
     pub web_acls: BTreeMap<String, Observed<Vec<WebAcl>>>,
     #[serde(default)]
     pub records: Option<Observed<Vec<RecordSet>>>,
+    #[serde(default)]
+    pub db_instances: BTreeMap<String, Observed<Vec<DbInstance>>>,
+}
+
+impl Network {
+    /// Whether a subnet is public: its route table (explicit association, else the
+    /// VPC's main table) sends all traffic to an internet gateway.
+    pub fn public_subnet(&self, subnet_id: &str) -> Observed<bool> {
+        let (subnets, tables) = match (&self.subnets, &self.route_tables) {
+            (Observed::Known(s), Observed::Known(t)) => (s, t),
+            (Observed::Unknown(g), _) | (_, Observed::Unknown(g)) => return Observed::Unknown(g.clone()),
+        };
+        let Some(subnet) = subnets.iter().find(|s| s.id == subnet_id) else {
+            return Observed::Unknown(Gap::not_collected(&format!("subnet {subnet_id}")));
+        };
+        let own: Vec<&RouteTable> = tables.iter().filter(|t| t.vpc_id == subnet.vpc_id).collect();
+        let table =
+            own.iter().find(|t| t.subnets.iter().any(|s| s == subnet_id)).or_else(|| own.iter().find(|t| t.main));
+        Observed::Known(table.is_some_and(|t| t.routes_to_internet()))
+    }
 }
 
 impl Inventory {

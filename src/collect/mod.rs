@@ -15,6 +15,7 @@ mod iam;
 mod kms;
 mod lambda;
 pub mod permissions;
+mod rds;
 mod route53;
 mod s3;
 mod wafv2;
@@ -92,6 +93,7 @@ pub struct Plan {
     pub certificate_tags: bool,
     pub alarm_tags: bool,
     pub web_acl_tags: bool,
+    pub rds: Need,
 }
 
 /// Where a regional collector runs and which optional reads it makes.
@@ -159,6 +161,7 @@ impl Plan {
             &self.autoscaling.regions,
             &self.elbv2.regions,
             &self.config.regions,
+            &self.rds.regions,
         ] {
             all.extend(set.iter().cloned());
         }
@@ -210,6 +213,7 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
     });
     let acls =
         bounded(ctx, until, "wafv2", wafv2::collect(ctx, &plan.web_acls, plan.web_acl_logging, plan.web_acl_tags));
+    let dbs = bounded(ctx, until, "rds", rds::collect(ctx, &plan.rds));
     let records = bounded(ctx, until, "route53", async {
         if plan.records {
             Some(route53::collect(ctx).await)
@@ -221,12 +225,12 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         (buckets, iam, trails, certificates, networks, alarms),
         (kms_keys, tables, functions, security_groups),
         (autoscaling_groups, load_balancers, config_rules),
-        (distributions, web_acls, records),
+        (distributions, web_acls, records, db_instances),
     ) = tokio::join!(
         async { tokio::join!(s3, iam, trails, certs, nets, alarms) },
         async { tokio::join!(keys, tables, functions, groups) },
         async { tokio::join!(asgs, lbs, rules) },
-        async { tokio::join!(dists, acls, records) }
+        async { tokio::join!(dists, acls, records, dbs) }
     );
     Inventory {
         account: None,
@@ -264,6 +268,7 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
                 .collect()
         }),
         records: records.unwrap_or_else(|g| plan.records.then_some(Observed::Unknown(g))),
+        db_instances: db_instances.unwrap_or_else(|g| all_unknown(&plan.rds.regions, &g)),
     }
 }
 

@@ -33,6 +33,7 @@ pub fn all_calls() -> impl Iterator<Item = &'static Call> {
         super::cloudfront::CALLS,
         super::wafv2::CALLS,
         super::route53::CALLS,
+        super::rds::CALLS,
     ]
     .into_iter()
     .flatten()
@@ -77,6 +78,7 @@ mod tests {
         ("cloudfront.rs", include_str!("cloudfront.rs")),
         ("wafv2.rs", include_str!("wafv2.rs")),
         ("route53.rs", include_str!("route53.rs")),
+        ("rds.rs", include_str!("rds.rs")),
     ];
 
     fn snake(pascal: &str) -> String {

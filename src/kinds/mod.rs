@@ -12,10 +12,12 @@ mod dynamodb_table;
 mod ec2_security_group;
 mod ec2_vpc;
 mod ec2_vpc_peering;
+mod elbv2_listener;
 mod elbv2_load_balancer;
 mod iam;
 mod kms_key;
 mod lambda_function;
+mod rds_instance;
 mod route53_record;
 mod s3_bucket;
 mod wafv2_web_acl;
@@ -159,6 +161,8 @@ pub static REGISTRY: &[&Kind] = &[
     &cloudfront_distribution::KIND,
     &wafv2_web_acl::KIND,
     &route53_record::KIND,
+    &rds_instance::KIND,
+    &elbv2_listener::KIND,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

@@ -1261,3 +1261,104 @@ fn required_tags_on_trails_alarms_and_acls() {
         assert!(find(kind).unwrap().field("required_tags").is_some(), "{kind}");
     }
 }
+
+#[test]
+fn rds_instance_fields_and_private_subnets() {
+    let r = req(
+        "rds.instance",
+        "[requirement.expect]\nengine = \"postgres\"\nstorage_encrypted = true\npublicly_accessible = false\nprivate_subnets = true\nbackup_retention_at_least = 7\nreplica_regions = [\"us-west-2\"]",
+    );
+    let db = |id: &str, subnet: &str, replicas: Vec<String>| DbInstance {
+        id: id.into(),
+        arn: format!("arn:aws:rds:us-east-1:1:db:{id}"),
+        region: "us-east-1".into(),
+        engine: Some("postgres".into()),
+        storage_encrypted: true,
+        publicly_accessible: false,
+        backup_retention_days: 7,
+        deletion_protection: true,
+        multi_az: false,
+        read_replicas: replicas,
+        subnets: vec![subnet.into()],
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let subnet = |id: &str| Subnet {
+        id: id.into(),
+        vpc_id: "vpc-p".into(),
+        cidr: None,
+        ipv6_cidrs: vec![],
+        availability_zone: None,
+        tags: BTreeMap::new(),
+    };
+    let igw = Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) };
+    let net = Network {
+        vpcs: Observed::Known(vec![]),
+        peerings: Observed::Known(vec![]),
+        route_tables: Observed::Known(vec![
+            RouteTable { id: "rtb-main".into(), vpc_id: "vpc-p".into(), routes: vec![], main: true, subnets: vec![] },
+            RouteTable {
+                id: "rtb-pub".into(),
+                vpc_id: "vpc-p".into(),
+                routes: vec![igw],
+                main: false,
+                subnets: vec!["subnet-pub".into()],
+            },
+        ]),
+        subnets: Observed::Known(vec![subnet("subnet-priv"), subnet("subnet-pub")]),
+    };
+    let west_replica = "arn:aws:rds:us-west-2:1:db:orders-replica".to_string();
+    let inv = Inventory {
+        db_instances: one_region(vec![
+            db("a-good", "subnet-priv", vec![west_replica]),
+            db("b-public-subnet", "subnet-pub", vec![]),
+        ]),
+        networks: BTreeMap::from([("us-east-1".into(), net.clone()), ("us-west-2".into(), net)]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
+    let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    assert_eq!(failed, ["private_subnets", "replica_regions"]);
+}
+
+#[test]
+fn listener_https_policy_and_http_redirect() {
+    let https = req(
+        "elbv2.listener",
+        "match = \"any\"\nmin_count = 1\n[requirement.expect]\nprotocol = \"HTTPS\"\ntls_1_2_or_newer = true",
+    );
+    let redirect = req("elbv2.listener", "[requirement.expect]\nprotocol = \"HTTP\"\nredirects_to_https = true");
+    let listener = |port: i32, protocol: &str, policy: Option<&str>, actions: &[&str], to: Option<&str>| Listener {
+        arn: format!("l-{port}"),
+        protocol: Some(protocol.into()),
+        port: Some(port),
+        ssl_policy: policy.map(str::to_string),
+        actions: actions.iter().map(|a| a.to_string()).collect(),
+        redirect_protocol: to.map(str::to_string),
+    };
+    let lb = |listeners: Vec<Listener>| LoadBalancer {
+        name: "web".into(),
+        arn: "arn:lb".into(),
+        region: "us-east-1".into(),
+        lb_type: Some("application".into()),
+        scheme: Some("internet-facing".into()),
+        listeners: Observed::Known(listeners),
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let good = lb(vec![
+        listener(443, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-2021-06"), &["forward"], None),
+        listener(80, "HTTP", None, &["redirect"], Some("HTTPS")),
+    ]);
+    let f = evaluate(
+        &[https.clone(), redirect.clone()],
+        &Inventory { load_balancers: one_region(vec![good]), ..Default::default() },
+    );
+    assert!(f.iter().all(|f| f.status == Status::Pass), "{f:?}");
+    // the seed 001 gap: a redirect with no HTTPS listener behind it, and an old policy elsewhere
+    let gap = lb(vec![listener(80, "HTTP", None, &["forward"], None)]);
+    let f = evaluate(&[https, redirect], &Inventory { load_balancers: one_region(vec![gap]), ..Default::default() });
+    assert_eq!(
+        f.iter().map(|f| (f.resource.as_deref(), f.status)).collect::<Vec<_>>(),
+        [(None, Status::Drift), (Some("l-80"), Status::Drift)]
+    );
+}
