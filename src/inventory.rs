@@ -331,6 +331,19 @@ pub struct Network {
     /// Read only when a requirement needs subnets.
     #[serde(default)]
     pub subnets: Observed<Vec<Subnet>>,
+    /// Read only when a requirement needs flow logs.
+    #[serde(default)]
+    pub flow_logs: Observed<Vec<FlowLog>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowLog {
+    pub id: String,
+    /// The VPC, subnet or interface it watches.
+    pub resource_id: String,
+    pub status: Option<String>,
+    /// Log group (CloudWatch Logs) or bucket ARN it delivers to.
+    pub destination: Option<String>,
 }
 
 // ---- CloudWatch ---------------------------------------------------------------------
@@ -389,6 +402,9 @@ pub struct Table {
     pub point_in_time_recovery: Observed<bool>,
     pub deletion_protection: bool,
     pub tags: Observed<Tags>,
+    /// Regions of the global table's replicas (version 2019.11.21).
+    #[serde(default)]
+    pub replica_regions: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

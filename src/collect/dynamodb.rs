@@ -112,6 +112,7 @@ async fn table(
         key_manager: manager,
         point_in_time_recovery: pitr,
         deletion_protection: t.deletion_protection_enabled().unwrap_or(false),
+        replica_regions: t.replicas().iter().filter_map(|r| r.region_name().map(str::to_string)).collect(),
         tags,
     })
 }

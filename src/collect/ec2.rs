@@ -3,7 +3,7 @@
 
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{
-    IngressRule, Network, Observed, Peering, PeeringSide, Route, RouteTable, SecurityGroup, Subnet, Vpc,
+    FlowLog, IngressRule, Network, Observed, Peering, PeeringSide, Route, RouteTable, SecurityGroup, Subnet, Vpc,
 };
 use aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,6 +36,11 @@ pub const CALLS: &[super::permissions::Call] = &[
         action: "ec2:DescribeSecurityGroups",
         needed: |p| !p.security_groups.is_empty(),
     },
+    super::permissions::Call {
+        operation: "DescribeFlowLogs",
+        action: "ec2:DescribeFlowLogs",
+        needed: |p| p.network_flow_logs,
+    },
 ];
 
 fn side(info: Option<&VpcPeeringConnectionVpcInfo>) -> PeeringSide {
@@ -56,7 +61,7 @@ fn side(info: Option<&VpcPeeringConnectionVpcInfo>) -> PeeringSide {
     }
 }
 
-async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool) -> Network {
+async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_logs: bool) -> Network {
     let ec2 = aws_sdk_ec2::Client::new(&ctx.config(region));
     let vpcs = async {
         match all_pages(ctx, ec2.describe_vpcs().into_paginator().send()).await {
@@ -164,12 +169,37 @@ async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool) -> Network 
             Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeSubnets", None)),
         }
     };
-    let (vpcs, peerings, route_tables, subnets) = tokio::join!(vpcs, peerings, tables, subnets);
-    Network { vpcs, peerings, route_tables, subnets }
+    let flow_logs = async {
+        if !with_flow_logs {
+            return Observed::default();
+        }
+        match all_pages(ctx, ec2.describe_flow_logs().into_paginator().send()).await {
+            Ok(pages) => Observed::Known(
+                pages
+                    .iter()
+                    .flat_map(|p| p.flow_logs())
+                    .map(|f| FlowLog {
+                        id: f.flow_log_id().unwrap_or_default().to_string(),
+                        resource_id: f.resource_id().unwrap_or_default().to_string(),
+                        status: f.flow_log_status().map(str::to_string),
+                        destination: f.log_destination().or(f.log_group_name()).map(str::to_string),
+                    })
+                    .collect(),
+            ),
+            Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "DescribeFlowLogs", None)),
+        }
+    };
+    let (vpcs, peerings, route_tables, subnets, flow_logs) = tokio::join!(vpcs, peerings, tables, subnets, flow_logs);
+    Network { vpcs, peerings, route_tables, subnets, flow_logs }
 }
 
-pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>, with_subnets: bool) -> BTreeMap<String, Network> {
-    super::per_region(regions, |r| region_network(ctx, r, with_subnets)).await
+pub async fn collect(
+    ctx: &Ctx,
+    regions: &BTreeSet<String>,
+    with_subnets: bool,
+    with_flow_logs: bool,
+) -> BTreeMap<String, Network> {
+    super::per_region(regions, |r| region_network(ctx, r, with_subnets, with_flow_logs)).await
 }
 
 async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<SecurityGroup>> {

@@ -67,6 +67,8 @@ pub struct Plan {
     pub networks: BTreeSet<String>,
     /// Whether the networks collector also reads subnets.
     pub network_subnets: bool,
+    /// Whether the networks collector also reads flow logs.
+    pub network_flow_logs: bool,
     pub alarms: BTreeSet<String>,
     /// KMS keys: `detail` = rotation status, `extra` = key policy.
     pub kms: Need,
@@ -195,7 +197,8 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         "acm",
         acm::collect(ctx, &plan.certificates, plan.certificate_route53, plan.certificate_tags),
     );
-    let nets = bounded(ctx, until, "ec2", ec2::collect(ctx, &plan.networks, plan.network_subnets));
+    let nets =
+        bounded(ctx, until, "ec2", ec2::collect(ctx, &plan.networks, plan.network_subnets, plan.network_flow_logs));
     let alarms = bounded(ctx, until, "cloudwatch", cloudwatch::collect(ctx, &plan.alarms, plan.alarm_tags));
     let keys = bounded(ctx, until, "kms", kms::collect(ctx, &plan.kms));
     let tables = bounded(ctx, until, "dynamodb", dynamodb::collect(ctx, &plan.dynamodb));
@@ -248,7 +251,8 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
                 vpcs: Observed::Unknown(g.clone()),
                 peerings: Observed::Unknown(g.clone()),
                 route_tables: Observed::Unknown(g.clone()),
-                subnets: Observed::Unknown(g),
+                subnets: Observed::Unknown(g.clone()),
+                flow_logs: Observed::Unknown(g),
             };
             plan.networks.iter().map(|r| (r.clone(), net.clone())).collect()
         }),

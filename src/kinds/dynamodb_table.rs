@@ -26,6 +26,11 @@ the table's key, so an AWS managed `aws/dynamodb` key does not count as the cust
         ),
         Field::new("point_in_time_recovery", Bool, "Point-in-time recovery is enabled."),
         Field::new("deletion_protection", Bool, "Deletion protection is enabled."),
+        Field::new(
+            "replica_regions",
+            StrList,
+            "Regions that must hold a replica of the global table (the table's own region counts).",
+        ),
     ],
     plan: |req, plan| {
         let e = &req.expect;
@@ -67,6 +72,13 @@ fn checks(req: &Requirement, t: &Table) -> Vec<Check> {
             |v| json!(v),
             |v| *v == want,
         ));
+    }
+    if let Some(regions) = e.list("replica_regions") {
+        let mut have = t.replica_regions.clone();
+        if !have.contains(&t.region) {
+            have.insert(0, t.region.clone());
+        }
+        out.push(Check::new("replica_regions", json!(regions), json!(have), regions.iter().all(|r| have.contains(r))));
     }
     if let Some(want) = e.bool("deletion_protection") {
         out.push(Check::new(

@@ -19,10 +19,12 @@ table — sends 0.0.0.0/0 or ::/0 to an internet gateway; every other subnet is 
         Field::new("public_subnets", Int, "At least this many public subnets (routed to an internet gateway)."),
         Field::new("private_subnets", Int, "At least this many private subnets."),
         Field::new("ipv6", Bool, "An IPv6 CIDR block is associated with the VPC (dual stack)."),
+        Field::new("flow_logs", Bool, "An active flow log watches the VPC."),
     ],
     plan: |req, plan| {
         plan.networks.extend(req.regions.iter().cloned());
         plan.network_subnets |= req.expect.has("public_subnets") || req.expect.has("private_subnets");
+        plan.network_flow_logs |= req.expect.has("flow_logs");
     },
     evaluate,
 };
@@ -79,6 +81,15 @@ fn checks(req: &Requirement, vpc: &Vpc, net: &Network) -> Vec<Check> {
             &split,
             |(_, p)| json!(p),
             |(_, p)| p.len() as i64 >= min,
+        ));
+    }
+    if let Some(want) = e.bool("flow_logs") {
+        out.push(Check::of(
+            "flow_logs",
+            json!(want),
+            &net.flow_logs,
+            |logs| json!(logs.iter().filter(|f| f.resource_id == vpc.id).map(|f| &f.id).collect::<Vec<_>>()),
+            |logs| logs.iter().any(|f| f.resource_id == vpc.id && f.status.as_deref() == Some("ACTIVE")) == want,
         ));
     }
     if let Some(want) = e.bool("ipv6") {

@@ -529,6 +529,7 @@ fn vpc_peering_reports_exactly_the_missing_and_unrouted_pairs() {
         peerings: Observed::Known(peerings),
         route_tables: Observed::Known(tables),
         subnets: Observed::default(),
+        flow_logs: Observed::default(),
     };
     let inv = Inventory {
         networks: BTreeMap::from([
@@ -574,6 +575,7 @@ fn vpc_peering_unreadable_region_and_ambiguous_vpc() {
                     peerings: Observed::Known(vec![]),
                     route_tables: Observed::Known(vec![]),
                     subnets: Observed::default(),
+                    flow_logs: Observed::default(),
                 },
             ),
             (
@@ -583,6 +585,7 @@ fn vpc_peering_unreadable_region_and_ambiguous_vpc() {
                     peerings: Observed::Known(vec![]),
                     route_tables: Observed::Known(vec![]),
                     subnets: Observed::default(),
+                    flow_logs: Observed::default(),
                 },
             ),
             (
@@ -592,6 +595,7 @@ fn vpc_peering_unreadable_region_and_ambiguous_vpc() {
                     peerings: Observed::Known(vec![]),
                     route_tables: Observed::Known(vec![]),
                     subnets: Observed::default(),
+                    flow_logs: Observed::default(),
                 },
             ),
         ]),
@@ -614,6 +618,7 @@ fn vpc_peering_list_unreadable_is_unknown_not_missing() {
                     peerings: Observed::Unknown(denied("DescribeVpcPeeringConnections")),
                     route_tables: Observed::Known(vec![]),
                     subnets: Observed::default(),
+                    flow_logs: Observed::default(),
                 },
             ),
             (
@@ -623,6 +628,7 @@ fn vpc_peering_list_unreadable_is_unknown_not_missing() {
                     peerings: Observed::Known(vec![]),
                     route_tables: Observed::Known(vec![]),
                     subnets: Observed::default(),
+                    flow_logs: Observed::default(),
                 },
             ),
         ]),
@@ -830,6 +836,7 @@ fn dynamodb_table_fields() {
         point_in_time_recovery: Observed::Known(pitr),
         deletion_protection: protect,
         tags: Observed::Known(BTreeMap::new()),
+        replica_regions: vec![],
     };
     let tables = vec![
         table("a-good", Some("KMS"), Observed::Known(Some("CUSTOMER".into())), true, true),
@@ -976,6 +983,7 @@ fn vpc_public_and_private_subnets_by_route_table() {
         peerings: Observed::Known(vec![]),
         route_tables: Observed::Known(tables.clone()),
         subnets,
+        flow_logs: Observed::default(),
     };
     let all = vec![
         subnet("subnet-a", "vpc-p"),
@@ -1305,6 +1313,7 @@ fn rds_instance_fields_and_private_subnets() {
             },
         ]),
         subnets: Observed::Known(vec![subnet("subnet-priv"), subnet("subnet-pub")]),
+        flow_logs: Observed::default(),
     };
     let west_replica = "arn:aws:rds:us-west-2:1:db:orders-replica".to_string();
     let inv = Inventory {
@@ -1361,4 +1370,67 @@ fn listener_https_policy_and_http_redirect() {
         f.iter().map(|f| (f.resource.as_deref(), f.status)).collect::<Vec<_>>(),
         [(None, Status::Drift), (Some("l-80"), Status::Drift)]
     );
+}
+
+#[test]
+fn dynamodb_global_table_replica_regions() {
+    let r =
+        req("dynamodb.table", "[requirement.expect]\nreplica_regions = [\"us-east-1\", \"us-west-2\", \"ap-south-1\"]");
+    let t = |name: &str, replicas: &[&str]| Table {
+        name: name.into(),
+        arn: format!("arn:aws:dynamodb:us-east-1:1:table/{name}"),
+        region: "us-east-1".into(),
+        sse_type: None,
+        kms_key: None,
+        key_manager: Observed::default(),
+        point_in_time_recovery: Observed::default(),
+        deletion_protection: false,
+        tags: Observed::Known(BTreeMap::new()),
+        replica_regions: replicas.iter().map(|s| s.to_string()).collect(),
+    };
+    let tables = vec![t("global", &["us-west-2", "ap-south-1"]), t("local", &[])];
+    let f = evaluate(&[r], &Inventory { tables: one_region(tables), ..Default::default() });
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
+    assert_eq!(observed(&f[1], "replica_regions"), &serde_json::json!(["us-east-1"]));
+}
+
+#[test]
+fn vpc_flow_logs_active_or_unknown() {
+    let r = req("ec2.vpc", "[requirement.expect]\nflow_logs = true");
+    let v = vpc("us-east-1", "vpc-a", "a", "10.0.0.0/16");
+    let log = |resource: &str, status: &str| FlowLog {
+        id: format!("fl-{resource}"),
+        resource_id: resource.into(),
+        status: Some(status.into()),
+        destination: None,
+    };
+    let inv = |logs: Observed<Vec<FlowLog>>| Inventory {
+        networks: BTreeMap::from([
+            (
+                "us-east-1".into(),
+                Network {
+                    vpcs: Observed::Known(vec![v.clone()]),
+                    peerings: Observed::Known(vec![]),
+                    route_tables: Observed::Known(vec![]),
+                    subnets: Observed::default(),
+                    flow_logs: logs,
+                },
+            ),
+            (
+                "us-west-2".into(),
+                Network {
+                    vpcs: Observed::Known(vec![]),
+                    peerings: Observed::Known(vec![]),
+                    route_tables: Observed::Known(vec![]),
+                    subnets: Observed::default(),
+                    flow_logs: Observed::Known(vec![]),
+                },
+            ),
+        ]),
+        ..Default::default()
+    };
+    let status = |logs| evaluate(std::slice::from_ref(&r), &inv(logs))[0].status;
+    assert_eq!(status(Observed::Known(vec![log("vpc-a", "ACTIVE")])), Status::Pass);
+    assert_eq!(status(Observed::Known(vec![log("vpc-b", "ACTIVE")])), Status::Drift);
+    assert_eq!(status(Observed::Unknown(denied("DescribeFlowLogs"))), Status::Unknown);
 }
