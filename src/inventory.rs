@@ -563,6 +563,25 @@ pub struct RecordSet {
     pub values: Vec<String>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    pub id: String,
+    pub region: String,
+    pub owner: Option<String>,
+    pub instance_type: Option<String>,
+    pub state: Option<String>,
+    pub subnet_id: Option<String>,
+    pub public_ip: Option<String>,
+    pub tags: Observed<Tags>,
+}
+
+impl Instance {
+    /// The `Name` tag, else the id.
+    pub fn name(&self) -> &str {
+        self.tags.known().and_then(|t| t.get("Name")).map(String::as_str).unwrap_or(&self.id)
+    }
+}
+
 // ---- RDS ---------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -617,6 +636,8 @@ pub struct Inventory {
     pub records: Option<Observed<Vec<RecordSet>>>,
     #[serde(default)]
     pub db_instances: BTreeMap<String, Observed<Vec<DbInstance>>>,
+    #[serde(default)]
+    pub instances: BTreeMap<String, Observed<Vec<Instance>>>,
 }
 
 impl Network {

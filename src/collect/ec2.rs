@@ -3,7 +3,8 @@
 
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{
-    FlowLog, IngressRule, Network, Observed, Peering, PeeringSide, Route, RouteTable, SecurityGroup, Subnet, Vpc,
+    FlowLog, IngressRule, Instance, Network, Observed, Peering, PeeringSide, Route, RouteTable, SecurityGroup, Subnet,
+    Vpc,
 };
 use aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo;
 use std::collections::{BTreeMap, BTreeSet};
@@ -40,6 +41,11 @@ pub const CALLS: &[super::permissions::Call] = &[
         operation: "DescribeFlowLogs",
         action: "ec2:DescribeFlowLogs",
         needed: |p| p.network_flow_logs,
+    },
+    super::permissions::Call {
+        operation: "DescribeInstances",
+        action: "ec2:DescribeInstances",
+        needed: |p| !p.instances.is_empty(),
     },
 ];
 
@@ -246,4 +252,37 @@ async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<SecurityGroup>> 
 /// ingress rules and tags (DescribeSecurityGroups, every page).
 pub async fn security_groups(ctx: &Ctx, need: &super::Need) -> BTreeMap<String, Observed<Vec<SecurityGroup>>> {
     super::per_region(&need.regions, |r| region_groups(ctx, r)).await
+}
+
+async fn region_instances(ctx: &Ctx, region: &str) -> Observed<Vec<Instance>> {
+    let ec2 = aws_sdk_ec2::Client::new(&ctx.config(region));
+    let pages = match all_pages(ctx, ec2.describe_instances().into_paginator().send()).await {
+        Ok(p) => p,
+        Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeInstances", None)),
+    };
+    let mut out = Vec::new();
+    for r in pages.iter().flat_map(|p| p.reservations()) {
+        for i in r.instances() {
+            let Some(id) = i.instance_id() else {
+                return Observed::Unknown(ctx.malformed(SERVICE, region, "DescribeInstances", "an InstanceId"));
+            };
+            out.push(Instance {
+                id: id.to_string(),
+                region: region.to_string(),
+                owner: r.owner_id().map(str::to_string),
+                instance_type: i.instance_type().map(|t| t.as_str().to_string()),
+                state: i.state().and_then(|s| s.name()).map(|n| n.as_str().to_string()),
+                subnet_id: i.subnet_id().map(str::to_string),
+                public_ip: i.public_ip_address().map(str::to_string),
+                tags: Observed::Known(super::tag_map(i.tags(), |t| (t.key(), t.value()))),
+            });
+        }
+    }
+    Observed::Known(out)
+}
+
+/// Fills `Inventory::instances`: per region, every EC2 instance (DescribeInstances,
+/// every page) with its type, subnet and tags.
+pub async fn instances(ctx: &Ctx, need: &super::Need) -> BTreeMap<String, Observed<Vec<Instance>>> {
+    super::per_region(&need.regions, |r| region_instances(ctx, r)).await
 }

@@ -96,6 +96,7 @@ pub struct Plan {
     pub alarm_tags: bool,
     pub web_acl_tags: bool,
     pub rds: Need,
+    pub instances: Need,
 }
 
 /// Where a regional collector runs and which optional reads it makes.
@@ -164,6 +165,7 @@ impl Plan {
             &self.elbv2.regions,
             &self.config.regions,
             &self.rds.regions,
+            &self.instances.regions,
         ] {
             all.extend(set.iter().cloned());
         }
@@ -217,6 +219,7 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
     let acls =
         bounded(ctx, until, "wafv2", wafv2::collect(ctx, &plan.web_acls, plan.web_acl_logging, plan.web_acl_tags));
     let dbs = bounded(ctx, until, "rds", rds::collect(ctx, &plan.rds));
+    let ec2_instances = bounded(ctx, until, "ec2", ec2::instances(ctx, &plan.instances));
     let records = bounded(ctx, until, "route53", async {
         if plan.records {
             Some(route53::collect(ctx).await)
@@ -228,12 +231,12 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         (buckets, iam, trails, certificates, networks, alarms),
         (kms_keys, tables, functions, security_groups),
         (autoscaling_groups, load_balancers, config_rules),
-        (distributions, web_acls, records, db_instances),
+        (distributions, web_acls, records, db_instances, instances),
     ) = tokio::join!(
         async { tokio::join!(s3, iam, trails, certs, nets, alarms) },
         async { tokio::join!(keys, tables, functions, groups) },
         async { tokio::join!(asgs, lbs, rules) },
-        async { tokio::join!(dists, acls, records, dbs) }
+        async { tokio::join!(dists, acls, records, dbs, ec2_instances) }
     );
     Inventory {
         account: None,
@@ -273,6 +276,7 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         }),
         records: records.unwrap_or_else(|g| plan.records.then_some(Observed::Unknown(g))),
         db_instances: db_instances.unwrap_or_else(|g| all_unknown(&plan.rds.regions, &g)),
+        instances: instances.unwrap_or_else(|g| all_unknown(&plan.instances.regions, &g)),
     }
 }
 

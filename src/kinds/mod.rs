@@ -9,6 +9,7 @@ mod cloudtrail_trail;
 mod cloudwatch_alarm;
 mod config_rule;
 mod dynamodb_table;
+mod ec2_instance;
 mod ec2_security_group;
 mod ec2_vpc;
 mod ec2_vpc_peering;
@@ -163,6 +164,7 @@ pub static REGISTRY: &[&Kind] = &[
     &route53_record::KIND,
     &rds_instance::KIND,
     &elbv2_listener::KIND,
+    &ec2_instance::KIND,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

@@ -1434,3 +1434,57 @@ fn vpc_flow_logs_active_or_unknown() {
     assert_eq!(status(Observed::Known(vec![log("vpc-b", "ACTIVE")])), Status::Drift);
     assert_eq!(status(Observed::Unknown(denied("DescribeFlowLogs"))), Status::Unknown);
 }
+
+#[test]
+fn ec2_instance_type_and_subnet() {
+    let r = req("ec2.instance", "[requirement.expect]\ninstance_type = \"t3.micro\"\npublic_subnet = true");
+    let inst = |id: &str, t: &str, subnet: &str, state: &str| Instance {
+        id: id.into(),
+        region: "us-east-1".into(),
+        owner: Some("1".into()),
+        instance_type: Some(t.into()),
+        state: Some(state.into()),
+        subnet_id: Some(subnet.into()),
+        public_ip: None,
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let subnet = |id: &str| Subnet {
+        id: id.into(),
+        vpc_id: "vpc-p".into(),
+        cidr: None,
+        ipv6_cidrs: vec![],
+        availability_zone: None,
+        tags: BTreeMap::new(),
+    };
+    let igw = Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) };
+    let net = Network {
+        vpcs: Observed::Known(vec![]),
+        peerings: Observed::Known(vec![]),
+        route_tables: Observed::Known(vec![RouteTable {
+            id: "rtb".into(),
+            vpc_id: "vpc-p".into(),
+            routes: vec![igw],
+            main: true,
+            subnets: vec![],
+        }]),
+        subnets: Observed::Known(vec![subnet("subnet-a")]),
+        flow_logs: Observed::default(),
+    };
+    let inv = Inventory {
+        instances: one_region(vec![
+            inst("i-1", "t3.micro", "subnet-a", "running"),
+            inst("i-2", "m5.large", "subnet-a", "running"),
+            inst("i-3", "m5.large", "subnet-a", "terminated"),
+        ]),
+        networks: BTreeMap::from([("us-east-1".into(), net.clone()), ("us-west-2".into(), net)]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(
+        statuses(&f),
+        [
+            (Some("arn:aws:ec2:us-east-1:1:instance/i-1"), Status::Pass),
+            (Some("arn:aws:ec2:us-east-1:1:instance/i-2"), Status::Drift)
+        ]
+    );
+}

@@ -1,0 +1,81 @@
+//! `ec2.instance`: instance type, public or private placement, tags.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Gap, Instance, Inventory, Observed};
+use crate::profile::Requirement;
+use serde_json::json;
+
+pub static KIND: Kind = Kind {
+    name: "ec2.instance",
+    summary: "EC2 instances: instance type, public or private subnet, tags",
+    doc: "Instances of the requirement's regions that are not terminated (DescribeInstances, \
+every page), named by their Name tag, else their id. `public_subnet` judges the instance's \
+subnet by its route table, as ec2.vpc does.",
+    regional: true,
+    tags: true,
+    selectable: true,
+    fields: &[
+        Field::new("instance_type", Str, "Instance type, e.g. t3.micro."),
+        Field::new(
+            "public_subnet",
+            Bool,
+            "true: the instance's subnet routes to an internet gateway; false: it does not.",
+        ),
+    ],
+    plan: |req, plan| {
+        plan.instances.add(req);
+        if req.expect.has("public_subnet") {
+            plan.networks.extend(req.regions.iter().cloned());
+            plan.network_subnets = true;
+        }
+    },
+    evaluate,
+};
+
+fn checks(req: &Requirement, i: &Instance, inv: &Inventory) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    if let Some(want) = e.str("instance_type") {
+        out.push(Check::new(
+            "instance_type",
+            json!(want),
+            json!(i.instance_type),
+            i.instance_type.as_deref() == Some(want),
+        ));
+    }
+    if let Some(want) = e.bool("public_subnet") {
+        let public = match (&i.subnet_id, inv.networks.get(&i.region)) {
+            (Some(s), Some(net)) => net.public_subnet(s),
+            (None, _) => Observed::Known(false),
+            (Some(_), None) => Observed::Unknown(Gap::not_collected(&format!("subnets in {}", i.region))),
+        };
+        out.push(Check::of(
+            "public_subnet",
+            json!(want),
+            &public,
+            |p| json!({"subnet": i.subnet_id, "public": p}),
+            |p| *p == want,
+        ));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing = Listing::new();
+    for region in &req.regions {
+        listing.add(Inventory::regional(&inv.instances, region, "EC2 instances"));
+    }
+    listing.items.retain(|i| i.state.as_deref() != Some("terminated"));
+    evaluate_resources(
+        req,
+        listing,
+        |i| Meta {
+            id: format!("arn:aws:ec2:{}:{}:instance/{}", i.region, i.owner.as_deref().unwrap_or(""), i.id),
+            name: i.name().to_string(),
+            region: Some(i.region.clone()),
+            tags: Some(&i.tags),
+        },
+        |i| checks(req, i, inv),
+    )
+}
