@@ -1290,31 +1290,7 @@ fn rds_instance_fields_and_private_subnets() {
         subnets: vec![subnet.into()],
         tags: Observed::Known(BTreeMap::new()),
     };
-    let subnet = |id: &str| Subnet {
-        id: id.into(),
-        vpc_id: "vpc-p".into(),
-        cidr: None,
-        ipv6_cidrs: vec![],
-        availability_zone: None,
-        tags: BTreeMap::new(),
-    };
-    let igw = Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) };
-    let net = Network {
-        vpcs: Observed::Known(vec![]),
-        peerings: Observed::Known(vec![]),
-        route_tables: Observed::Known(vec![
-            RouteTable { id: "rtb-main".into(), vpc_id: "vpc-p".into(), routes: vec![], main: true, subnets: vec![] },
-            RouteTable {
-                id: "rtb-pub".into(),
-                vpc_id: "vpc-p".into(),
-                routes: vec![igw],
-                main: false,
-                subnets: vec!["subnet-pub".into()],
-            },
-        ]),
-        subnets: Observed::Known(vec![subnet("subnet-priv"), subnet("subnet-pub")]),
-        flow_logs: Observed::default(),
-    };
+    let net = network_with_public_subnet("subnet-pub", &["subnet-priv"]);
     let west_replica = "arn:aws:rds:us-west-2:1:db:orders-replica".to_string();
     let inv = Inventory {
         db_instances: one_region(vec![
@@ -1448,28 +1424,14 @@ fn ec2_instance_type_and_subnet() {
         public_ip: None,
         tags: Observed::Known(BTreeMap::new()),
     };
-    let subnet = |id: &str| Subnet {
-        id: id.into(),
-        vpc_id: "vpc-p".into(),
-        cidr: None,
-        ipv6_cidrs: vec![],
-        availability_zone: None,
-        tags: BTreeMap::new(),
-    };
-    let igw = Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) };
-    let net = Network {
-        vpcs: Observed::Known(vec![]),
-        peerings: Observed::Known(vec![]),
-        route_tables: Observed::Known(vec![RouteTable {
-            id: "rtb".into(),
-            vpc_id: "vpc-p".into(),
-            routes: vec![igw],
-            main: true,
-            subnets: vec![],
-        }]),
-        subnets: Observed::Known(vec![subnet("subnet-a")]),
-        flow_logs: Observed::default(),
-    };
+    // a VPC whose main route table goes to the internet: subnet-a is public
+    let mut net = network_with_public_subnet("subnet-x", &["subnet-a"]);
+    if let Observed::Known(tables) = &mut net.route_tables {
+        for t in tables.iter_mut() {
+            t.routes =
+                vec![Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) }];
+        }
+    }
     let inv = Inventory {
         instances: one_region(vec![
             inst("i-1", "t3.micro", "subnet-a", "running"),
@@ -1487,4 +1449,34 @@ fn ec2_instance_type_and_subnet() {
             (Some("arn:aws:ec2:us-east-1:1:instance/i-2"), Status::Drift)
         ]
     );
+}
+
+/// A VPC `vpc-p` with a public subnet (explicitly associated with a table routed to an
+/// internet gateway) and private subnets (on the main table, no internet route).
+fn network_with_public_subnet(public: &str, private: &[&str]) -> Network {
+    let subnet = |id: &str| Subnet {
+        id: id.into(),
+        vpc_id: "vpc-p".into(),
+        cidr: None,
+        ipv6_cidrs: vec![],
+        availability_zone: None,
+        tags: BTreeMap::new(),
+    };
+    let igw = Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) };
+    Network {
+        vpcs: Observed::Known(vec![]),
+        peerings: Observed::Known(vec![]),
+        route_tables: Observed::Known(vec![
+            RouteTable { id: "rtb-main".into(), vpc_id: "vpc-p".into(), routes: vec![], main: true, subnets: vec![] },
+            RouteTable {
+                id: "rtb-pub".into(),
+                vpc_id: "vpc-p".into(),
+                routes: vec![igw],
+                main: false,
+                subnets: vec![public.into()],
+            },
+        ]),
+        subnets: Observed::Known(std::iter::once(public).chain(private.iter().copied()).map(subnet).collect()),
+        flow_logs: Observed::default(),
+    }
 }
