@@ -5,7 +5,7 @@ use super::{per_region, Need};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Observed, Table, Tags};
 use futures::future::join_all;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICE: &str = "dynamodb";
 
@@ -88,13 +88,6 @@ async fn table(
             Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeContinuousBackups", Some(&arn))),
         }
     };
-    let manager = async {
-        match (&kms_key, need.extra) {
-            (_, false) => Observed::default(),
-            (None, true) => Observed::Known(None),
-            (Some(key), true) => super::kms::key_manager(ctx, region, key).await,
-        }
-    };
     let tags = async {
         if need.tags {
             tags(ctx, ddb, region, &arn).await
@@ -102,14 +95,14 @@ async fn table(
             Observed::default()
         }
     };
-    let (pitr, manager, tags) = tokio::join!(pitr, manager, tags);
+    let (pitr, tags) = tokio::join!(pitr, tags);
     Ok(Table {
         name: name.to_string(),
         arn,
         region: region.to_string(),
         sse_type: sse.and_then(|s| s.sse_type()).map(|t| t.as_str().to_string()),
         kms_key,
-        key_manager: manager,
+        key_manager: Observed::default(),
         point_in_time_recovery: pitr,
         deletion_protection: t.deletion_protection_enabled().unwrap_or(false),
         replica_regions: t.replicas().iter().filter_map(|r| r.region_name().map(str::to_string)).collect(),
@@ -128,6 +121,22 @@ async fn region_tables(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Tab
         match t {
             Ok(t) => out.push(t),
             Err(gap) => return Observed::Unknown(gap),
+        }
+    }
+    if need.extra {
+        // tables often share a key: ask KMS once per distinct key
+        let keys: BTreeSet<&str> = out.iter().filter_map(|t| t.kms_key.as_deref()).collect();
+        let managers: BTreeMap<String, Observed<Option<String>>> = join_all(
+            keys.into_iter().map(|k| async move { (k.to_string(), super::kms::key_manager(ctx, region, k).await) }),
+        )
+        .await
+        .into_iter()
+        .collect();
+        for t in &mut out {
+            t.key_manager = match &t.kms_key {
+                None => Observed::Known(None),
+                Some(k) => managers.get(k).cloned().unwrap_or_default(),
+            };
         }
     }
     Observed::Known(out)

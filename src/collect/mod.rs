@@ -240,7 +240,7 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
     );
     Inventory {
         account: None,
-        buckets: buckets.unwrap_or_else(|g| (!plan.s3.is_empty()).then_some(Observed::Unknown(g))),
+        buckets: buckets.unwrap_or_else(|g| (!plan.s3.is_empty() || plan.s3_list).then_some(Observed::Unknown(g))),
         iam: iam.unwrap_or_else(|g| {
             plan.iam.then(|| crate::inventory::Iam {
                 principals: Observed::Unknown(g.clone()),

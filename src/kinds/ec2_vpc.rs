@@ -99,31 +99,29 @@ fn checks(req: &Requirement, vpc: &Vpc, net: &Network) -> Vec<Check> {
 }
 
 fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
-    let mut listing: Listing<(Vpc, Observed<Tags>)> = Listing::new();
-    // VPC tags come with DescribeVpcs: wrap them as observed for the shared selector
-    let mut owned: Vec<(Vpc, Observed<Tags>)> = Vec::new();
+    // each VPC travels with its region's network, so its checks always have their
+    // inputs; the tags come with DescribeVpcs and are wrapped for the shared selector
+    let mut owned: Vec<(&Vpc, &Network, Observed<Tags>)> = Vec::new();
+    let mut gaps = Vec::new();
     for region in &req.regions {
-        match inv.networks.get(region).map(|n| n.vpcs.as_ref()) {
-            Some(Observed::Known(vpcs)) => {
-                owned.extend(vpcs.iter().map(|v| (v.clone(), Observed::Known(v.tags.clone()))))
-            }
-            Some(Observed::Unknown(g)) => listing.gaps.push(g),
-            None => listing.gaps.push(crate::inventory::Gap::not_collected(&format!("VPCs in {region}"))),
+        match inv.networks.get(region) {
+            Some(net) => match &net.vpcs {
+                Observed::Known(vpcs) => owned.extend(vpcs.iter().map(|v| (v, net, Observed::Known(v.tags.clone())))),
+                Observed::Unknown(g) => gaps.push(g.clone()),
+            },
+            None => gaps.push(crate::inventory::Gap::not_collected(&format!("VPCs in {region}"))),
         }
     }
-    listing.items.extend(owned.iter());
+    let listing = Listing { items: owned.iter().collect(), gaps };
     evaluate_resources(
         req,
         listing,
-        |(v, tags)| Meta {
+        |(v, _, tags)| Meta {
             id: format!("arn:aws:ec2:{}:{}:vpc/{}", v.region, v.owner.as_deref().unwrap_or(""), v.id),
             name: v.name().to_string(),
             region: Some(v.region.clone()),
             tags: Some(tags),
         },
-        |(v, _)| match inv.networks.get(&v.region) {
-            Some(net) => checks(req, v, net),
-            None => Vec::new(),
-        },
+        |(v, net, _)| checks(req, v, net),
     )
 }

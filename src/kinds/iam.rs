@@ -1,5 +1,6 @@
 //! `iam.role`, `iam.user`, `iam.group`: attached and inline policies, MFA.
 
+use super::policy::{allow_statements, as_list};
 use super::{Field, FieldType::*, Kind};
 use crate::collect::Plan;
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
@@ -83,33 +84,20 @@ fn names_admin(entry: &str) -> bool {
     entry == "AdministratorAccess" || entry.ends_with(":policy/AdministratorAccess")
 }
 
-fn as_list(v: &Json) -> Vec<&Json> {
-    match v {
-        Json::Array(items) => items.iter().collect(),
-        Json::Null => Vec::new(),
-        other => vec![other],
-    }
-}
-
 fn has_star(v: &Json) -> bool {
     as_list(v).iter().any(|x| matches!(x.as_str(), Some("*") | Some("*:*")))
 }
 
 /// Whether a policy document allows every action on every resource.
 pub fn grants_full_admin(doc: &Json) -> bool {
-    as_list(doc.get("Statement").unwrap_or(&Json::Null)).iter().any(|s| {
-        s.get("Effect").and_then(Json::as_str) == Some("Allow")
-            && s.get("Action").is_some_and(has_star)
-            && s.get("Resource").is_some_and(has_star)
-    })
+    allow_statements(doc)
+        .iter()
+        .any(|s| s.get("Action").is_some_and(has_star) && s.get("Resource").is_some_and(has_star))
 }
 
 /// Whether every Allow statement of a trust policy requires MFA.
 pub fn trust_requires_mfa(doc: &Json) -> bool {
-    let statements: Vec<&Json> = as_list(doc.get("Statement").unwrap_or(&Json::Null))
-        .into_iter()
-        .filter(|s| s.get("Effect").and_then(Json::as_str) == Some("Allow"))
-        .collect();
+    let statements = allow_statements(doc);
     !statements.is_empty()
         && statements.iter().all(|s| {
             let Some(Json::Object(cond)) = s.get("Condition") else { return false };
@@ -214,7 +202,8 @@ fn checks(req: &Requirement, p: &IamPrincipal, local: &Observed<BTreeMap<String,
 
 fn evaluate(req: &Requirement, inv: &Inventory, kind: Principal) -> Vec<Finding> {
     let mut listing = Listing::new();
-    let local = inv.iam.as_ref().map(|i| i.local_policies.clone()).unwrap_or_default();
+    let not_collected = Observed::default();
+    let local = inv.iam.as_ref().map(|i| &i.local_policies).unwrap_or(&not_collected);
     match inv.iam.as_ref().map(|i| i.principals.as_ref()) {
         Some(Observed::Known(all)) => listing.items.extend(all.iter().filter(|p| p.kind == kind)),
         Some(Observed::Unknown(g)) => listing.gaps.push(g),
@@ -230,6 +219,6 @@ fn evaluate(req: &Requirement, inv: &Inventory, kind: Principal) -> Vec<Finding>
             region: None,
             tags: if tagged { Some(&p.tags) } else { None },
         },
-        |p| checks(req, p, &local),
+        |p| checks(req, p, local),
     )
 }

@@ -39,25 +39,14 @@ region, opt-in ones included.",
 
 /// Every principal named in Allow statements: (kind, value), e.g. ("Service", "logs.amazonaws.com").
 fn principals(policy: &Json) -> Vec<(String, String)> {
-    let list = |v: &Json| -> Vec<String> {
-        match v {
-            Json::String(s) => vec![s.clone()],
-            Json::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
-            _ => Vec::new(),
-        }
-    };
-    let statements = match policy.get("Statement") {
-        Some(Json::Array(a)) => a.clone(),
-        Some(other) => vec![other.clone()],
-        None => Vec::new(),
-    };
     let mut out = Vec::new();
-    for s in statements.iter().filter(|s| s.get("Effect").and_then(Json::as_str) == Some("Allow")) {
+    for s in super::policy::allow_statements(policy) {
         match s.get("Principal") {
             Some(Json::String(p)) => out.push(("AWS".to_string(), p.clone())),
             Some(Json::Object(map)) => {
                 for (kind, v) in map {
-                    out.extend(list(v).into_iter().map(|p| (kind.clone(), p)));
+                    let named = super::policy::as_list(v).into_iter().filter_map(Json::as_str);
+                    out.extend(named.map(|p| (kind.clone(), p.to_string())));
                 }
             }
             _ => {}

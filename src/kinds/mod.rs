@@ -18,6 +18,7 @@ mod elbv2_load_balancer;
 mod iam;
 mod kms_key;
 mod lambda_function;
+mod policy;
 mod rds_instance;
 mod route53_record;
 mod s3_bucket;

@@ -150,11 +150,8 @@ fn checks(req: &Requirement, b: &Bucket) -> Vec<Check> {
 const PUBLIC_GROUPS: &[&str] =
     &["http://acs.amazonaws.com/groups/global/AllUsers", "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"];
 
-/// Why a bucket policy statement opens the bucket, if it does.
+/// Why an Allow statement of a bucket policy opens the bucket, if it does.
 fn opening(statement: &Json) -> Option<String> {
-    if statement.get("Effect").and_then(Json::as_str) != Some("Allow") {
-        return None;
-    }
     let principal = statement.get("Principal")?;
     let everyone = principal.as_str() == Some("*")
         || principal.get("AWS").is_some_and(|a| {
@@ -189,12 +186,7 @@ fn private_check(want: bool, b: &Bucket) -> Check {
         .map(|(who, perm)| format!("ACL grants {perm} to {}", who.rsplit('/').next().unwrap_or(who)))
         .collect();
     if let Some(p) = policy {
-        let statements = match p.get("Statement") {
-            Some(Json::Array(a)) => a.clone(),
-            Some(other) => vec![other.clone()],
-            None => Vec::new(),
-        };
-        openings.extend(statements.iter().filter_map(opening));
+        openings.extend(super::policy::allow_statements(p).into_iter().filter_map(opening));
     }
     Check::new("private", json!(want), json!(openings), openings.is_empty() == want)
 }
