@@ -591,7 +591,8 @@ pub struct DbInstance {
     pub region: String,
     pub engine: Option<String>,
     pub storage_encrypted: bool,
-    pub publicly_accessible: bool,
+    /// `None` when the answer did not say: never taken for "not public".
+    pub publicly_accessible: Option<bool>,
     pub backup_retention_days: i32,
     pub deletion_protection: bool,
     pub multi_az: bool,

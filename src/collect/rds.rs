@@ -31,7 +31,7 @@ async fn region_instances(ctx: &Ctx, region: &str) -> Observed<Vec<DbInstance>> 
             region: region.to_string(),
             engine: d.engine().map(str::to_string),
             storage_encrypted: d.storage_encrypted().unwrap_or(false),
-            publicly_accessible: d.publicly_accessible().unwrap_or(false),
+            publicly_accessible: d.publicly_accessible(),
             backup_retention_days: d.backup_retention_period().unwrap_or(0),
             deletion_protection: d.deletion_protection().unwrap_or(false),
             multi_az: d.multi_az().unwrap_or(false),

@@ -47,7 +47,8 @@ fn checks(req: &Requirement, i: &Instance, inv: &Inventory) -> Vec<Check> {
     if let Some(want) = e.bool("public_subnet") {
         let public = match (&i.subnet_id, inv.networks.get(&i.region)) {
             (Some(s), Some(net)) => net.public_subnet(s),
-            (None, _) => Observed::Known(false),
+            // no subnet in the answer: where the instance runs was not observed
+            (None, _) => Observed::Unknown(Gap::not_collected(&format!("subnet of {}", i.id))),
             (Some(_), None) => Observed::Unknown(Gap::not_collected(&format!("subnets in {}", i.region))),
         };
         out.push(Check::of(

@@ -56,7 +56,14 @@ fn checks(req: &Requirement, d: &DbInstance, inv: &Inventory) -> Vec<Check> {
         out.push(flag("storage_encrypted", want, d.storage_encrypted));
     }
     if let Some(want) = e.bool("publicly_accessible") {
-        out.push(flag("publicly_accessible", want, d.publicly_accessible));
+        out.push(match d.publicly_accessible {
+            Some(have) => flag("publicly_accessible", want, have),
+            None => Check::unknown(
+                "publicly_accessible",
+                json!(want),
+                &Gap::not_collected("PubliclyAccessible (absent from DescribeDBInstances)"),
+            ),
+        });
     }
     if let Some(want) = e.bool("private_subnets") {
         let net = inv.networks.get(&d.region);

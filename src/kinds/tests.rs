@@ -1282,7 +1282,7 @@ fn rds_instance_fields_and_private_subnets() {
         region: "us-east-1".into(),
         engine: Some("postgres".into()),
         storage_encrypted: true,
-        publicly_accessible: false,
+        publicly_accessible: Some(false),
         backup_retention_days: 7,
         deletion_protection: true,
         multi_az: false,
@@ -1479,4 +1479,39 @@ fn network_with_public_subnet(public: &str, private: &[&str]) -> Network {
         subnets: Observed::Known(std::iter::once(public).chain(private.iter().copied()).map(subnet).collect()),
         flow_logs: Observed::default(),
     }
+}
+
+#[test]
+fn absent_fields_never_pass_an_expected_false() {
+    let r = req("rds.instance", "[requirement.expect]\npublicly_accessible = false");
+    let db = DbInstance {
+        id: "db".into(),
+        arn: "arn:aws:rds:us-east-1:1:db:db".into(),
+        region: "us-east-1".into(),
+        engine: None,
+        storage_encrypted: true,
+        publicly_accessible: None,
+        backup_retention_days: 0,
+        deletion_protection: false,
+        multi_az: false,
+        read_replicas: vec![],
+        subnets: vec![],
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let f = evaluate(&[r], &Inventory { db_instances: one_region(vec![db]), ..Default::default() });
+    assert_eq!(f[0].status, Status::Unknown);
+
+    let r = req("ec2.instance", "[requirement.expect]\npublic_subnet = false");
+    let i = Instance {
+        id: "i-1".into(),
+        region: "us-east-1".into(),
+        owner: None,
+        instance_type: None,
+        state: Some("running".into()),
+        subnet_id: None,
+        public_ip: None,
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let f = evaluate(&[r], &Inventory { instances: one_region(vec![i]), ..Default::default() });
+    assert_eq!(f[0].status, Status::Unknown);
 }
