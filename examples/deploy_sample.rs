@@ -4,8 +4,9 @@
 //!
 //! Samples: `core` and `serverless` (every kind, compliant and drifted resources side
 //! by side; `both` is their default), and the seed systems `static-site`,
-//! `prod-webapp`, `secure-serverless` (the `ideal` stack or the `generated` one that
-//! reproduces the seed's failures; `generated` is their default).
+//! `prod-webapp`, `secure-serverless`, `multi-region-enterprise`, `webapp-cdk` (the
+//! `ideal` stack or the `generated` one that reproduces the seed's failures;
+//! `generated` is their default).
 
 #[path = "../localstack/samples/mod.rs"]
 mod samples;
@@ -25,9 +26,12 @@ async fn deploy(env: &Env, sample: &str, which: &str) -> samples::Result {
             "static-site" => samples::static_site::deploy(env, *v).await?,
             "prod-webapp" => samples::prod_webapp::deploy(env, *v).await?,
             "secure-serverless" => samples::secure_serverless::deploy(env, *v).await?,
+            "multi-region-enterprise" => samples::enterprise::deploy(env, *v).await?,
+            "webapp-cdk" => samples::webapp_cdk::deploy(env, *v).await?,
             other => {
                 return Err(format!(
-                    "unknown sample `{other}` (core, serverless, static-site, prod-webapp, secure-serverless)"
+                    "unknown sample `{other}` (core, serverless, static-site, prod-webapp, secure-serverless, \
+                     multi-region-enterprise, webapp-cdk)"
                 )
                 .into())
             }
@@ -57,7 +61,14 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("deploy_sample: {e}");
+            // the SDK's Display is only "service error"; the source chain names the cause
+            let mut msg = e.to_string();
+            let mut cause = e.source();
+            while let Some(c) = cause {
+                msg.push_str(&format!(": {c}"));
+                cause = c.source();
+            }
+            eprintln!("deploy_sample: {msg}");
             std::process::ExitCode::FAILURE
         }
     }

@@ -290,7 +290,7 @@ pub struct Route {
     pub gateway_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct RouteTable {
     pub id: String,
     pub vpc_id: String,
@@ -301,6 +301,18 @@ pub struct RouteTable {
     /// Subnets explicitly associated with this table.
     #[serde(default)]
     pub subnets: Vec<String>,
+    /// Tags, as DescribeRouteTables returns them.
+    #[serde(default)]
+    pub tags: Tags,
+    #[serde(default)]
+    pub owner: Option<String>,
+}
+
+impl RouteTable {
+    /// The `Name` tag, else the id.
+    pub fn name(&self) -> &str {
+        self.tags.get("Name").map(String::as_str).unwrap_or(&self.id)
+    }
 }
 
 impl RouteTable {
@@ -602,6 +614,42 @@ pub struct DbInstance {
     pub tags: Observed<Tags>,
 }
 
+// ---- Secrets Manager, CloudWatch Logs, SNS ---------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Secret {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    /// AWS returns no RotationEnabled for a secret never configured for rotation.
+    pub rotation_enabled: bool,
+    pub rotation_days: Option<i64>,
+    pub rotation_schedule: Option<String>,
+    pub kms_key: Option<String>,
+    pub tags: Observed<Tags>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogGroup {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    /// `None`: events never expire.
+    pub retention_days: Option<i32>,
+    pub kms_key: Option<String>,
+    pub tags: Observed<Tags>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Topic {
+    pub name: String,
+    pub arn: String,
+    pub region: String,
+    /// KmsMasterKeyId from GetTopicAttributes; `None` when the topic is not encrypted.
+    pub kms_key: Observed<Option<String>>,
+    pub tags: Observed<Tags>,
+}
+
 /// Everything observed in one audit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Inventory {
@@ -639,6 +687,12 @@ pub struct Inventory {
     pub db_instances: BTreeMap<String, Observed<Vec<DbInstance>>>,
     #[serde(default)]
     pub instances: BTreeMap<String, Observed<Vec<Instance>>>,
+    #[serde(default)]
+    pub secrets: BTreeMap<String, Observed<Vec<Secret>>>,
+    #[serde(default)]
+    pub log_groups: BTreeMap<String, Observed<Vec<LogGroup>>>,
+    #[serde(default)]
+    pub topics: BTreeMap<String, Observed<Vec<Topic>>>,
 }
 
 impl Network {

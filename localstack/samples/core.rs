@@ -172,7 +172,7 @@ async fn mesh_vpc(env: &Env, region: &str, name: &str, cidr: &str) -> Result<Str
     Ok(vpc.vpc().and_then(|v| v.vpc_id()).unwrap_or_default().to_string())
 }
 
-async fn peer(env: &Env, a: (&str, &str), b: (&str, &str)) -> Result<String> {
+pub async fn peer(env: &Env, a: (&str, &str), b: (&str, &str)) -> Result<String> {
     let out = env.ec2(a.0).create_vpc_peering_connection().vpc_id(a.1).peer_vpc_id(b.1).peer_region(b.0).send().await?;
     let id = out.vpc_peering_connection().and_then(|p| p.vpc_peering_connection_id()).unwrap_or_default().to_string();
     // a cross-region connection is accepted in the peer's region
@@ -180,7 +180,7 @@ async fn peer(env: &Env, a: (&str, &str), b: (&str, &str)) -> Result<String> {
     Ok(id)
 }
 
-async fn route_all(env: &Env, region: &str, vpc: &str, destination: &str, pcx: &str) -> Result {
+pub async fn route_all(env: &Env, region: &str, vpc: &str, destination: &str, pcx: &str) -> Result {
     let ec2 = env.ec2(region);
     let tables = ec2.describe_route_tables().send().await?;
     for t in tables.route_tables().iter().filter(|t| t.vpc_id() == Some(vpc)) {

@@ -92,4 +92,16 @@ impl Env {
     pub fn kms(&self, region: &str) -> aws_sdk_kms::Client {
         aws_sdk_kms::Client::new(&self.config(region))
     }
+    pub fn secretsmanager(&self, region: &str) -> aws_sdk_secretsmanager::Client {
+        aws_sdk_secretsmanager::Client::new(&self.config(region))
+    }
+    pub fn logs(&self, region: &str) -> aws_sdk_cloudwatchlogs::Client {
+        aws_sdk_cloudwatchlogs::Client::new(&self.config(region))
+    }
+    pub fn sns(&self, region: &str) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::new(&self.config(region))
+    }
+    pub fn config_service(&self, region: &str) -> aws_sdk_config::Client {
+        aws_sdk_config::Client::new(&self.config(region))
+    }
 }

@@ -5,11 +5,13 @@
 #![allow(dead_code)]
 
 pub mod core;
+pub mod enterprise;
 pub mod env;
 pub mod prod_webapp;
 pub mod secure_serverless;
 pub mod serverless;
 pub mod static_site;
+pub mod webapp_cdk;
 
 pub use env::Env;
 
@@ -38,6 +40,31 @@ pub async fn encrypt_with_kms(s3: &aws_sdk_s3::Client, bucket: &str, key_arn: &s
         .server_side_encryption_configuration(ServerSideEncryptionConfiguration::builder().rules(rule).build()?)
         .send()
         .await?;
+    Ok(())
+}
+
+/// Starts AWS Config in `region` (recorder and delivery channel to `bucket`) and
+/// adds one managed rule per (rule name, managed identifier).
+pub async fn config_rules(env: &Env, region: &str, bucket: &str, rules: &[(&str, &str)]) -> Result {
+    use aws_sdk_config::types::*;
+    let cfg = env.config_service(region);
+    let role = format!("arn:aws:iam::{}:role/aws-config", env.id);
+    cfg.put_configuration_recorder()
+        .configuration_recorder(ConfigurationRecorder::builder().name("default").role_arn(role).build())
+        .send()
+        .await?;
+    cfg.put_delivery_channel()
+        .delivery_channel(DeliveryChannel::builder().name("default").s3_bucket_name(bucket).build())
+        .send()
+        .await?;
+    cfg.start_configuration_recorder().configuration_recorder_name("default").send().await?;
+    for (name, identifier) in rules {
+        let source = Source::builder().owner(Owner::Aws).source_identifier(*identifier).build()?;
+        cfg.put_config_rule()
+            .config_rule(ConfigRule::builder().config_rule_name(*name).source(source).build())
+            .send()
+            .await?;
+    }
     Ok(())
 }
 

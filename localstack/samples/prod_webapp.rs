@@ -129,27 +129,6 @@ async fn compute(env: &Env, v: Variant) -> Result {
     Ok(())
 }
 
-async fn config(env: &Env, bucket: &str) -> Result {
-    use aws_sdk_config::types::*;
-    let cfg = aws_sdk_config::Client::new(&env.config(REGION));
-    let role = format!("arn:aws:iam::{}:role/aws-config", env.id);
-    cfg.put_configuration_recorder()
-        .configuration_recorder(ConfigurationRecorder::builder().name("default").role_arn(role).build())
-        .send()
-        .await?;
-    cfg.put_delivery_channel()
-        .delivery_channel(DeliveryChannel::builder().name("default").s3_bucket_name(bucket).build())
-        .send()
-        .await?;
-    cfg.start_configuration_recorder().configuration_recorder_name("default").send().await?;
-    let source = Source::builder().owner(Owner::Aws).source_identifier("S3_BUCKET_PUBLIC_READ_PROHIBITED").build()?;
-    cfg.put_config_rule()
-        .config_rule(ConfigRule::builder().config_rule_name("prod-s3-public-read-prohibited").source(source).build())
-        .send()
-        .await?;
-    Ok(())
-}
-
 pub async fn deploy(env: &Env, v: Variant) -> Result {
     let bucket = bucket(env, v).await?;
     let ct = env.cloudtrail(REGION);
@@ -165,7 +144,13 @@ pub async fn deploy(env: &Env, v: Variant) -> Result {
                 .policy_document(LIMITED)
                 .send()
                 .await?;
-            config(env, &bucket).await?;
+            super::config_rules(
+                env,
+                REGION,
+                &bucket,
+                &[("prod-s3-public-read-prohibited", "S3_BUCKET_PUBLIC_READ_PROHIBITED")],
+            )
+            .await?;
         }
         Variant::Drifted => {
             iam.attach_role_policy()

@@ -58,13 +58,24 @@ pub async fn table(env: &Env, name: &str, key: Option<&str>, protect: bool) -> R
 }
 
 pub async fn function(env: &Env, name: &str, runtime: aws_sdk_lambda::types::Runtime, key: Option<&str>) -> Result {
+    function_in(env, REGION, name, runtime, key).await
+}
+
+/// A Lambda function with its own execution role, in `region`.
+pub async fn function_in(
+    env: &Env,
+    region: &str,
+    name: &str,
+    runtime: aws_sdk_lambda::types::Runtime,
+    key: Option<&str>,
+) -> Result {
     use aws_sdk_lambda::primitives::Blob;
     use aws_sdk_lambda::types::{Environment, FunctionCode};
     let role_name = format!("{name}-exec");
     let role = env.iam().create_role().role_name(&role_name).assume_role_policy_document(TRUST_LAMBDA).send().await?;
     let role_arn = role.role().map(|r| r.arn().to_string()).unwrap_or_default();
     let code = super::zip_single_file("handler.py", b"def handle(event, context):\n    return 1\n");
-    env.lambda(REGION)
+    env.lambda(region)
         .create_function()
         .function_name(name)
         .runtime(runtime)

@@ -130,6 +130,8 @@ async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_l
                         vpc_id: t.vpc_id().unwrap_or_default().to_string(),
                         main: t.associations().iter().any(|a| a.main().unwrap_or(false)),
                         subnets: t.associations().iter().filter_map(|a| a.subnet_id().map(str::to_string)).collect(),
+                        tags: super::tag_map(t.tags(), |x| (x.key(), x.value())),
+                        owner: t.owner_id().map(str::to_string),
                         routes: t
                             .routes()
                             .iter()

@@ -14,10 +14,13 @@ mod elbv2;
 mod iam;
 mod kms;
 mod lambda;
+mod logs;
 pub mod permissions;
 mod rds;
 mod route53;
 mod s3;
+mod secretsmanager;
+mod sns;
 mod wafv2;
 
 use crate::aws::Ctx;
@@ -34,6 +37,8 @@ pub struct S3Details {
     pub public_access_block: bool,
     pub logging: bool,
     pub replication: bool,
+    /// Region and versioning of the buckets that enabled replication rules target.
+    pub replica_targets: bool,
     pub tags: bool,
     /// ACL and bucket policy.
     pub access: bool,
@@ -47,6 +52,7 @@ impl S3Details {
             public_access_block: self.public_access_block || o.public_access_block,
             logging: self.logging || o.logging,
             replication: self.replication || o.replication,
+            replica_targets: self.replica_targets || o.replica_targets,
             tags: self.tags || o.tags,
             access: self.access || o.access,
         }
@@ -97,6 +103,10 @@ pub struct Plan {
     pub web_acl_tags: bool,
     pub rds: Need,
     pub instances: Need,
+    pub secrets: Need,
+    pub log_groups: Need,
+    /// SNS topics: `detail` = topic attributes.
+    pub topics: Need,
 }
 
 /// Where a regional collector runs and which optional reads it makes.
@@ -166,6 +176,9 @@ impl Plan {
             &self.config.regions,
             &self.rds.regions,
             &self.instances.regions,
+            &self.secrets.regions,
+            &self.log_groups.regions,
+            &self.topics.regions,
         ] {
             all.extend(set.iter().cloned());
         }
@@ -220,6 +233,9 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         bounded(ctx, until, "wafv2", wafv2::collect(ctx, &plan.web_acls, plan.web_acl_logging, plan.web_acl_tags));
     let dbs = bounded(ctx, until, "rds", rds::collect(ctx, &plan.rds));
     let ec2_instances = bounded(ctx, until, "ec2", ec2::instances(ctx, &plan.instances));
+    let secrets = bounded(ctx, until, "secretsmanager", secretsmanager::collect(ctx, &plan.secrets));
+    let log_groups = bounded(ctx, until, "logs", logs::collect(ctx, &plan.log_groups));
+    let topics = bounded(ctx, until, "sns", sns::collect(ctx, &plan.topics));
     let records = bounded(ctx, until, "route53", async {
         if plan.records {
             Some(route53::collect(ctx).await)
@@ -232,11 +248,13 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         (kms_keys, tables, functions, security_groups),
         (autoscaling_groups, load_balancers, config_rules),
         (distributions, web_acls, records, db_instances, instances),
+        (secrets, log_groups, topics),
     ) = tokio::join!(
         async { tokio::join!(s3, iam, trails, certs, nets, alarms) },
         async { tokio::join!(keys, tables, functions, groups) },
         async { tokio::join!(asgs, lbs, rules) },
-        async { tokio::join!(dists, acls, records, dbs, ec2_instances) }
+        async { tokio::join!(dists, acls, records, dbs, ec2_instances) },
+        async { tokio::join!(secrets, log_groups, topics) }
     );
     Inventory {
         account: None,
@@ -277,6 +295,9 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         records: records.unwrap_or_else(|g| plan.records.then_some(Observed::Unknown(g))),
         db_instances: db_instances.unwrap_or_else(|g| all_unknown(&plan.rds.regions, &g)),
         instances: instances.unwrap_or_else(|g| all_unknown(&plan.instances.regions, &g)),
+        secrets: secrets.unwrap_or_else(|g| all_unknown(&plan.secrets.regions, &g)),
+        log_groups: log_groups.unwrap_or_else(|g| all_unknown(&plan.log_groups.regions, &g)),
+        topics: topics.unwrap_or_else(|g| all_unknown(&plan.topics.regions, &g)),
     }
 }
 

@@ -34,6 +34,9 @@ pub fn all_calls() -> impl Iterator<Item = &'static Call> {
         super::wafv2::CALLS,
         super::route53::CALLS,
         super::rds::CALLS,
+        super::secretsmanager::CALLS,
+        super::logs::CALLS,
+        super::sns::CALLS,
     ]
     .into_iter()
     .flatten()
@@ -79,6 +82,9 @@ mod tests {
         ("wafv2.rs", include_str!("wafv2.rs")),
         ("route53.rs", include_str!("route53.rs")),
         ("rds.rs", include_str!("rds.rs")),
+        ("secretsmanager.rs", include_str!("secretsmanager.rs")),
+        ("logs.rs", include_str!("logs.rs")),
+        ("sns.rs", include_str!("sns.rs")),
     ];
 
     fn snake(pascal: &str) -> String {

@@ -30,7 +30,7 @@ pub const CALLS: &[Call] = &[
     Call {
         operation: "GetBucketVersioning",
         action: "s3:GetBucketVersioning",
-        needed: |p| any_detail(p, |d| d.versioning),
+        needed: |p| any_detail(p, |d| d.versioning || d.replica_targets),
     },
     Call {
         operation: "GetPublicAccessBlock",
@@ -84,7 +84,7 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
     for region in listed.iter().filter_map(|(_, r)| r.clone()) {
         clients.entry(region.clone()).or_insert_with(|| ctx.s3(&region));
     }
-    let buckets = join_all(listed.into_iter().map(|(name, region)| {
+    let mut buckets = join_all(listed.iter().cloned().map(|(name, region)| {
         let details = wants
             .iter()
             .filter(|(sel, _)| sel.matches_name(&name))
@@ -93,6 +93,34 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
         bucket(ctx, name, region, client, details)
     }))
     .await;
+    if wants.iter().any(|(_, d)| d.replica_targets) {
+        // second pass: region and versioning of the buckets replication rules target,
+        // read only for targets no requirement had already read
+        let targets: std::collections::BTreeSet<String> = buckets
+            .iter()
+            .filter_map(|b| b.replication.known().cloned().flatten())
+            .flatten()
+            .filter(|r| r.enabled)
+            .map(|r| r.destination_bucket.trim_start_matches("arn:aws:s3:::").to_string())
+            .collect();
+        let reread: Vec<usize> = buckets
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| targets.contains(&b.name) && b.versioning.known().is_none())
+            .map(|(i, _)| i)
+            .collect();
+        let details = S3Details { versioning: true, ..S3Details::default() };
+        let again = join_all(reread.iter().map(|&i| {
+            let (name, region) = listed[i].clone();
+            let client = region.as_ref().and_then(|r| clients.get(r).cloned());
+            bucket(ctx, name, region, client, details)
+        }))
+        .await;
+        for (i, b) in reread.into_iter().zip(again) {
+            buckets[i].region = b.region;
+            buckets[i].versioning = b.versioning;
+        }
+    }
     Observed::Known(buckets)
 }
 

@@ -10,6 +10,7 @@ mod cloudwatch_alarm;
 mod config_rule;
 mod dynamodb_table;
 mod ec2_instance;
+mod ec2_route_table;
 mod ec2_security_group;
 mod ec2_vpc;
 mod ec2_vpc_peering;
@@ -18,10 +19,13 @@ mod elbv2_load_balancer;
 mod iam;
 mod kms_key;
 mod lambda_function;
+mod logs_log_group;
 mod policy;
 mod rds_instance;
 mod route53_record;
 mod s3_bucket;
+mod secretsmanager_secret;
+mod sns_topic;
 mod wafv2_web_acl;
 
 pub use ec2_security_group::{Cidr, PortSpec};
@@ -166,6 +170,10 @@ pub static REGISTRY: &[&Kind] = &[
     &rds_instance::KIND,
     &elbv2_listener::KIND,
     &ec2_instance::KIND,
+    &ec2_route_table::KIND,
+    &secretsmanager_secret::KIND,
+    &logs_log_group::KIND,
+    &sns_topic::KIND,
 ];
 
 pub fn find(name: &str) -> Option<&'static Kind> {

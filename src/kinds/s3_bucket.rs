@@ -40,6 +40,11 @@ static FIELDS: &[Field] = &[
     Field::new("public_access_block", Bool, "true: all four bucket-level public access block flags are on."),
     Field::new("access_logging", Bool, "Whether server access logging is enabled."),
     Field::new("replication", Bool, "Whether a replication configuration with at least one enabled rule exists."),
+    Field::new(
+        "replication_cross_region",
+        Bool,
+        "An enabled replication rule targets a bucket of this account in another region, with versioning on.",
+    ),
     Field::new("private", Bool, "No ACL grant to AllUsers/AuthenticatedUsers and no policy statement allowing everyone; a CloudFront service principal may read only under an AWS:SourceArn condition."),
 ];
 
@@ -50,7 +55,8 @@ fn details(req: &Requirement) -> S3Details {
         versioning: e.has("versioning"),
         public_access_block: e.has("public_access_block"),
         logging: e.has("access_logging"),
-        replication: e.has("replication"),
+        replication: e.has("replication") || e.has("replication_cross_region"),
+        replica_targets: e.has("replication_cross_region"),
         tags: e.has("required_tags") || !req.select.tags.is_empty(),
         access: e.has("private"),
     }
@@ -65,7 +71,7 @@ fn key_matches(expected: &str, observed: &str) -> bool {
     expected == observed || last(expected) == last(observed)
 }
 
-fn checks(req: &Requirement, b: &Bucket) -> Vec<Check> {
+fn checks(req: &Requirement, b: &Bucket, all: &[Bucket]) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     if let Some(want) = e.str("encryption") {
@@ -144,7 +150,45 @@ fn checks(req: &Requirement, b: &Bucket) -> Vec<Check> {
             |r| r.as_ref().is_some_and(|rules| rules.iter().any(|x| x.enabled)) == want,
         ));
     }
+    if let Some(want) = e.bool("replication_cross_region") {
+        out.push(cross_region_check(want, b, all));
+    }
     out
+}
+
+/// Whether some enabled rule of `b` replicates to a versioned bucket of the account
+/// in another region; each target is described as observed.
+fn cross_region_check(want: bool, b: &Bucket, all: &[Bucket]) -> Check {
+    const FIELD: &str = "replication_cross_region";
+    let rules = match &b.replication {
+        Observed::Known(r) => r.as_deref().unwrap_or_default(),
+        Observed::Unknown(g) => return Check::unknown(FIELD, json!(want), g),
+    };
+    let mut seen = Vec::new();
+    let mut ok = false;
+    let mut gap: Option<Gap> = None;
+    for rule in rules.iter().filter(|r| r.enabled) {
+        let name = rule.destination_bucket.trim_start_matches("arn:aws:s3:::");
+        let Some(target) = all.iter().find(|t| t.name == name) else {
+            seen.push(json!({ "bucket": name, "found": "no such bucket in this account" }));
+            continue;
+        };
+        let (region, versioning) = match (&target.region, &target.versioning) {
+            (Observed::Known(r), Observed::Known(v)) => (r, v),
+            (Observed::Unknown(g), _) | (_, Observed::Unknown(g)) => {
+                gap = Some(g.clone());
+                continue;
+            }
+        };
+        let versioning = versioning.as_deref().unwrap_or("Disabled");
+        seen.push(json!({ "bucket": name, "region": region, "versioning": versioning }));
+        ok |= b.region.known().is_some_and(|r| r != region) && versioning == "Enabled";
+    }
+    match gap {
+        // an unread target could have been the one that satisfies (or breaks) it
+        Some(g) if !ok => Check::unknown(FIELD, json!(want), &g),
+        _ => Check::new(FIELD, json!(want), json!(seen), ok == want),
+    }
 }
 
 const PUBLIC_GROUPS: &[&str] =
@@ -193,6 +237,10 @@ fn private_check(want: bool, b: &Bucket) -> Check {
 
 fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     let mut listing = Listing::new();
+    let all: &[Bucket] = match &inv.buckets {
+        Some(Observed::Known(list)) => list,
+        _ => &[],
+    };
     match &inv.buckets {
         Some(list) => listing.add(list.as_ref()),
         None => listing.gaps.push(Gap::not_collected("S3 bucket list")),
@@ -204,6 +252,6 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |b| Meta { id: b.arn.clone(), name: b.name.clone(), region: b.region.known().cloned(), tags: Some(&b.tags) },
-        |b| checks(req, b),
+        |b| checks(req, b, all),
     )
 }

@@ -510,6 +510,7 @@ fn table(id: &str, vpc: &Vpc, routes: &[(&str, &str)]) -> RouteTable {
             .collect(),
         main: true,
         subnets: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -969,13 +970,21 @@ fn vpc_public_and_private_subnets_by_route_table() {
     };
     let igw = Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) };
     let tables = vec![
-        RouteTable { id: "rtb-main".into(), vpc_id: "vpc-p".into(), routes: vec![], main: true, subnets: vec![] },
+        RouteTable {
+            id: "rtb-main".into(),
+            vpc_id: "vpc-p".into(),
+            routes: vec![],
+            main: true,
+            subnets: vec![],
+            ..Default::default()
+        },
         RouteTable {
             id: "rtb-pub".into(),
             vpc_id: "vpc-p".into(),
             routes: vec![igw],
             main: false,
             subnets: vec!["subnet-a".into()],
+            ..Default::default()
         },
     ];
     let network = |subnets: Observed<Vec<Subnet>>| Network {
@@ -1467,13 +1476,21 @@ fn network_with_public_subnet(public: &str, private: &[&str]) -> Network {
         vpcs: Observed::Known(vec![]),
         peerings: Observed::Known(vec![]),
         route_tables: Observed::Known(vec![
-            RouteTable { id: "rtb-main".into(), vpc_id: "vpc-p".into(), routes: vec![], main: true, subnets: vec![] },
+            RouteTable {
+                id: "rtb-main".into(),
+                vpc_id: "vpc-p".into(),
+                routes: vec![],
+                main: true,
+                subnets: vec![],
+                ..Default::default()
+            },
             RouteTable {
                 id: "rtb-pub".into(),
                 vpc_id: "vpc-p".into(),
                 routes: vec![igw],
                 main: false,
                 subnets: vec![public.into()],
+                ..Default::default()
             },
         ]),
         subnets: Observed::Known(std::iter::once(public).chain(private.iter().copied()).map(subnet).collect()),
@@ -1514,4 +1531,201 @@ fn absent_fields_never_pass_an_expected_false() {
     };
     let f = evaluate(&[r], &Inventory { instances: one_region(vec![i]), ..Default::default() });
     assert_eq!(f[0].status, Status::Unknown);
+}
+
+// ---- s3 replication targets, secretsmanager.secret, logs.log_group, sns.topic, ec2.route_table
+
+/// The last part of a finding's resource id, without a Secrets Manager suffix.
+fn short(f: &Finding) -> &str {
+    let id = f.resource.as_deref().unwrap_or("");
+    let last = id.rsplit(['/', ':']).next().unwrap_or(id);
+    last.strip_suffix("-AbCdEf").unwrap_or(last)
+}
+
+fn replicating(name: &str, to: &str) -> Bucket {
+    let mut b = bucket(name);
+    b.replication = Observed::Known(Some(vec![ReplicationRule {
+        id: Some("r".into()),
+        enabled: true,
+        destination_bucket: format!("arn:aws:s3:::{to}"),
+    }]));
+    b
+}
+
+#[test]
+fn s3_replication_cross_region_needs_a_versioned_bucket_elsewhere() {
+    let r =
+        req("s3.bucket", "select = { name_prefix = \"src-\" }\n[requirement.expect]\nreplication_cross_region = true");
+    let mut west = bucket("dst-west");
+    west.region = Observed::Known("us-west-2".into());
+    let mut unversioned = west.clone();
+    unversioned.name = "dst-plain".into();
+    unversioned.versioning = Observed::Known(None);
+    let mut unread = west.clone();
+    unread.name = "dst-unread".into();
+    unread.versioning = Observed::Unknown(denied("GetBucketVersioning"));
+    let inv = with_buckets(vec![
+        replicating("src-ok", "dst-west"),
+        replicating("src-same-region", "dst-east"),
+        bucket("dst-east"),
+        replicating("src-gone", "dst-elsewhere"),
+        replicating("src-plain", "dst-plain"),
+        replicating("src-unread", "dst-unread"),
+        bucket("src-none"),
+        west,
+        unversioned,
+        unread,
+    ]);
+    let f = evaluate(&[r], &inv);
+    let by = |n: &str| f.iter().find(|x| x.resource.as_deref() == Some(&format!("arn:aws:s3:::{n}"))).unwrap();
+    assert_eq!(by("src-ok").status, Status::Pass);
+    assert_eq!(
+        observed(by("src-ok"), "replication_cross_region"),
+        &serde_json::json!([{ "bucket": "dst-west", "region": "us-west-2", "versioning": "Enabled" }])
+    );
+    assert_eq!(by("src-same-region").status, Status::Drift);
+    assert_eq!(by("src-gone").status, Status::Drift);
+    assert_eq!(
+        observed(by("src-gone"), "replication_cross_region"),
+        &serde_json::json!([{ "bucket": "dst-elsewhere", "found": "no such bucket in this account" }])
+    );
+    assert_eq!(by("src-plain").status, Status::Drift);
+    assert_eq!(by("src-unread").status, Status::Unknown);
+    assert_eq!(by("src-none").status, Status::Drift);
+    assert_eq!(observed(by("src-none"), "replication_cross_region"), &serde_json::json!([]));
+}
+
+fn secret(name: &str, enabled: bool, days: Option<i64>, schedule: Option<&str>) -> Secret {
+    Secret {
+        name: name.into(),
+        arn: format!("arn:aws:secretsmanager:us-east-1:1:secret:{name}-AbCdEf"),
+        region: "us-east-1".into(),
+        rotation_enabled: enabled,
+        rotation_days: days,
+        rotation_schedule: schedule.map(str::to_string),
+        kms_key: None,
+        tags: Observed::Known(BTreeMap::new()),
+    }
+}
+
+#[test]
+fn secretsmanager_rotation_schedule_and_unevaluated_cron() {
+    let r = req("secretsmanager.secret", "[requirement.expect]\nrotation = true\nrotation_within_days = 30");
+    let inv = Inventory {
+        secrets: one_region(vec![
+            secret("days-ok", true, Some(30), None),
+            secret("days-long", true, Some(90), None),
+            secret("rate-ok", true, None, Some("rate(12 hours)")),
+            secret("cron", true, None, Some("cron(0 8 1 * ? *)")),
+            secret("off", false, None, None),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    let got: Vec<(&str, Status)> = f.iter().map(|x| (short(x), x.status)).collect();
+    assert_eq!(
+        got,
+        [
+            ("cron", Status::Unknown),
+            ("days-long", Status::Drift),
+            ("days-ok", Status::Pass),
+            ("off", Status::Drift),
+            ("rate-ok", Status::Pass)
+        ]
+    );
+    let off = f.iter().find(|x| short(x) == "off").unwrap();
+    assert_eq!(observed(off, "rotation"), false);
+    assert_eq!(observed(off, "rotation_within_days"), "rotation off");
+}
+
+fn log_group(name: &str, days: Option<i32>) -> LogGroup {
+    LogGroup {
+        name: name.into(),
+        arn: format!("arn:aws:logs:us-east-1:1:log-group:{name}"),
+        region: "us-east-1".into(),
+        retention_days: days,
+        kms_key: None,
+        tags: Observed::Unknown(denied("ListTagsForResource")),
+    }
+}
+
+#[test]
+fn logs_retention_exact_and_minimum() {
+    let inv = Inventory {
+        log_groups: one_region(vec![log_group("a", Some(30)), log_group("b", Some(7)), log_group("c", None)]),
+        ..Default::default()
+    };
+    let exact = evaluate(&[req("logs.log_group", "[requirement.expect]\nretention_days = 30")], &inv);
+    assert_eq!(exact.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift, Status::Drift]);
+    assert_eq!(observed(&exact[2], "retention_days"), "never expire");
+    let min = evaluate(&[req("logs.log_group", "[requirement.expect]\nretention_at_least = 14")], &inv);
+    assert_eq!(min.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift, Status::Pass]);
+    // tags that could not be read make a tag requirement unknown, never a pass
+    let tags = evaluate(&[req("logs.log_group", "[requirement.expect]\nrequired_tags = { Env = \"prod\" }")], &inv);
+    assert!(tags.iter().all(|f| f.status == Status::Unknown), "{tags:?}");
+}
+
+#[test]
+fn sns_topic_counts_the_alarms_that_notify_it() {
+    let arn = "arn:aws:sns:us-east-1:1:alerts";
+    let topic = |name: &str| Topic {
+        name: name.into(),
+        arn: format!("arn:aws:sns:us-east-1:1:{name}"),
+        region: "us-east-1".into(),
+        kms_key: Observed::default(),
+        tags: Observed::default(),
+    };
+    let r = req("sns.topic", "min_count = 1\n[requirement.expect]\nalarms_at_least = 2");
+    let mut inv = Inventory {
+        topics: one_region(vec![topic("alerts"), topic("quiet")]),
+        alarms: one_region(vec![
+            alarm("cpu", "CPUUtilization", "GreaterThanOrEqualToThreshold", 70.0, &[arn]),
+            alarm("5xx", "HTTPCode_ELB_5XX_Count", "GreaterThanThreshold", 10.0, &[arn]),
+            alarm("mute", "NetworkIn", "GreaterThanThreshold", 1.0, &[]),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(std::slice::from_ref(&r), &inv);
+    assert_eq!(statuses(&f), [(Some(arn), Status::Pass), (Some("arn:aws:sns:us-east-1:1:quiet"), Status::Drift)]);
+    assert_eq!(observed(&f[0], "alarms_at_least"), &serde_json::json!(["cpu", "5xx"]));
+    inv.alarms.insert("us-east-1".into(), Observed::Unknown(denied("DescribeAlarms")));
+    let f = evaluate(&[r], &inv);
+    assert!(f.iter().all(|x| x.status == Status::Unknown), "{f:?}");
+}
+
+#[test]
+fn route_tables_by_vpc_leave_out_the_main_table_unless_asked() {
+    let prod = vpc("us-east-1", "vpc-p", "PROD-vpc-main-us-east-1", "10.0.0.0/16");
+    let dev = vpc("us-east-1", "vpc-d", "dev", "10.1.0.0/16");
+    let tagged = |id: &str, vpc: &Vpc, main: bool, tags: &[(&str, &str)]| RouteTable {
+        id: id.into(),
+        vpc_id: vpc.id.clone(),
+        main,
+        tags: tags.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        ..Default::default()
+    };
+    let tables = vec![
+        tagged("rtb-main", &prod, true, &[]),
+        tagged("rtb-pub", &prod, false, &[("Name", "PROD-rt-public-us-east-1"), ("Environment", "Production")]),
+        tagged("rtb-priv", &prod, false, &[]),
+        tagged("rtb-dev", &dev, false, &[]),
+    ];
+    let net = Network {
+        vpcs: Observed::Known(vec![prod, dev]),
+        peerings: Observed::Known(vec![]),
+        route_tables: Observed::Known(tables),
+        subnets: Observed::default(),
+        flow_logs: Observed::default(),
+    };
+    let inv = Inventory {
+        networks: BTreeMap::from([("us-east-1".to_string(), net.clone()), ("us-west-2".to_string(), net)]),
+        ..Default::default()
+    };
+    let body = "select = { regions = [\"us-east-1\"] }\n[requirement.expect]\nvpc = \"PROD-vpc-*\"\nrequired_tags = { Environment = \"Production\" }";
+    let f = evaluate(&[req("ec2.route_table", body)], &inv);
+    let got: Vec<(&str, Status)> = f.iter().map(|x| (short(x), x.status)).collect();
+    assert_eq!(got, [("rtb-priv", Status::Drift), ("rtb-pub", Status::Pass)]);
+    let f = evaluate(&[req("ec2.route_table", &format!("{body}\ninclude_main = true"))], &inv);
+    assert_eq!(f.len(), 3);
+    assert!(f.iter().any(|x| short(x) == "rtb-main" && x.status == Status::Drift));
 }

@@ -405,3 +405,73 @@ async fn lambda_function_environment_encrypted_with_kms_key() {
 fn crc32_of_check_string_is_standard() {
     assert_eq!(crate::samples::crc32(b"123456789"), 0xCBF4_3926);
 }
+
+#[tokio::test]
+async fn dynamodb_global_table_replicas_are_created_and_listed() {
+    use aws_sdk_dynamodb::types::*;
+    let acct = account();
+    let ddb = acct.dynamodb("us-east-1");
+    ddb.create_table()
+        .table_name("sessions")
+        .attribute_definitions(
+            AttributeDefinition::builder().attribute_name("id").attribute_type(ScalarAttributeType::S).build().unwrap(),
+        )
+        .key_schema(KeySchemaElement::builder().attribute_name("id").key_type(KeyType::Hash).build().unwrap())
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+    // Patch under test: moto ignores ReplicaUpdates; the replica must exist in its
+    // region and every member must list the others under Replicas.
+    for (region, action) in [("us-west-2", "create"), ("ap-south-1", "create"), ("ap-south-1", "delete")] {
+        let update = match action {
+            "create" => ReplicationGroupUpdate::builder()
+                .create(CreateReplicationGroupMemberAction::builder().region_name(region).build().unwrap()),
+            _ => ReplicationGroupUpdate::builder()
+                .delete(DeleteReplicationGroupMemberAction::builder().region_name(region).build().unwrap()),
+        };
+        ddb.update_table().table_name("sessions").replica_updates(update.build()).send().await.unwrap();
+    }
+    let regions = |t: &TableDescription| -> Vec<String> {
+        t.replicas().iter().filter_map(|r| r.region_name().map(str::to_string)).collect()
+    };
+    let home = ddb.describe_table().table_name("sessions").send().await.unwrap();
+    assert_eq!(regions(home.table().unwrap()), ["us-west-2"]);
+    let west = acct.dynamodb("us-west-2").describe_table().table_name("sessions").send().await.unwrap();
+    assert_eq!(regions(west.table().unwrap()), ["us-east-1"]);
+}
+
+#[tokio::test]
+async fn secretsmanager_rotation_finds_the_lambda_of_the_callers_account() {
+    use aws_sdk_secretsmanager::types::RotationRulesType;
+    let acct = account();
+    crate::samples::serverless::function(&acct, "rotator", aws_sdk_lambda::types::Runtime::Python312, None)
+        .await
+        .unwrap();
+    let sm = acct.secretsmanager("us-east-1");
+    sm.create_secret().name("db").secret_string("{}").send().await.unwrap();
+    // Patches under test: the rotation function is looked up in this account (not
+    // LocalStack's default one), and RotateImmediately=false answers instead of
+    // failing on its way out.
+    sm.rotate_secret()
+        .secret_id("db")
+        .rotation_lambda_arn(format!("arn:aws:lambda:us-east-1:{}:function:rotator", acct.id))
+        .rotation_rules(RotationRulesType::builder().automatically_after_days(30).build())
+        .rotate_immediately(false)
+        .send()
+        .await
+        .unwrap();
+    let listed = sm.list_secrets().send().await.unwrap();
+    let s = listed.secret_list().iter().find(|s| s.name() == Some("db")).unwrap();
+    assert_eq!(s.rotation_enabled(), Some(true));
+    assert_eq!(s.rotation_rules().and_then(|r| r.automatically_after_days()), Some(30));
+    // a function that does not exist is still refused, as in AWS
+    let missing = sm
+        .rotate_secret()
+        .secret_id("db")
+        .rotation_lambda_arn(format!("arn:aws:lambda:us-east-1:{}:function:nope", acct.id))
+        .rotate_immediately(false)
+        .send()
+        .await;
+    assert!(missing.is_err());
+}

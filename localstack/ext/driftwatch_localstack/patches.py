@@ -209,3 +209,106 @@ def lambda_keeps_kms_key_arn():
         return original_update(self, config_updates)
 
     models.LambdaFunction.update_configuration = update_configuration
+
+
+@_once
+def dynamodb_keeps_global_table_replicas():
+    """moto ignores UpdateTable's ReplicaUpdates, so a global table (version
+    2019.11.21) never shows its replicas. Create the replica table in each named
+    region with the same key schema, and report every member's other regions under
+    `Replicas` in DescribeTable, as AWS does for global tables."""
+    from moto.dynamodb import models, responses
+    from moto.dynamodb.models.table import Table
+
+    original_update = responses.DynamoHandler.update_table
+
+    def update_table(self):
+        result = original_update(self)
+        updates = self.body.get("ReplicaUpdates") or []
+        if not updates:
+            return result
+        name = self.body["TableName"]
+        source = self.dynamodb_backend.get_table(name)
+        members = set(getattr(source, "dw_regions", {self.region}))
+        for update in updates:
+            create = update.get("Create")
+            delete = update.get("Delete")
+            if create:
+                region = create["RegionName"]
+                backend = models.dynamodb_backends[self.current_account][region]
+                if name not in backend.tables:
+                    backend.create_table(
+                        name,
+                        schema=source.schema,
+                        throughput=source.throughput,
+                        attr=source.attr,
+                        global_indexes=None,
+                        indexes=None,
+                        streams=source.stream_specification,
+                        billing_mode=source.billing_mode,
+                        sse_specification=source.sse_specification,
+                        tags=[],
+                        deletion_protection_enabled=False,
+                        warm_throughput=None,
+                    )
+                members.add(region)
+            if delete:
+                members.discard(delete["RegionName"])
+        for region in members:
+            table = models.dynamodb_backends[self.current_account][region].tables.get(name)
+            if table is not None:
+                table.dw_regions = set(members)
+        return responses.dynamo_json_dump(source.describe())
+
+    original_describe = Table.describe
+
+    def describe(self, base_key="TableDescription"):
+        result = original_describe(self, base_key)
+        others = sorted(getattr(self, "dw_regions", set()) - {self.region_name})
+        if others:
+            result[base_key]["Replicas"] = [
+                {"RegionName": r, "ReplicaStatus": "ACTIVE"} for r in others
+            ]
+        return result
+
+    responses.DynamoHandler.update_table = update_table
+    Table.describe = describe
+
+
+@_once
+def secretsmanager_finds_the_rotation_lambda_in_the_callers_account():
+    """RotateSecret checks the rotation function with an internal Lambda client that
+    carries no credentials, so it looks in the default account and rejects every
+    function of any other account ("Lambda does not exist"). Give that client the
+    secret's own account, as AWS resolves the function in the caller's account.
+    With RotateImmediately=false the provider then fails on its way out (an unset
+    version id); the rotation settings are stored by then, so answer as AWS does."""
+    import contextvars
+
+    from localstack.services.secretsmanager import provider
+
+    account = contextvars.ContextVar("driftwatch_secret_account", default=None)
+    factory = provider.connect_to
+
+    def connect_to(*args, **kwargs):
+        owner = account.get()
+        if owner and "aws_access_key_id" not in kwargs:
+            kwargs["aws_access_key_id"] = owner
+            kwargs.setdefault("aws_secret_access_key", "test")
+        return factory(*args, **kwargs)
+
+    original = provider.SecretsManagerBackend.rotate_secret
+
+    def rotate_secret(self, secret_id, *args, **kwargs):
+        token = account.set(self.account_id)
+        try:
+            return original(self, secret_id, *args, **kwargs)
+        except UnboundLocalError:
+            if kwargs.get("rotate_immediately", True):
+                raise
+            return self.secrets[secret_id].to_short_dict()
+        finally:
+            account.reset(token)
+
+    provider.connect_to = connect_to
+    provider.SecretsManagerBackend.rotate_secret = rotate_secret

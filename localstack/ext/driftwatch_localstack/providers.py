@@ -70,6 +70,7 @@ def autoscaling():
 
 @aws_provider(api="dynamodb", name="moto")
 def dynamodb():
+    patches.dynamodb_keeps_global_table_replicas()
     return _moto_service("dynamodb")
 
 
@@ -77,3 +78,13 @@ def dynamodb():
 def lambda_():
     patches.lambda_keeps_kms_key_arn()
     return _moto_service("lambda")
+
+
+@aws_provider(api="secretsmanager", name="driftwatch")
+def secretsmanager():
+    """LocalStack's own Secrets Manager, with the rotation-lambda lookup fixed."""
+    from localstack.services.moto import MotoFallbackDispatcher
+    from localstack.services.secretsmanager.provider import SecretsmanagerProvider
+
+    patches.secretsmanager_finds_the_rotation_lambda_in_the_callers_account()
+    return Service.for_provider(SecretsmanagerProvider(), dispatch_table_factory=MotoFallbackDispatcher)

@@ -106,6 +106,36 @@ impl Audit {
             .clone()
     }
 
+    /// Every drift finding as (requirement, region, resource name, failed fields),
+    /// in report order. The name is the one the message starts with; findings of
+    /// the requirement as a whole (a count) have "-" for region and name.
+    pub fn drifts(&self) -> Vec<(String, String, String, Vec<String>)> {
+        self.report["findings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no findings in report; stderr: {}", self.stderr))
+            .iter()
+            .filter(|f| f["status"] == "drift")
+            .map(|f| {
+                let on_resource = f["resource"].is_string();
+                let message = f["message"].as_str().unwrap_or_default();
+                let name = if on_resource { message.split(": ").next().unwrap_or_default() } else { "-" };
+                let failed = f["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|c| c["ok"] == false)
+                    .map(|c| c["field"].as_str().unwrap().to_string())
+                    .collect();
+                (
+                    f["requirement"].as_str().unwrap().to_string(),
+                    f["region"].as_str().unwrap_or("-").to_string(),
+                    name.to_string(),
+                    failed,
+                )
+            })
+            .collect()
+    }
+
     pub fn assert_code(&self, code: i32) {
         assert_eq!(self.code, code, "exit code; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
     }

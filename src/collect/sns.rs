@@ -1,0 +1,81 @@
+//! Fills `Inventory::topics`: per region, every topic (ListTopics, every page);
+//! its attributes (encryption key) and tags only when asked.
+
+use super::{per_region, Need};
+use crate::aws::{all_pages, Ctx};
+use crate::inventory::{Observed, Topic};
+use futures::future::join_all;
+use std::collections::BTreeMap;
+
+const SERVICE: &str = "sns";
+
+pub const CALLS: &[super::permissions::Call] = &[
+    super::permissions::Call { operation: "ListTopics", action: "sns:ListTopics", needed: |p| !p.topics.is_empty() },
+    super::permissions::Call {
+        operation: "GetTopicAttributes",
+        action: "sns:GetTopicAttributes",
+        needed: |p| p.topics.detail,
+    },
+    super::permissions::Call {
+        operation: "ListTagsForResource",
+        action: "sns:ListTagsForResource",
+        needed: |p| p.topics.tags,
+    },
+];
+
+async fn region_topics(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Topic>> {
+    let sns = aws_sdk_sns::Client::new(&ctx.config(region));
+    let pages = match all_pages(ctx, sns.list_topics().into_paginator().send()).await {
+        Ok(p) => p,
+        Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTopics", None)),
+    };
+    let mut topics = Vec::new();
+    for t in pages.iter().flat_map(|p| p.topics()) {
+        let Some(arn) = t.topic_arn() else {
+            return Observed::Unknown(ctx.malformed(SERVICE, region, "ListTopics", "a TopicArn"));
+        };
+        topics.push(Topic {
+            name: arn.rsplit(':').next().unwrap_or(arn).to_string(),
+            arn: arn.to_string(),
+            region: region.to_string(),
+            kms_key: Observed::default(),
+            tags: Observed::default(),
+        });
+    }
+    let reads = join_all(topics.iter().map(|t| {
+        let sns = sns.clone();
+        async move {
+            let key = if need.detail {
+                let _permit = ctx.permit().await;
+                match sns.get_topic_attributes().topic_arn(&t.arn).send().await {
+                    Ok(out) => Observed::Known(
+                        out.attributes().and_then(|a| a.get("KmsMasterKeyId")).filter(|k| !k.is_empty()).cloned(),
+                    ),
+                    Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "GetTopicAttributes", Some(&t.arn))),
+                }
+            } else {
+                Observed::default()
+            };
+            let tags = if need.tags {
+                let _permit = ctx.permit().await;
+                match sns.list_tags_for_resource().resource_arn(&t.arn).send().await {
+                    Ok(out) => Observed::Known(super::tag_map(out.tags(), |x| (Some(x.key()), Some(x.value())))),
+                    Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTagsForResource", Some(&t.arn))),
+                }
+            } else {
+                Observed::default()
+            };
+            (key, tags)
+        }
+    }))
+    .await;
+    for (t, (key, tags)) in topics.iter_mut().zip(reads) {
+        t.kms_key = key;
+        t.tags = tags;
+    }
+    Observed::Known(topics)
+}
+
+pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<Topic>>> {
+    per_region(&need.regions, |r| region_topics(ctx, r, need)).await
+}

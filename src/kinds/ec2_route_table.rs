@@ -1,0 +1,93 @@
+//! `ec2.route_table`: route tables by selector or by VPC, with their tags and
+//! whether they route to the internet.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Gap, Inventory, Observed, RouteTable, Tags};
+use crate::profile::Requirement;
+use serde_json::json;
+
+pub static KIND: Kind = Kind {
+    name: "ec2.route_table",
+    summary: "VPC route tables: tags and names (tables are easy to leave untagged), internet routes",
+    doc: "Route tables of the requirement's regions (DescribeRouteTables, every page; tags come \
+with it), named by their Name tag, else their id. `vpc` and `include_main` choose the \
+candidates: `vpc` keeps tables of VPCs whose Name tag (or id) matches the glob, and the VPC's \
+main table, which AWS creates untagged with the VPC, is left out unless `include_main = true`. \
+Subnet associations have no tags of their own in AWS; the table they bind is what carries them.",
+    regional: true,
+    tags: true,
+    selectable: true,
+    fields: &[
+        Field::new("vpc", Str, "Glob on the Name tag (or id) of the table's VPC (chooses candidates)."),
+        Field::new("include_main", Bool, "Also check each VPC's main route table (chooses candidates)."),
+        Field::new("routes_to_internet", Bool, "The table sends 0.0.0.0/0 or ::/0 to an internet gateway."),
+    ],
+    plan: |req, plan| {
+        plan.networks.extend(req.regions.iter().cloned());
+    },
+    evaluate,
+};
+
+fn checks(req: &Requirement, t: &RouteTable) -> Vec<Check> {
+    let mut out = Vec::new();
+    if let Some(want) = req.expect.bool("routes_to_internet") {
+        let gateways: Vec<&str> = t
+            .routes
+            .iter()
+            .filter(|r| r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-")))
+            .map(|r| r.destination.as_str())
+            .collect();
+        out.push(Check::new("routes_to_internet", json!(want), json!(gateways), t.routes_to_internet() == want));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let vpc_glob = req.expect.str("vpc");
+    let include_main = req.expect.bool("include_main").unwrap_or(false);
+    let mut owned: Vec<(&RouteTable, String, Observed<Tags>)> = Vec::new();
+    let mut gaps = Vec::new();
+    for region in &req.regions {
+        let Some(net) = inv.networks.get(region) else {
+            gaps.push(Gap::not_collected(&format!("route tables in {region}")));
+            continue;
+        };
+        let tables = match &net.route_tables {
+            Observed::Known(t) => t,
+            Observed::Unknown(g) => {
+                gaps.push(g.clone());
+                continue;
+            }
+        };
+        let vpcs = match (&net.vpcs, vpc_glob) {
+            (_, None) => None,
+            (Observed::Known(v), Some(_)) => Some(v),
+            (Observed::Unknown(g), Some(_)) => {
+                gaps.push(g.clone());
+                continue;
+            }
+        };
+        for t in tables.iter().filter(|t| include_main || !t.main) {
+            if let (Some(glob), Some(vpcs)) = (vpc_glob, vpcs) {
+                let name = vpcs.iter().find(|v| v.id == t.vpc_id).map_or(t.vpc_id.as_str(), |v| v.name());
+                if !crate::profile::glob_match(glob, name) {
+                    continue;
+                }
+            }
+            owned.push((t, region.clone(), Observed::Known(t.tags.clone())));
+        }
+    }
+    let listing = Listing { items: owned.iter().collect(), gaps };
+    evaluate_resources(
+        req,
+        listing,
+        |(t, region, tags)| Meta {
+            id: format!("arn:aws:ec2:{region}:{}:route-table/{}", t.owner.as_deref().unwrap_or(""), t.id),
+            name: t.name().to_string(),
+            region: Some(region.clone()),
+            tags: Some(tags),
+        },
+        |(t, _, _)| checks(req, t),
+    )
+}

@@ -1,0 +1,67 @@
+//! `logs.log_group`: retention (exact or minimum) and encryption of log groups.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Inventory, LogGroup};
+use crate::profile::Requirement;
+use serde_json::json;
+
+pub static KIND: Kind = Kind {
+    name: "logs.log_group",
+    summary: "CloudWatch Logs log groups: retention days (exact or minimum), KMS encryption",
+    doc: "Log groups of the requirement's regions (DescribeLogGroups, every page), named by \
+their name. A group without retentionInDays keeps events forever: that meets \
+`retention_at_least` but never an exact `retention_days`. Tags are read (ListTagsForResource) \
+only when a requirement selects on or expects them.",
+    regional: true,
+    tags: true,
+    selectable: true,
+    fields: &[
+        Field::new("retention_days", Int, "Events are kept exactly this many days."),
+        Field::new("retention_at_least", Int, "Events are kept at least this many days (never expiring counts)."),
+        Field::new("kms_encrypted", Bool, "The group is encrypted with a KMS key (kmsKeyId set)."),
+    ],
+    plan: |req, plan| {
+        plan.log_groups.add(req);
+    },
+    evaluate,
+};
+
+fn checks(req: &Requirement, g: &LogGroup) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    let observed = json!(g.retention_days.map_or_else(|| json!("never expire"), |d| json!(d)));
+    if let Some(want) = e.int("retention_days") {
+        out.push(Check::new(
+            "retention_days",
+            json!(want),
+            observed.clone(),
+            g.retention_days.is_some_and(|d| i64::from(d) == want),
+        ));
+    }
+    if let Some(min) = e.int("retention_at_least") {
+        out.push(Check::new(
+            "retention_at_least",
+            json!(format!(">= {min}")),
+            observed,
+            g.retention_days.is_none_or(|d| i64::from(d) >= min),
+        ));
+    }
+    if let Some(want) = e.bool("kms_encrypted") {
+        out.push(Check::new("kms_encrypted", json!(want), json!(g.kms_key), g.kms_key.is_some() == want));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing = Listing::new();
+    for region in &req.regions {
+        listing.add(Inventory::regional(&inv.log_groups, region, "log groups"));
+    }
+    evaluate_resources(
+        req,
+        listing,
+        |g| Meta { id: g.arn.clone(), name: g.name.clone(), region: Some(g.region.clone()), tags: Some(&g.tags) },
+        |g| checks(req, g),
+    )
+}

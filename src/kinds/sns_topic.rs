@@ -1,0 +1,68 @@
+//! `sns.topic`: presence by selector, alarms that notify it, encryption.
+
+use super::{Field, FieldType::*, Kind};
+use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::inventory::{Inventory, Observed, Topic};
+use crate::profile::Requirement;
+use serde_json::json;
+
+pub static KIND: Kind = Kind {
+    name: "sns.topic",
+    summary: "SNS topics: present, CloudWatch alarms route to them, KMS encryption",
+    doc: "Topics of the requirement's regions (ListTopics, every page), named by the last part of \
+their ARN. `alarms_at_least` counts the CloudWatch alarms of the topic's region whose ALARM \
+actions include the topic's ARN (DescribeAlarms is read for those regions). Attributes \
+(GetTopicAttributes) and tags are read only when a requirement needs them.",
+    regional: true,
+    tags: true,
+    selectable: true,
+    fields: &[
+        Field::new("alarms_at_least", Int, "At least this many alarms of the region send ALARM actions to it."),
+        Field::new("kms_encrypted", Bool, "Server-side encryption with a KMS key (KmsMasterKeyId set)."),
+    ],
+    plan: |req, plan| {
+        let need = plan.topics.add(req);
+        need.detail |= req.expect.has("kms_encrypted");
+        if req.expect.has("alarms_at_least") {
+            plan.alarms.extend(req.regions.iter().cloned());
+        }
+    },
+    evaluate,
+};
+
+fn checks(req: &Requirement, t: &Topic, inv: &Inventory) -> Vec<Check> {
+    let e = &req.expect;
+    let mut out = Vec::new();
+    if let Some(min) = e.int("alarms_at_least") {
+        let expected = json!(format!(">= {min}"));
+        out.push(match Inventory::regional(&inv.alarms, &t.region, "alarms") {
+            Observed::Known(alarms) => {
+                let routed: Vec<&str> = alarms
+                    .iter()
+                    .filter(|a| a.alarm_actions.iter().any(|x| x == &t.arn))
+                    .map(|a| a.name.as_str())
+                    .collect();
+                let ok = routed.len() as i64 >= min;
+                Check::new("alarms_at_least", expected, json!(routed), ok)
+            }
+            Observed::Unknown(g) => Check::unknown("alarms_at_least", expected, &g),
+        });
+    }
+    if let Some(want) = e.bool("kms_encrypted") {
+        out.push(Check::of("kms_encrypted", json!(want), &t.kms_key, |k| json!(k), |k| k.is_some() == want));
+    }
+    out
+}
+
+fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
+    let mut listing = Listing::new();
+    for region in &req.regions {
+        listing.add(Inventory::regional(&inv.topics, region, "SNS topics"));
+    }
+    evaluate_resources(
+        req,
+        listing,
+        |t| Meta { id: t.arn.clone(), name: t.name.clone(), region: Some(t.region.clone()), tags: Some(&t.tags) },
+        |t| checks(req, t, inv),
+    )
+}
