@@ -61,6 +61,16 @@ impl Check {
             Observed::Unknown(gap) => Check::unknown(field, expected, gap),
         }
     }
+    /// A boolean setting of an answer. `None` (the answer did not say) is unknown,
+    /// never taken for `false`: an expected `false` must not pass on missing data.
+    pub fn flag(field: &str, want: bool, have: Option<bool>, source: &str) -> Self {
+        match have {
+            Some(h) => Check::new(field, json!(want), json!(h), h == want),
+            None => {
+                Check::unknown(field, json!(want), &Gap::not_collected(&format!("{source} (absent from the answer)")))
+            }
+        }
+    }
     pub fn status(&self) -> Status {
         match self.ok {
             Some(true) => Status::Pass,

@@ -213,9 +213,9 @@ pub struct Trail {
     pub home_region: String,
     pub multi_region: bool,
     pub organization: bool,
-    pub log_file_validation: bool,
+    pub log_file_validation: Option<bool>,
     pub kms_key: Option<String>,
-    pub include_global_service_events: bool,
+    pub include_global_service_events: Option<bool>,
     pub s3_bucket: Option<String>,
     pub is_logging: Observed<bool>,
     #[serde(default)]
@@ -371,7 +371,7 @@ pub struct Alarm {
     pub comparison: Option<String>,
     pub threshold: Option<f64>,
     pub dimensions: Tags,
-    pub actions_enabled: bool,
+    pub actions_enabled: Option<bool>,
     pub alarm_actions: Vec<String>,
     #[serde(default)]
     pub tags: Observed<Tags>,
@@ -412,7 +412,7 @@ pub struct Table {
     /// KeyManager of `kms_key` (`CUSTOMER` / `AWS`), read when a requirement asks.
     pub key_manager: Observed<Option<String>>,
     pub point_in_time_recovery: Observed<bool>,
-    pub deletion_protection: bool,
+    pub deletion_protection: Option<bool>,
     pub tags: Observed<Tags>,
     /// Regions of the global table's replicas (version 2019.11.21).
     #[serde(default)]
@@ -602,12 +602,12 @@ pub struct DbInstance {
     pub arn: String,
     pub region: String,
     pub engine: Option<String>,
-    pub storage_encrypted: bool,
+    pub storage_encrypted: Option<bool>,
     /// `None` when the answer did not say: never taken for "not public".
     pub publicly_accessible: Option<bool>,
     pub backup_retention_days: i32,
-    pub deletion_protection: bool,
-    pub multi_az: bool,
+    pub deletion_protection: Option<bool>,
+    pub multi_az: Option<bool>,
     /// Identifiers (or ARNs, for other regions) of its read replicas.
     pub read_replicas: Vec<String>,
     pub subnets: Vec<String>,

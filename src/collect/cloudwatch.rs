@@ -53,7 +53,7 @@ fn alarm(region: &str, a: &MetricAlarm) -> Alarm {
         } else {
             dims(a.dimensions())
         },
-        actions_enabled: a.actions_enabled().unwrap_or(false),
+        actions_enabled: a.actions_enabled(),
         alarm_actions: a.alarm_actions().to_vec(),
         tags: Observed::default(),
     }

@@ -104,7 +104,7 @@ async fn table(
         kms_key,
         key_manager: Observed::default(),
         point_in_time_recovery: pitr,
-        deletion_protection: t.deletion_protection_enabled().unwrap_or(false),
+        deletion_protection: t.deletion_protection_enabled(),
         replica_regions: t.replicas().iter().filter_map(|r| r.region_name().map(str::to_string)).collect(),
         tags,
     })

@@ -30,11 +30,11 @@ async fn region_instances(ctx: &Ctx, region: &str) -> Observed<Vec<DbInstance>> 
             arn: d.db_instance_arn().unwrap_or(id).to_string(),
             region: region.to_string(),
             engine: d.engine().map(str::to_string),
-            storage_encrypted: d.storage_encrypted().unwrap_or(false),
+            storage_encrypted: d.storage_encrypted(),
             publicly_accessible: d.publicly_accessible(),
             backup_retention_days: d.backup_retention_period().unwrap_or(0),
-            deletion_protection: d.deletion_protection().unwrap_or(false),
-            multi_az: d.multi_az().unwrap_or(false),
+            deletion_protection: d.deletion_protection(),
+            multi_az: d.multi_az(),
             read_replicas: d.read_replica_db_instance_identifiers().to_vec(),
             subnets: d
                 .db_subnet_group()

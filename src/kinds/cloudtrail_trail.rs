@@ -47,13 +47,18 @@ fn checks(req: &Requirement, t: &Trail) -> Vec<Check> {
         out.push(plain("multi_region", want, t.multi_region));
     }
     if let Some(want) = e.bool("log_file_validation") {
-        out.push(plain("log_file_validation", want, t.log_file_validation));
+        out.push(Check::flag("log_file_validation", want, t.log_file_validation, "LogFileValidationEnabled"));
     }
     if let Some(want) = e.bool("kms_encrypted") {
         out.push(plain("kms_encrypted", want, t.kms_key.is_some()));
     }
     if let Some(want) = e.bool("include_global_service_events") {
-        out.push(plain("include_global_service_events", want, t.include_global_service_events));
+        out.push(Check::flag(
+            "include_global_service_events",
+            want,
+            t.include_global_service_events,
+            "IncludeGlobalServiceEvents",
+        ));
     }
     if let Some(want) = e.str("s3_bucket") {
         out.push(Check::new("s3_bucket", json!(want), json!(t.s3_bucket), t.s3_bucket.as_deref() == Some(want)));

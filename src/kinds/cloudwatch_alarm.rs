@@ -66,7 +66,7 @@ fn checks(req: &Requirement, a: &Alarm) -> Vec<Check> {
         out.push(Check::new("threshold", json!(want), json!(a.threshold), ok));
     }
     if let Some(want) = e.bool("actions_enabled") {
-        out.push(Check::new("actions_enabled", json!(want), json!(a.actions_enabled), a.actions_enabled == want));
+        out.push(Check::flag("actions_enabled", want, a.actions_enabled, "ActionsEnabled"));
     }
     if let Some(want) = e.bool("alarm_actions") {
         out.push(Check::new("alarm_actions", json!(want), json!(a.alarm_actions), a.alarm_actions.is_empty() != want));

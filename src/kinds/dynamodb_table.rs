@@ -81,12 +81,7 @@ fn checks(req: &Requirement, t: &Table) -> Vec<Check> {
         out.push(Check::new("replica_regions", json!(regions), json!(have), regions.iter().all(|r| have.contains(r))));
     }
     if let Some(want) = e.bool("deletion_protection") {
-        out.push(Check::new(
-            "deletion_protection",
-            json!(want),
-            json!(t.deletion_protection),
-            t.deletion_protection == want,
-        ));
+        out.push(Check::flag("deletion_protection", want, t.deletion_protection, "DeletionProtectionEnabled"));
     }
     out
 }

@@ -48,22 +48,14 @@ fn replica_region(replica: &str, home: &str) -> String {
 fn checks(req: &Requirement, d: &DbInstance, inv: &Inventory) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    let flag = |field: &str, want: bool, have: bool| Check::new(field, json!(want), json!(have), want == have);
     if let Some(want) = e.str("engine") {
         out.push(Check::new("engine", json!(want), json!(d.engine), d.engine.as_deref() == Some(want)));
     }
     if let Some(want) = e.bool("storage_encrypted") {
-        out.push(flag("storage_encrypted", want, d.storage_encrypted));
+        out.push(Check::flag("storage_encrypted", want, d.storage_encrypted, "StorageEncrypted"));
     }
     if let Some(want) = e.bool("publicly_accessible") {
-        out.push(match d.publicly_accessible {
-            Some(have) => flag("publicly_accessible", want, have),
-            None => Check::unknown(
-                "publicly_accessible",
-                json!(want),
-                &Gap::not_collected("PubliclyAccessible (absent from DescribeDBInstances)"),
-            ),
-        });
+        out.push(Check::flag("publicly_accessible", want, d.publicly_accessible, "PubliclyAccessible"));
     }
     if let Some(want) = e.bool("private_subnets") {
         let net = inv.networks.get(&d.region);
@@ -97,10 +89,10 @@ fn checks(req: &Requirement, d: &DbInstance, inv: &Inventory) -> Vec<Check> {
         ));
     }
     if let Some(want) = e.bool("deletion_protection") {
-        out.push(flag("deletion_protection", want, d.deletion_protection));
+        out.push(Check::flag("deletion_protection", want, d.deletion_protection, "DeletionProtection"));
     }
     if let Some(want) = e.bool("multi_az") {
-        out.push(flag("multi_az", want, d.multi_az));
+        out.push(Check::flag("multi_az", want, d.multi_az, "MultiAZ"));
     }
     if let Some(min) = e.int("read_replicas_at_least") {
         out.push(Check::new(

@@ -360,9 +360,9 @@ fn trail(name: &str, multi: bool, logging: Observed<bool>) -> Trail {
         home_region: "us-east-1".into(),
         multi_region: multi,
         organization: false,
-        log_file_validation: true,
+        log_file_validation: Some(true),
         kms_key: None,
-        include_global_service_events: true,
+        include_global_service_events: Some(true),
         s3_bucket: Some("b".into()),
         is_logging: logging,
         tags: Observed::Known(BTreeMap::new()),
@@ -652,7 +652,7 @@ fn alarm(name: &str, metric: &str, op: &str, threshold: f64, actions: &[&str]) -
         comparison: Some(op.into()),
         threshold: Some(threshold),
         dimensions: BTreeMap::from([("AutoScalingGroupName".into(), "web".into())]),
-        actions_enabled: true,
+        actions_enabled: Some(true),
         alarm_actions: actions.iter().map(|s| s.to_string()).collect(),
         tags: Observed::Known(BTreeMap::new()),
     }
@@ -713,8 +713,8 @@ fn cloudtrail_every_field_can_drift() {
         "[requirement.expect]\nlogging = true\nmulti_region = true\nlog_file_validation = true\nkms_encrypted = true\ninclude_global_service_events = true\ns3_bucket = \"audit\"",
     );
     let mut t = trail("weak", false, Observed::Known(false));
-    t.log_file_validation = false;
-    t.include_global_service_events = false;
+    t.log_file_validation = Some(false);
+    t.include_global_service_events = None;
     let inv = Inventory {
         trails: BTreeMap::from([
             ("us-east-1".into(), Observed::Known(vec![t])),
@@ -724,17 +724,24 @@ fn cloudtrail_every_field_can_drift() {
     };
     let f = evaluate(&[r], &inv);
     let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
-    assert_eq!(
-        failed,
-        [
-            "logging",
-            "multi_region",
-            "log_file_validation",
-            "kms_encrypted",
-            "include_global_service_events",
-            "s3_bucket"
-        ]
+    assert_eq!(failed, ["logging", "multi_region", "log_file_validation", "kms_encrypted", "s3_bucket"]);
+    // a flag the answer left out is unknown, never taken for false
+    let absent: Vec<&str> = f[0].checks.iter().filter(|c| c.ok.is_none()).map(|c| c.field.as_str()).collect();
+    assert_eq!(absent, ["include_global_service_events"]);
+    assert_eq!(f[0].status, Status::Drift);
+}
+
+#[test]
+fn absent_flags_are_unknown_even_when_false_is_expected() {
+    let r = req(
+        "cloudtrail.trail",
+        "[requirement.expect]
+log_file_validation = false",
     );
+    let mut t = trail("t", true, Observed::Known(true));
+    t.log_file_validation = None;
+    let inv = Inventory { trails: one_region(vec![t]), ..Default::default() };
+    assert_eq!(statuses(&evaluate(&[r], &inv)), [(Some("arn:aws:cloudtrail:us-east-1:1:trail/t"), Status::Unknown)]);
 }
 
 #[test]
@@ -835,7 +842,7 @@ fn dynamodb_table_fields() {
         kms_key: sse.map(|_| "arn:aws:kms:us-east-1:1:key/k".to_string()),
         key_manager: manager,
         point_in_time_recovery: Observed::Known(pitr),
-        deletion_protection: protect,
+        deletion_protection: Some(protect),
         tags: Observed::Known(BTreeMap::new()),
         replica_regions: vec![],
     };
@@ -1290,11 +1297,11 @@ fn rds_instance_fields_and_private_subnets() {
         arn: format!("arn:aws:rds:us-east-1:1:db:{id}"),
         region: "us-east-1".into(),
         engine: Some("postgres".into()),
-        storage_encrypted: true,
+        storage_encrypted: Some(true),
         publicly_accessible: Some(false),
         backup_retention_days: 7,
-        deletion_protection: true,
-        multi_az: false,
+        deletion_protection: Some(true),
+        multi_az: Some(false),
         read_replicas: replicas,
         subnets: vec![subnet.into()],
         tags: Observed::Known(BTreeMap::new()),
@@ -1369,7 +1376,7 @@ fn dynamodb_global_table_replica_regions() {
         kms_key: None,
         key_manager: Observed::default(),
         point_in_time_recovery: Observed::default(),
-        deletion_protection: false,
+        deletion_protection: Some(false),
         tags: Observed::Known(BTreeMap::new()),
         replica_regions: replicas.iter().map(|s| s.to_string()).collect(),
     };
@@ -1506,11 +1513,11 @@ fn absent_fields_never_pass_an_expected_false() {
         arn: "arn:aws:rds:us-east-1:1:db:db".into(),
         region: "us-east-1".into(),
         engine: None,
-        storage_encrypted: true,
+        storage_encrypted: Some(true),
         publicly_accessible: None,
         backup_retention_days: 0,
-        deletion_protection: false,
-        multi_az: false,
+        deletion_protection: Some(false),
+        multi_az: Some(false),
         read_replicas: vec![],
         subnets: vec![],
         tags: Observed::Known(BTreeMap::new()),

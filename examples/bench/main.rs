@@ -1,0 +1,533 @@
+//! The side-by-side benchmark (issue 7): seeds a LocalStack account at scale, then
+//! audits it with driftwatch and with Prowler through a counting proxy, and prints
+//! one table (wall time, max RSS, HTTP requests, findings per area, ratios) and
+//! where the two tools disagree. Run it through `bench/run`, which builds, installs
+//! and starts what it needs:
+//!
+//!     bench/run                 # N = 200 and 1000 for both tools, 5000 for driftwatch
+//!     bench/run --n 200 --solo 5000 --runs 5
+//!
+//! Options (all optional): `--endpoint URL` (default http://127.0.0.1:4566),
+//! `--n N` (both tools; repeatable), `--solo N` (driftwatch alone; repeatable),
+//! `--runs K` (default 3), `--driftwatch PATH`, `--prowler PATH` (no Prowler runs
+//! without it), `--work DIR` (profiles and tool outputs).
+
+#[path = "../../localstack/samples/mod.rs"]
+mod samples;
+
+mod proxy;
+mod seed;
+
+use samples::Env;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+struct Args {
+    endpoint: String,
+    both: Vec<usize>,
+    solo: Vec<usize>,
+    runs: usize,
+    driftwatch: PathBuf,
+    prowler: Option<PathBuf>,
+    work: PathBuf,
+}
+
+fn args() -> Result<Args, Error> {
+    let mut a = Args {
+        endpoint: "http://127.0.0.1:4566".into(),
+        both: vec![],
+        solo: vec![],
+        runs: 3,
+        driftwatch: "target/release/driftwatch".into(),
+        prowler: None,
+        work: std::env::temp_dir().join("driftwatch-bench"),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--endpoint" => a.endpoint = value()?,
+            "--n" => a.both.push(value()?.parse()?),
+            "--solo" => a.solo.push(value()?.parse()?),
+            "--runs" => a.runs = value()?.parse()?,
+            "--driftwatch" => a.driftwatch = value()?.into(),
+            "--prowler" => a.prowler = Some(value()?.into()),
+            "--work" => a.work = value()?.into(),
+            other => return Err(format!("unknown option {other}").into()),
+        }
+    }
+    if a.both.is_empty() && a.solo.is_empty() {
+        a.both = vec![200, 1000];
+        a.solo = vec![5000];
+    }
+    a.runs = a.runs.max(1);
+    Ok(a)
+}
+
+/// The driftwatch profile equivalent to the Prowler checks below.
+fn profile() -> String {
+    let regions = seed::REGIONS.map(|r| format!("\"{r}\"")).join(", ");
+    let mesh = seed::REGIONS
+        .map(|r| format!("  {{ region = \"{r}\", vpc = {{ name = \"{}\" }} }},", seed::vpc_name(r)))
+        .join("\n");
+    format!(
+        r#"[profile]
+name = "bench"
+description = "The benchmark's equivalent of Prowler's S3, IAM, CloudTrail, ACM, VPC peering and CloudWatch alarm checks"
+regions = [{regions}]
+
+[[requirement]]
+id = "s3"
+kind = "s3.bucket"
+severity = "high"
+select = {{ name_prefix = "bench-b-" }}
+[requirement.expect]
+encryption = "kms"
+versioning = true
+public_access_block = true
+
+[[requirement]]
+id = "iam"
+kind = "iam.role"
+severity = "critical"
+[requirement.expect]
+forbid_policies = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+
+[[requirement]]
+id = "cloudtrail-multi-region"
+kind = "cloudtrail.trail"
+severity = "high"
+match = "any"
+min_count = 1
+[requirement.expect]
+multi_region = true
+logging = true
+
+[[requirement]]
+id = "cloudtrail-logging"
+kind = "cloudtrail.trail"
+severity = "medium"
+[requirement.expect]
+logging = true
+
+[[requirement]]
+id = "acm"
+kind = "acm.certificate"
+severity = "medium"
+[requirement.expect]
+min_days_to_expiry = 7
+
+[[requirement]]
+id = "vpc-peering"
+kind = "ec2.vpc_peering"
+severity = "high"
+[requirement.expect]
+routes = true
+mesh = [
+{mesh}
+]
+
+[[requirement]]
+id = "cloudwatch"
+kind = "cloudwatch.alarm"
+severity = "medium"
+select = {{ name_prefix = "bench-cpu-" }}
+[requirement.expect]
+actions_enabled = true
+alarm_actions = true
+"#
+    )
+}
+
+/// Prowler's checks for the same areas (all exist in Prowler 5.46.0).
+const PROWLER_CHECKS: &[&str] = &[
+    "s3_bucket_default_encryption",
+    "s3_bucket_kms_encryption",
+    "s3_bucket_object_versioning",
+    "s3_bucket_level_public_access_block",
+    "iam_role_administratoraccess_policy",
+    "iam_aws_attached_policy_no_administrative_privileges",
+    "iam_customer_attached_policy_no_administrative_privileges",
+    "iam_inline_policy_no_administrative_privileges",
+    "cloudtrail_multi_region_enabled",
+    "cloudtrail_multi_region_enabled_logging_management_events",
+    "cloudtrail_log_file_validation_enabled",
+    "acm_certificates_expiration_check",
+    "acm_certificates_transparency_logs_enabled",
+    "vpc_peering_routing_tables_with_least_privilege",
+    "cloudwatch_alarm_actions_enabled",
+    "cloudwatch_alarm_actions_alarm_state_configured",
+    "cloudwatch_log_metric_filter_and_alarm_for_cloudtrail_configuration_changes_enabled",
+];
+
+const AREAS: [&str; 6] = ["s3", "iam", "cloudtrail", "acm", "vpc", "cloudwatch"];
+
+fn area_of(id: &str) -> &'static str {
+    AREAS.iter().find(|a| id.starts_with(*a)).copied().unwrap_or("other")
+}
+
+/// One run of a tool.
+struct Run {
+    wall: Duration,
+    rss_kib: i64,
+    requests: usize,
+    by_service: BTreeMap<String, usize>,
+    code: i32,
+}
+
+/// Runs a command to completion and measures it (wall time, the child's own max RSS).
+fn measure(cmd: &mut std::process::Command) -> Result<(Duration, i64, i32), Error> {
+    let start = Instant::now();
+    let child = cmd.spawn()?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value, and wait4 writes into the
+    // locals it is given for the child this process just spawned.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if waited != pid {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    // ru_maxrss is in KiB on Linux
+    Ok((wall, usage.ru_maxrss, code))
+}
+
+fn tool_env(cmd: &mut std::process::Command, env: &Env, proxy: &str) {
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", std::env::var("HOME").unwrap_or_default())
+        .env("AWS_ACCESS_KEY_ID", &env.id)
+        .env("AWS_SECRET_ACCESS_KEY", "bench")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_ENDPOINT_URL", proxy)
+        .env("NO_COLOR", "1");
+}
+
+fn driftwatch(a: &Args, env: &Env, proxy: &proxy::Proxy, profile: &Path, out: &Path) -> Result<Run, Error> {
+    let mut cmd = std::process::Command::new(&a.driftwatch);
+    tool_env(&mut cmd, env, &proxy.url);
+    cmd.args(["audit", "--format", "json", "--output"])
+        .arg(out)
+        .arg("--profile")
+        .arg(profile)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    proxy.take();
+    let (wall, rss_kib, code) = measure(&mut cmd)?;
+    let counts = proxy.take();
+    Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, code })
+}
+
+fn prowler(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path) -> Result<Run, Error> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir)?;
+    let mut cmd = std::process::Command::new(bin);
+    tool_env(&mut cmd, env, &proxy.url);
+    cmd.args(["aws", "--no-banner", "--ignore-exit-code-3", "--output-formats", "json-ocsf", "--output-filename"])
+        .arg("prowler")
+        .arg("--output-directory")
+        .arg(dir)
+        .arg("--checks")
+        .args(PROWLER_CHECKS)
+        .arg("--region")
+        .args(seed::REGIONS)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr.log"))?);
+    proxy.take();
+    let (wall, rss_kib, code) = measure(&mut cmd)?;
+    let counts = proxy.take();
+    Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, code })
+}
+
+/// Findings per area: (failing resources, passing count, failing count).
+#[derive(Default, Debug)]
+struct Area {
+    failing: BTreeSet<String>,
+    pass: usize,
+    fail: usize,
+}
+
+/// The short name of a resource id: a bucket, role or alarm name, else the id.
+fn short(id: &str) -> String {
+    let id = id.strip_prefix("arn:aws:s3:::").unwrap_or(id);
+    id.rsplit([':', '/']).next().unwrap_or(id).to_string()
+}
+
+fn driftwatch_areas(report: &Path) -> Result<BTreeMap<&'static str, Area>, Error> {
+    let v: Value = serde_json::from_slice(&std::fs::read(report)?)?;
+    let mut out: BTreeMap<&'static str, Area> = BTreeMap::new();
+    for f in v["findings"].as_array().ok_or("no findings in the driftwatch report")? {
+        let area = out.entry(area_of(f["requirement"].as_str().unwrap_or(""))).or_default();
+        let resource = f["resource"].as_str().map(short).unwrap_or_else(|| "(requirement)".into());
+        match f["status"].as_str() {
+            Some("pass") => area.pass += 1,
+            Some("drift") | Some("unknown") => {
+                area.fail += 1;
+                area.failing.insert(resource);
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn prowler_areas(dir: &Path) -> Result<BTreeMap<&'static str, Area>, Error> {
+    let file = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().ends_with(".ocsf.json"))
+        .ok_or("Prowler wrote no .ocsf.json (see stderr.log in its output directory)")?;
+    let v: Value = serde_json::from_slice(&std::fs::read(file)?)?;
+    let mut out: BTreeMap<&'static str, Area> = BTreeMap::new();
+    for f in v.as_array().ok_or("Prowler's OCSF output is not a list")? {
+        let check = f["metadata"]["event_code"].as_str().unwrap_or("");
+        let area = out.entry(area_of(check)).or_default();
+        let resource = f["resources"][0]["uid"].as_str().map(short).unwrap_or_default();
+        match f["status_code"].as_str() {
+            Some("PASS") => area.pass += 1,
+            Some("FAIL") => {
+                area.fail += 1;
+                area.failing.insert(resource);
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The requests a perfect collector needs for the profile on the seeded account.
+fn minimum_requests(n: usize, buckets_in_account: usize) -> usize {
+    let regions = seed::REGIONS.len();
+    let list_pages = buckets_in_account.div_ceil(1000).max(1);
+    let s3 = list_pages + 3 * n;
+    let iam = 1; // GetAccountAuthorizationDetails: 100 roles fit one page
+    let cloudtrail = regions + 2; // DescribeTrails per region, GetTrailStatus per trail
+    let acm = regions + regions; // ListCertificates per region, DescribeCertificate per certificate
+    let ec2 = 3 * regions; // VPCs, peering connections, route tables
+    let cloudwatch = 1; // the alarms requirement reads the profile's regions; 20 alarms are in one
+    let sts = 1;
+    s3 + iam + cloudtrail + acm + ec2 + (cloudwatch + regions - 1) + sts
+}
+
+/// The emulator's throughput for the profile's dominant requests: a plain
+/// concurrent loop of ListBuckets and the three per-bucket reads, through the proxy.
+async fn floor_throughput(env: &Env, proxy: &proxy::Proxy, n: usize) -> Result<f64, Error> {
+    use futures::stream::{self, StreamExt};
+    let direct = Env::new(&proxy.url, &env.id);
+    let names: Vec<(String, &str)> =
+        (0..n).map(|i| (seed::bucket_name(env, i), seed::REGIONS[i % seed::REGIONS.len()])).collect();
+    let clients: BTreeMap<&str, aws_sdk_s3::Client> = seed::REGIONS.iter().map(|r| (*r, direct.s3(r))).collect();
+    proxy.take();
+    let start = Instant::now();
+    let mut pages = direct.s3("us-east-1").list_buckets().max_buckets(1000).into_paginator().send();
+    while let Some(p) = pages.next().await {
+        p?;
+    }
+    let clients = &clients;
+    stream::iter(names.iter())
+        .map(|(name, region)| async move {
+            let s3 = &clients[region];
+            let (a, b, c) = tokio::join!(
+                s3.get_bucket_encryption().bucket(name).send(),
+                s3.get_bucket_versioning().bucket(name).send(),
+                s3.get_public_access_block().bucket(name).send()
+            );
+            // absent configurations answer with an error; any answer counts
+            let _ = (a, b, c);
+        })
+        .buffer_unordered(32)
+        .collect::<Vec<_>>()
+        .await;
+    let elapsed = start.elapsed().as_secs_f64();
+    let counts = proxy.take();
+    Ok(counts.total as f64 / elapsed)
+}
+
+fn stats(runs: &[Run]) -> (Duration, Duration, i64, usize) {
+    let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
+    walls.sort();
+    let rss = runs.iter().map(|r| r.rss_kib).max().unwrap_or(0);
+    let requests = runs.last().map(|r| r.requests).unwrap_or(0);
+    (walls[0], walls[walls.len() / 2], rss, requests)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn mib(kib: i64) -> String {
+    format!("{:.0} MiB", kib as f64 / 1024.0)
+}
+
+fn findings_cell(areas: &BTreeMap<&'static str, Area>) -> String {
+    AREAS
+        .iter()
+        .map(|a| {
+            let x = areas.get(a);
+            format!("{a} {}/{}", x.map_or(0, |x| x.fail), x.map_or(0, |x| x.pass + x.fail))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Known reasons the tools differ, by area.
+fn why(area: &str) -> &'static str {
+    match area {
+        "s3" => "Prowler's default-encryption check passes SSE-S3 (AES256), which the profile's KMS requirement does not; beyond that both flag the same buckets",
+        "iam" => "driftwatch also counts inline `*:*` and customer policies equivalent to AdministratorAccess; Prowler splits them over checks",
+        "cloudtrail" => "Prowler reports per region (a trail is seen from every region it covers); driftwatch reports the requirement once and each trail once",
+        "acm" => "a certificate pending validation has no expiry: driftwatch calls that drift (no expiry to count), Prowler skips or passes it",
+        "vpc" => "different questions: driftwatch checks that each mesh pair exists and is routed both ways; Prowler checks that routes are no wider than needed, reads the requester side only, and reports a cross-region peering from both regions",
+        "cloudwatch" => "driftwatch reads only the alarms the profile selects; Prowler also reports alarms' state configuration per region",
+        _ => "",
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            let mut msg = e.to_string();
+            let mut cause = e.source();
+            while let Some(c) = cause {
+                msg.push_str(&format!(": {c}"));
+                cause = c.source();
+            }
+            eprintln!("bench: {msg}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Error> {
+    let a = args()?;
+    std::fs::create_dir_all(&a.work)?;
+    let profile_path = a.work.join("bench.toml");
+    std::fs::write(&profile_path, profile())?;
+    let upstream = a.endpoint.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let proxy = proxy::Proxy::start(&upstream).await?;
+    let mut rows: Vec<String> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut ratios: Vec<String> = Vec::new();
+    let sizes: Vec<(usize, bool)> =
+        a.both.iter().map(|n| (*n, a.prowler.is_some())).chain(a.solo.iter().map(|n| (*n, false))).collect();
+    for (n, with_prowler) in sizes {
+        // one account per size, so every size seeds (and re-runs) independently
+        let env = Env::new(&a.endpoint, &format!("{:012}", 700_000_000_000u64 + n as u64));
+        let t = Instant::now();
+        seed::seed(&env, n).await?;
+        eprintln!("bench: N={n}: account {} seeded in {:.1} s", env.id, t.elapsed().as_secs_f64());
+        let buckets_in_account = n + 3; // plus two trail buckets and the marker
+        let minimum = minimum_requests(n, buckets_in_account);
+        let throughput = floor_throughput(&env, &proxy, n).await?;
+        let floor = Duration::from_secs_f64(minimum as f64 / throughput);
+
+        let mut dw_runs = Vec::new();
+        let report = a.work.join(format!("driftwatch-{n}.json"));
+        for _ in 0..a.runs {
+            let r = driftwatch(&a, &env, &proxy, &profile_path, &report)?;
+            if r.code > 1 {
+                return Err(format!("driftwatch exited {} at N={n} (report: {})", r.code, report.display()).into());
+            }
+            dw_runs.push(r);
+        }
+        let dw_areas = driftwatch_areas(&report)?;
+        let (dmin, dmed, drss, dreq) = stats(&dw_runs);
+        eprintln!("bench: N={n}: driftwatch requests by service {:?}", dw_runs[0].by_service);
+        rows.push(format!(
+            "| driftwatch | {n} | {} / {} | {} | {dreq} ({:.2}× the minimum {minimum}) | {} |",
+            secs(dmin),
+            secs(dmed),
+            mib(drss),
+            dreq as f64 / minimum as f64,
+            findings_cell(&dw_areas)
+        ));
+        notes.push(format!(
+            "N={n}: emulator floor {} ({minimum} requests at {throughput:.0} req/s); driftwatch median {:.2}× the floor",
+            secs(floor),
+            dmed.as_secs_f64() / floor.as_secs_f64()
+        ));
+        if !with_prowler {
+            continue;
+        }
+        let bin = a.prowler.as_ref().ok_or("no --prowler")?;
+        let dir = a.work.join(format!("prowler-{n}"));
+        let mut pr_runs = Vec::new();
+        for _ in 0..a.runs {
+            let r = prowler(bin, &env, &proxy, &dir)?;
+            if r.code != 0 {
+                return Err(
+                    format!("prowler exited {} at N={n} (see {})", r.code, dir.join("stderr.log").display()).into()
+                );
+            }
+            pr_runs.push(r);
+        }
+        eprintln!("bench: N={n}: prowler requests by service {:?}", pr_runs[0].by_service);
+        let pr_areas = prowler_areas(&dir)?;
+        let (pmin, pmed, prss, preq) = stats(&pr_runs);
+        rows.push(format!(
+            "| Prowler 5.46.0 | {n} | {} / {} | {} | {preq} | {} |",
+            secs(pmin),
+            secs(pmed),
+            mib(prss),
+            findings_cell(&pr_areas)
+        ));
+        ratios.push(format!(
+            "| {n} | {:.1}× faster (median) | {:.1}× less | {:.1}× fewer |",
+            pmed.as_secs_f64() / dmed.as_secs_f64(),
+            prss as f64 / drss.max(1) as f64,
+            preq as f64 / dreq.max(1) as f64
+        ));
+        for area in AREAS {
+            let empty = Area::default();
+            let d = dw_areas.get(area).unwrap_or(&empty);
+            let p = pr_areas.get(area).unwrap_or(&empty);
+            let only_d: Vec<&String> = d.failing.difference(&p.failing).collect();
+            let only_p: Vec<&String> = p.failing.difference(&d.failing).collect();
+            if only_d.is_empty() && only_p.is_empty() {
+                notes.push(format!("N={n} {area}: same failing resources ({})", d.failing.len()));
+                continue;
+            }
+            let sample = |v: &[&String]| {
+                let mut s: Vec<&str> = v.iter().take(4).map(|x| x.as_str()).collect();
+                if v.len() > 4 {
+                    s.push("…");
+                }
+                s.join(", ")
+            };
+            notes.push(format!(
+                "N={n} {area}: only driftwatch flags {} [{}]; only Prowler flags {} [{}] — {}",
+                only_d.len(),
+                sample(&only_d),
+                only_p.len(),
+                sample(&only_p),
+                why(area)
+            ));
+        }
+    }
+    println!("| tool | N | wall min / median | max RSS | HTTP requests | findings (drift or fail / total) by area |");
+    println!("|---|---|---|---|---|---|");
+    for r in &rows {
+        println!("{r}");
+    }
+    if !ratios.is_empty() {
+        println!();
+        println!("| N | driftwatch vs Prowler: wall | max RSS | requests |");
+        println!("|---|---|---|---|");
+        for r in &ratios {
+            println!("{r}");
+        }
+    }
+    println!();
+    for n in &notes {
+        println!("- {n}");
+    }
+    Ok(())
+}
