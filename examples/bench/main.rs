@@ -113,6 +113,7 @@ kind = "cloudtrail.trail"
 severity = "medium"
 [requirement.expect]
 logging = true
+log_file_validation = true
 
 [[requirement]]
 id = "acm"
@@ -143,7 +144,8 @@ alarm_actions = true
     )
 }
 
-/// Prowler's checks for the same areas (all exist in Prowler 5.46.0).
+/// Prowler's checks for the same areas (all exist in Prowler 5.46.0). Its CloudTrail
+/// checks include log file validation, so the profile above asks for it too.
 const PROWLER_CHECKS: &[&str] = &[
     "s3_bucket_default_encryption",
     "s3_bucket_kms_encryption",
@@ -161,7 +163,6 @@ const PROWLER_CHECKS: &[&str] = &[
     "vpc_peering_routing_tables_with_least_privilege",
     "cloudwatch_alarm_actions_enabled",
     "cloudwatch_alarm_actions_alarm_state_configured",
-    "cloudwatch_log_metric_filter_and_alarm_for_cloudtrail_configuration_changes_enabled",
 ];
 
 const AREAS: [&str; 6] = ["s3", "iam", "cloudtrail", "acm", "vpc", "cloudwatch"];
@@ -246,59 +247,173 @@ fn prowler(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path) -> Result<Ru
     Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, code })
 }
 
-/// Findings per area: (failing resources, passing count, failing count).
-#[derive(Default, Debug)]
-struct Area {
-    failing: BTreeSet<String>,
-    pass: usize,
-    fail: usize,
+/// One finding of either tool, reduced to what the comparison needs.
+#[derive(Debug, Clone)]
+struct Item {
+    area: &'static str,
+    /// The resource's id as the tool reports it (ARN, name or pair).
+    resource: String,
+    region: String,
+    fail: bool,
 }
 
-/// The short name of a resource id: a bucket, role or alarm name, else the id.
+/// The short name of a resource id: a bucket, role, trail or alarm name, else the id.
 fn short(id: &str) -> String {
     let id = id.strip_prefix("arn:aws:s3:::").unwrap_or(id);
     id.rsplit([':', '/']).next().unwrap_or(id).to_string()
 }
 
-fn driftwatch_areas(report: &Path) -> Result<BTreeMap<&'static str, Area>, Error> {
+fn driftwatch_items(report: &Path) -> Result<Vec<Item>, Error> {
     let v: Value = serde_json::from_slice(&std::fs::read(report)?)?;
-    let mut out: BTreeMap<&'static str, Area> = BTreeMap::new();
+    let mut out = Vec::new();
     for f in v["findings"].as_array().ok_or("no findings in the driftwatch report")? {
-        let area = out.entry(area_of(f["requirement"].as_str().unwrap_or(""))).or_default();
-        let resource = f["resource"].as_str().map(short).unwrap_or_else(|| "(requirement)".into());
-        match f["status"].as_str() {
-            Some("pass") => area.pass += 1,
-            Some("drift") | Some("unknown") => {
-                area.fail += 1;
-                area.failing.insert(resource);
-            }
-            _ => {}
+        let status = f["status"].as_str().unwrap_or("");
+        if status == "not_applicable" {
+            continue;
         }
+        out.push(Item {
+            area: area_of(f["requirement"].as_str().unwrap_or("")),
+            resource: f["resource"].as_str().unwrap_or("(requirement)").to_string(),
+            region: f["region"].as_str().unwrap_or("").to_string(),
+            fail: status != "pass",
+        });
     }
     Ok(out)
 }
 
-fn prowler_areas(dir: &Path) -> Result<BTreeMap<&'static str, Area>, Error> {
+fn prowler_items(dir: &Path) -> Result<Vec<Item>, Error> {
     let file = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.to_string_lossy().ends_with(".ocsf.json"))
         .ok_or("Prowler wrote no .ocsf.json (see stderr.log in its output directory)")?;
     let v: Value = serde_json::from_slice(&std::fs::read(file)?)?;
-    let mut out: BTreeMap<&'static str, Area> = BTreeMap::new();
+    let mut out = Vec::new();
     for f in v.as_array().ok_or("Prowler's OCSF output is not a list")? {
-        let check = f["metadata"]["event_code"].as_str().unwrap_or("");
-        let area = out.entry(area_of(check)).or_default();
-        let resource = f["resources"][0]["uid"].as_str().map(short).unwrap_or_default();
-        match f["status_code"].as_str() {
-            Some("PASS") => area.pass += 1,
-            Some("FAIL") => {
-                area.fail += 1;
-                area.failing.insert(resource);
-            }
-            _ => {}
+        let status = f["status_code"].as_str().unwrap_or("");
+        if status != "PASS" && status != "FAIL" {
+            continue;
+        }
+        out.push(Item {
+            area: area_of(f["metadata"]["event_code"].as_str().unwrap_or("")),
+            resource: f["resources"][0]["uid"].as_str().unwrap_or("").to_string(),
+            region: f["resources"][0]["region"].as_str().unwrap_or("").to_string(),
+            fail: status == "FAIL",
+        });
+    }
+    Ok(out)
+}
+
+fn failing(items: &[Item], area: &str, keep: impl Fn(&str) -> bool) -> BTreeSet<String> {
+    items.iter().filter(|i| i.area == area && i.fail && keep(&i.resource)).map(|i| short(&i.resource)).collect()
+}
+
+/// The two regions of a peering as "a↔b" (sorted).
+fn pair_key(a: &str, b: &str) -> String {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    format!("{x}↔{y}")
+}
+
+/// Every peering connection of the account by id, as its pair of regions.
+async fn peering_pairs(env: &Env) -> Result<BTreeMap<String, String>, Error> {
+    let mut out = BTreeMap::new();
+    for region in seed::REGIONS {
+        let listed = env.ec2(region).describe_vpc_peering_connections().send().await?;
+        for p in listed.vpc_peering_connections() {
+            let (Some(id), Some(a), Some(b)) = (
+                p.vpc_peering_connection_id(),
+                p.requester_vpc_info().and_then(|i| i.region()),
+                p.accepter_vpc_info().and_then(|i| i.region()),
+            ) else {
+                continue;
+            };
+            out.insert(id.to_string(), pair_key(a, b));
         }
     }
     Ok(out)
+}
+
+/// Where the two tools' findings differ, area by area, with the reason.
+fn compare(n: usize, dw: &[Item], pr: &[Item], pairs: &BTreeMap<String, String>) -> Vec<String> {
+    let mut notes = Vec::new();
+    let sample = |v: &BTreeSet<String>| {
+        let mut s: Vec<&str> = v.iter().take(3).map(String::as_str).collect();
+        if v.len() > 3 {
+            s.push("…");
+        }
+        format!("{} [{}]", v.len(), s.join(", "))
+    };
+    let mut sets = |area: &str, keep: &dyn Fn(&str) -> bool, reason: &str| {
+        let (d, p) = (failing(dw, area, keep), failing(pr, area, keep));
+        if d == p {
+            notes.push(format!("N={n} {area}: agree, {} failing", d.len()));
+        } else {
+            let only_d: BTreeSet<String> = d.difference(&p).cloned().collect();
+            let only_p: BTreeSet<String> = p.difference(&d).cloned().collect();
+            notes.push(format!(
+                "N={n} {area}: only driftwatch flags {}; only Prowler flags {} — {reason}",
+                sample(&only_d),
+                sample(&only_p)
+            ));
+        }
+    };
+    sets("s3", &|r| r.contains("bench-b-"), "the benchmark's own buckets compared; no difference expected");
+    sets(
+        "iam",
+        &|r| r.contains(":role/"),
+        "Prowler's iam_role_administratoraccess_policy skips service roles (these trust ec2.amazonaws.com), so \
+         an instance role with AdministratorAccess passes; it reports the AWS-managed policy itself instead",
+    );
+    sets(
+        "cloudtrail",
+        &|r| r.contains(":trail/"),
+        "Prowler's regional findings name no trail (uid `…:trail`); the stopped single-region trail is \
+         covered for Prowler by the multi-region one",
+    );
+    sets("cloudwatch", &|r| r.contains(":alarm:"), "alarm checks compared alarm by alarm");
+    let certs = |items: &[Item]| items.iter().filter(|i| i.area == "acm").count();
+    notes.push(format!(
+        "N={n} acm: driftwatch judged {} certificates, Prowler {} — Prowler skips certificates not in use \
+         (no load balancer or distribution) unless --scan-unused-services",
+        certs(dw),
+        certs(pr)
+    ));
+    // peering: per pair of regions, driftwatch's verdict and Prowler's (one per region it saw it from)
+    let mut by_pair: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
+    for i in dw.iter().filter(|i| i.area == "vpc") {
+        let regions: Vec<&str> = i.resource.split(" <-> ").filter_map(|side| side.split(':').next()).collect();
+        if let [a, b] = regions[..] {
+            by_pair.entry(pair_key(a, b)).or_default().0 = if i.fail { "drift" } else { "pass" }.into();
+        }
+    }
+    for i in pr.iter().filter(|i| i.area == "vpc") {
+        let pair = pairs.get(&short(&i.resource)).cloned().unwrap_or_else(|| short(&i.resource));
+        by_pair.entry(pair).or_default().1.push(format!("{}@{}", if i.fail { "FAIL" } else { "PASS" }, i.region));
+    }
+    for (pair, (d, p)) in by_pair {
+        let d = if d.is_empty() { "-".to_string() } else { d };
+        let p = if p.is_empty() { "no finding".to_string() } else { p.join(" ") };
+        notes.push(format!("N={n} vpc peering {pair}: driftwatch {d}; Prowler {p}"));
+    }
+    notes.push(format!(
+        "N={n} vpc: the tools ask different questions — driftwatch: is every mesh pair peered and routed both ways \
+         (a missing pair is drift); Prowler: does any route send a whole VPC CIDR over the connection (so a routed \
+         pair FAILs, an unrouted one PASSes, a missing one has no finding); it reports a cross-region connection \
+         once from each region, and the two verdicts can contradict each other (it compares routes with the \
+         CIDRs it sees from that side only)"
+    ));
+    notes
+}
+
+fn findings_cell(items: &[Item]) -> String {
+    AREAS
+        .iter()
+        .map(|a| {
+            let all = items.iter().filter(|i| i.area == *a).count();
+            let fail = items.iter().filter(|i| i.area == *a && i.fail).count();
+            format!("{a} {fail}/{all}")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The requests a perfect collector needs for the profile on the seeded account.
@@ -365,30 +480,6 @@ fn mib(kib: i64) -> String {
     format!("{:.0} MiB", kib as f64 / 1024.0)
 }
 
-fn findings_cell(areas: &BTreeMap<&'static str, Area>) -> String {
-    AREAS
-        .iter()
-        .map(|a| {
-            let x = areas.get(a);
-            format!("{a} {}/{}", x.map_or(0, |x| x.fail), x.map_or(0, |x| x.pass + x.fail))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Known reasons the tools differ, by area.
-fn why(area: &str) -> &'static str {
-    match area {
-        "s3" => "Prowler's default-encryption check passes SSE-S3 (AES256), which the profile's KMS requirement does not; beyond that both flag the same buckets",
-        "iam" => "driftwatch also counts inline `*:*` and customer policies equivalent to AdministratorAccess; Prowler splits them over checks",
-        "cloudtrail" => "Prowler reports per region (a trail is seen from every region it covers); driftwatch reports the requirement once and each trail once",
-        "acm" => "a certificate pending validation has no expiry: driftwatch calls that drift (no expiry to count), Prowler skips or passes it",
-        "vpc" => "different questions: driftwatch checks that each mesh pair exists and is routed both ways; Prowler checks that routes are no wider than needed, reads the requester side only, and reports a cross-region peering from both regions",
-        "cloudwatch" => "driftwatch reads only the alarms the profile selects; Prowler also reports alarms' state configuration per region",
-        _ => "",
-    }
-}
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     match run().await {
@@ -438,7 +529,7 @@ async fn run() -> Result<(), Error> {
             }
             dw_runs.push(r);
         }
-        let dw_areas = driftwatch_areas(&report)?;
+        let dw_items = driftwatch_items(&report)?;
         let (dmin, dmed, drss, dreq) = stats(&dw_runs);
         eprintln!("bench: N={n}: driftwatch requests by service {:?}", dw_runs[0].by_service);
         rows.push(format!(
@@ -447,7 +538,7 @@ async fn run() -> Result<(), Error> {
             secs(dmed),
             mib(drss),
             dreq as f64 / minimum as f64,
-            findings_cell(&dw_areas)
+            findings_cell(&dw_items)
         ));
         notes.push(format!(
             "N={n}: emulator floor {} ({minimum} requests at {throughput:.0} req/s); driftwatch median {:.2}× the floor",
@@ -470,14 +561,14 @@ async fn run() -> Result<(), Error> {
             pr_runs.push(r);
         }
         eprintln!("bench: N={n}: prowler requests by service {:?}", pr_runs[0].by_service);
-        let pr_areas = prowler_areas(&dir)?;
+        let pr_items = prowler_items(&dir)?;
         let (pmin, pmed, prss, preq) = stats(&pr_runs);
         rows.push(format!(
             "| Prowler 5.46.0 | {n} | {} / {} | {} | {preq} | {} |",
             secs(pmin),
             secs(pmed),
             mib(prss),
-            findings_cell(&pr_areas)
+            findings_cell(&pr_items)
         ));
         ratios.push(format!(
             "| {n} | {:.1}× faster (median) | {:.1}× less | {:.1}× fewer |",
@@ -485,32 +576,7 @@ async fn run() -> Result<(), Error> {
             prss as f64 / drss.max(1) as f64,
             preq as f64 / dreq.max(1) as f64
         ));
-        for area in AREAS {
-            let empty = Area::default();
-            let d = dw_areas.get(area).unwrap_or(&empty);
-            let p = pr_areas.get(area).unwrap_or(&empty);
-            let only_d: Vec<&String> = d.failing.difference(&p.failing).collect();
-            let only_p: Vec<&String> = p.failing.difference(&d.failing).collect();
-            if only_d.is_empty() && only_p.is_empty() {
-                notes.push(format!("N={n} {area}: same failing resources ({})", d.failing.len()));
-                continue;
-            }
-            let sample = |v: &[&String]| {
-                let mut s: Vec<&str> = v.iter().take(4).map(|x| x.as_str()).collect();
-                if v.len() > 4 {
-                    s.push("…");
-                }
-                s.join(", ")
-            };
-            notes.push(format!(
-                "N={n} {area}: only driftwatch flags {} [{}]; only Prowler flags {} [{}] — {}",
-                only_d.len(),
-                sample(&only_d),
-                only_p.len(),
-                sample(&only_p),
-                why(area)
-            ));
-        }
+        notes.extend(compare(n, &dw_items, &pr_items, &peering_pairs(&env).await?));
     }
     println!("| tool | N | wall min / median | max RSS | HTTP requests | findings (drift or fail / total) by area |");
     println!("|---|---|---|---|---|---|");

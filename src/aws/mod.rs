@@ -71,6 +71,9 @@ pub struct Ctx {
     pub errors: Mutex<Vec<Gap>>,
     pub requests: AtomicUsize,
     pub verbose: bool,
+    /// The `--concurrency` bound, also the number of per-resource reads kept in
+    /// progress at once (more would only hold memory while waiting for a slot).
+    pub concurrency: usize,
 }
 
 impl Ctx {
@@ -85,6 +88,7 @@ impl Ctx {
             errors: Mutex::new(Vec::new()),
             requests: AtomicUsize::new(0),
             verbose,
+            concurrency: settings.concurrency.max(1),
         })
     }
 

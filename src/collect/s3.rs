@@ -7,6 +7,7 @@ use crate::inventory::{Bucket, BucketEncryption, Observed, PublicAccessBlock, Re
 use crate::profile::Selector;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use futures::future::join_all;
+use futures::StreamExt;
 use std::collections::HashMap;
 
 const SERVICE: &str = "s3";
@@ -84,7 +85,10 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
     for region in listed.iter().filter_map(|(_, r)| r.clone()) {
         clients.entry(region.clone()).or_insert_with(|| ctx.s3(&region));
     }
-    let mut buckets = join_all(listed.iter().cloned().map(|(name, region)| {
+    // a bounded window of buckets in progress, in listing order: each bucket's
+    // future is large, and thousands of them waiting for a request slot at once
+    // would hold hundreds of MiB for nothing
+    let mut buckets: Vec<Bucket> = futures::stream::iter(listed.iter().cloned().map(|(name, region)| {
         let details = wants
             .iter()
             .filter(|(sel, _)| sel.matches_name(&name))
@@ -92,6 +96,8 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
         let client = region.as_ref().and_then(|r| clients.get(r).cloned());
         bucket(ctx, name, region, client, details)
     }))
+    .buffered(ctx.concurrency)
+    .collect()
     .await;
     if wants.iter().any(|(_, d)| d.replica_targets) {
         // second pass: region and versioning of the buckets replication rules target,
