@@ -76,41 +76,16 @@ pub async fn seed(env: &Env, n: usize) -> Result {
 }
 
 async fn bucket(env: &Env, name: &str, region: &str, create: bool, compliant: bool, key: &str) -> Result {
-    use aws_sdk_s3::types::*;
     let s3 = env.s3(region);
     if create {
-        let mut c = s3.create_bucket().bucket(name);
-        if region != "us-east-1" {
-            c = c.create_bucket_configuration(
-                CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::from(region))
-                    .build(),
-            );
-        }
-        c.send().await?;
+        crate::samples::create_bucket_in(&s3, name, region).await?;
     }
     if !compliant {
         return Ok(());
     }
     crate::samples::encrypt_with_kms(&s3, name, key, true).await?;
-    s3.put_bucket_versioning()
-        .bucket(name)
-        .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
-        .send()
-        .await?;
-    s3.put_public_access_block()
-        .bucket(name)
-        .public_access_block_configuration(
-            PublicAccessBlockConfiguration::builder()
-                .block_public_acls(true)
-                .ignore_public_acls(true)
-                .block_public_policy(true)
-                .restrict_public_buckets(true)
-                .build(),
-        )
-        .send()
-        .await?;
-    Ok(())
+    crate::samples::enable_versioning(&s3, name).await?;
+    crate::samples::block_public_access(&s3, name).await
 }
 
 const TRUST_EC2: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
@@ -156,15 +131,7 @@ async fn trails(env: &Env) -> Result {
             continue;
         }
         let bucket = format!("{name}-{}", env.id);
-        let mut c = env.s3(region).create_bucket().bucket(&bucket);
-        if region != "us-east-1" {
-            c = c.create_bucket_configuration(
-                aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                    .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(region))
-                    .build(),
-            );
-        }
-        c.send().await?;
+        crate::samples::create_bucket_in(&env.s3(region), &bucket, region).await?;
         ct.create_trail().name(name).s3_bucket_name(&bucket).is_multi_region_trail(multi).send().await?;
         if logging {
             ct.start_logging().name(name).send().await?;

@@ -23,7 +23,6 @@ const TRUST_EC2: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow
 const FULL_ADMIN: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
 pub async fn s3(env: &Env, v: Variant) -> Result {
-    use aws_sdk_s3::types::*;
     let s3 = env.s3("us-east-1");
     match v {
         Variant::Compliant => {
@@ -32,25 +31,8 @@ pub async fn s3(env: &Env, v: Variant) -> Result {
             let key = env.kms("us-east-1").create_key().description("prod-data bucket key").send().await?;
             let key_arn = key.key_metadata().and_then(|m| m.arn()).unwrap_or_default().to_string();
             super::encrypt_with_kms(&s3, &bucket, &key_arn, true).await?;
-            s3.put_bucket_versioning()
-                .bucket(&bucket)
-                .versioning_configuration(
-                    VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build(),
-                )
-                .send()
-                .await?;
-            s3.put_public_access_block()
-                .bucket(&bucket)
-                .public_access_block_configuration(
-                    PublicAccessBlockConfiguration::builder()
-                        .block_public_acls(true)
-                        .ignore_public_acls(true)
-                        .block_public_policy(true)
-                        .restrict_public_buckets(true)
-                        .build(),
-                )
-                .send()
-                .await?;
+            super::enable_versioning(&s3, &bucket).await?;
+            super::block_public_access(&s3, &bucket).await?;
         }
         Variant::Drifted => {
             let bucket = env.bucket("prod-logs");

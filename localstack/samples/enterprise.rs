@@ -179,21 +179,9 @@ async fn mesh(env: &Env, v: Variant, nets: &[RegionNet]) -> Result {
 }
 
 async fn versioned_bucket(env: &Env, name: &str, region: &str) -> Result {
-    use aws_sdk_s3::types::*;
     let s3 = env.s3(region);
-    let mut create = s3.create_bucket().bucket(name);
-    if region != "us-east-1" {
-        create = create.create_bucket_configuration(
-            CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(region)).build(),
-        );
-    }
-    create.send().await?;
-    s3.put_bucket_versioning()
-        .bucket(name)
-        .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
-        .send()
-        .await?;
-    Ok(())
+    super::create_bucket_in(&s3, name, region).await?;
+    super::enable_versioning(&s3, name).await
 }
 
 async fn storage(env: &Env, v: Variant) -> Result {

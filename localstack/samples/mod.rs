@@ -43,6 +43,42 @@ pub async fn encrypt_with_kms(s3: &aws_sdk_s3::Client, bucket: &str, key_arn: &s
     Ok(())
 }
 
+/// Creates a bucket in `region` (us-east-1 takes no location constraint).
+pub async fn create_bucket_in(s3: &aws_sdk_s3::Client, name: &str, region: &str) -> Result {
+    use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
+    let mut create = s3.create_bucket().bucket(name);
+    if region != "us-east-1" {
+        create = create.create_bucket_configuration(
+            CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(region)).build(),
+        );
+    }
+    create.send().await?;
+    Ok(())
+}
+
+/// Turns versioning on.
+pub async fn enable_versioning(s3: &aws_sdk_s3::Client, name: &str) -> Result {
+    use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
+    s3.put_bucket_versioning()
+        .bucket(name)
+        .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Turns on all four flags of the bucket's public access block.
+pub async fn block_public_access(s3: &aws_sdk_s3::Client, name: &str) -> Result {
+    let block = aws_sdk_s3::types::PublicAccessBlockConfiguration::builder()
+        .block_public_acls(true)
+        .ignore_public_acls(true)
+        .block_public_policy(true)
+        .restrict_public_buckets(true)
+        .build();
+    s3.put_public_access_block().bucket(name).public_access_block_configuration(block).send().await?;
+    Ok(())
+}
+
 /// Starts AWS Config in `region` (recorder and delivery channel to `bucket`) and
 /// adds one managed rule per (rule name, managed identifier).
 pub async fn config_rules(env: &Env, region: &str, bucket: &str, rules: &[(&str, &str)]) -> Result {

@@ -20,27 +20,11 @@ async fn kms_key(env: &Env, region: &str) -> Result<String> {
 async fn bucket(env: &Env, region: &str, name: &str, logs: Option<&str>) -> Result {
     use aws_sdk_s3::types::*;
     let s3 = env.s3(region);
-    let mut create = s3.create_bucket().bucket(name);
-    if region != EAST {
-        create = create.create_bucket_configuration(
-            CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::from(region)).build(),
-        );
-    }
-    create.send().await?;
+    super::create_bucket_in(&s3, name, region).await?;
     let key = kms_key(env, region).await?;
     super::encrypt_with_kms(&s3, name, &key, false).await?;
-    s3.put_bucket_versioning()
-        .bucket(name)
-        .versioning_configuration(VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build())
-        .send()
-        .await?;
-    let block = PublicAccessBlockConfiguration::builder()
-        .block_public_acls(true)
-        .ignore_public_acls(true)
-        .block_public_policy(true)
-        .restrict_public_buckets(true)
-        .build();
-    s3.put_public_access_block().bucket(name).public_access_block_configuration(block).send().await?;
+    super::enable_versioning(&s3, name).await?;
+    super::block_public_access(&s3, name).await?;
     if let Some(target) = logs {
         let logging = LoggingEnabled::builder().target_bucket(target).target_prefix(format!("{name}/")).build()?;
         s3.put_bucket_logging()
