@@ -61,14 +61,7 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            // the SDK's Display is only "service error"; the source chain names the cause
-            let mut msg = e.to_string();
-            let mut cause = e.source();
-            while let Some(c) = cause {
-                msg.push_str(&format!(": {c}"));
-                cause = c.source();
-            }
-            eprintln!("deploy_sample: {msg}");
+            eprintln!("deploy_sample: {}", samples::error_chain(e.as_ref()));
             std::process::ExitCode::FAILURE
         }
     }

@@ -425,9 +425,9 @@ fn minimum_requests(n: usize, buckets_in_account: usize) -> usize {
     let cloudtrail = regions + 2; // DescribeTrails per region, GetTrailStatus per trail
     let acm = regions + regions; // ListCertificates per region, DescribeCertificate per certificate
     let ec2 = 3 * regions; // VPCs, peering connections, route tables
-    let cloudwatch = 1; // the alarms requirement reads the profile's regions; 20 alarms are in one
+    let cloudwatch = regions; // DescribeAlarms per region (20 alarms fit one page)
     let sts = 1;
-    s3 + iam + cloudtrail + acm + ec2 + (cloudwatch + regions - 1) + sts
+    s3 + iam + cloudtrail + acm + ec2 + cloudwatch + sts
 }
 
 /// The emulator's throughput for the profile's dominant requests: a plain
@@ -485,13 +485,7 @@ async fn main() -> std::process::ExitCode {
     match run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            let mut msg = e.to_string();
-            let mut cause = e.source();
-            while let Some(c) = cause {
-                msg.push_str(&format!(": {c}"));
-                cause = c.source();
-            }
-            eprintln!("bench: {msg}");
+            eprintln!("bench: {}", samples::error_chain(e.as_ref()));
             std::process::ExitCode::FAILURE
         }
     }

@@ -89,18 +89,10 @@ async fn network(env: &Env, v: Variant, region: &'static str, prefix: &str) -> R
         .send()
         .await?;
     let vpc = vpc.vpc().and_then(|x| x.vpc_id()).unwrap_or_default().to_string();
-    let mut subnets = Vec::new();
-    for (i, (role, az)) in [("public", "a"), ("private", "a"), ("private", "b")].iter().enumerate() {
-        let s = ec2
-            .create_subnet()
-            .vpc_id(&vpc)
-            .cidr_block(format!("{prefix}.{}.0/24", i + 1))
-            .availability_zone(format!("{region}{az}"))
-            .tag_specifications(ec2_tags(&format!("PROD-subnet-{role}{az}-{region}"), ResourceType::Subnet))
-            .send()
-            .await?;
-        subnets.push(s.subnet().and_then(|x| x.subnet_id()).unwrap_or_default().to_string());
-    }
+    let subnets = super::three_subnets(&ec2, &vpc, region, prefix, |role, az| {
+        ec2_tags(&format!("PROD-subnet-{role}{az}-{region}"), ResourceType::Subnet)
+    })
+    .await?;
     let igw = ec2
         .create_internet_gateway()
         .tag_specifications(ec2_tags(&format!("PROD-igw-main-{region}"), ResourceType::InternetGateway))
@@ -158,7 +150,7 @@ async fn network(env: &Env, v: Variant, region: &'static str, prefix: &str) -> R
         .deliver_logs_permission_arn(role)
         .send()
         .await?;
-    let [public, a, b]: [String; 3] = subnets.try_into().map_err(|_| "three subnets")?;
+    let [public, a, b] = subnets;
     Ok(RegionNet { region, vpc, cidr, public, private: [a, b] })
 }
 

@@ -43,6 +43,42 @@ pub async fn encrypt_with_kms(s3: &aws_sdk_s3::Client, bucket: &str, key_arn: &s
     Ok(())
 }
 
+/// An error with its sources: the SDK's own Display is only "service error", the
+/// source chain names the cause.
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut msg = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        msg.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    msg
+}
+
+/// Subnets `PREFIX.1.0/24` (public, zone a), `PREFIX.2.0/24` (private, a) and
+/// `PREFIX.3.0/24` (private, b) of a VPC; `tags(role, zone)` tags each one.
+pub async fn three_subnets(
+    ec2: &aws_sdk_ec2::Client,
+    vpc: &str,
+    region: &str,
+    prefix: &str,
+    tags: impl Fn(&str, &str) -> aws_sdk_ec2::types::TagSpecification,
+) -> Result<[String; 3]> {
+    let mut ids = Vec::new();
+    for (i, (role, az)) in [("public", "a"), ("private", "a"), ("private", "b")].into_iter().enumerate() {
+        let s = ec2
+            .create_subnet()
+            .vpc_id(vpc)
+            .cidr_block(format!("{prefix}.{}.0/24", i + 1))
+            .availability_zone(format!("{region}{az}"))
+            .tag_specifications(tags(role, az))
+            .send()
+            .await?;
+        ids.push(s.subnet().and_then(|x| x.subnet_id()).unwrap_or_default().to_string());
+    }
+    ids.try_into().map_err(|_| "three subnets".into())
+}
+
 /// Creates a bucket in `region` (us-east-1 takes no location constraint).
 pub async fn create_bucket_in(s3: &aws_sdk_s3::Client, name: &str, region: &str) -> Result {
     use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};

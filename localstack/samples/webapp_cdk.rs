@@ -40,18 +40,10 @@ pub async fn deploy(env: &Env, v: Variant) -> Result {
         .send()
         .await?;
     let vpc = vpc.vpc().and_then(|x| x.vpc_id()).unwrap_or_default().to_string();
-    let mut subnets = Vec::new();
-    for (i, (role, az)) in [("public", "a"), ("private", "a"), ("private", "b")].iter().enumerate() {
-        let s = ec2
-            .create_subnet()
-            .vpc_id(&vpc)
-            .cidr_block(format!("10.30.{}.0/24", i + 1))
-            .availability_zone(format!("{REGION}{az}"))
-            .tag_specifications(ec2_tags(v, &format!("webapp-{role}-{az}"), ResourceType::Subnet))
-            .send()
-            .await?;
-        subnets.push(s.subnet().and_then(|x| x.subnet_id()).unwrap_or_default().to_string());
-    }
+    let subnets = super::three_subnets(&ec2, &vpc, REGION, "10.30", |role, az| {
+        ec2_tags(v, &format!("webapp-{role}-{az}"), ResourceType::Subnet)
+    })
+    .await?;
     let igw = ec2.create_internet_gateway().send().await?;
     let igw = igw.internet_gateway().and_then(|g| g.internet_gateway_id()).unwrap_or_default().to_string();
     ec2.attach_internet_gateway().internet_gateway_id(&igw).vpc_id(&vpc).send().await?;

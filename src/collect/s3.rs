@@ -6,7 +6,6 @@ use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Bucket, BucketEncryption, Observed, PublicAccessBlock, ReplicationRule};
 use crate::profile::Selector;
 use aws_sdk_s3::error::ProvideErrorMetadata;
-use futures::future::join_all;
 use futures::StreamExt;
 use std::collections::HashMap;
 
@@ -88,16 +87,26 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
     // a bounded window of buckets in progress, in listing order: each bucket's
     // future is large, and thousands of them waiting for a request slot at once
     // would hold hundreds of MiB for nothing
-    let mut buckets: Vec<Bucket> = futures::stream::iter(listed.iter().cloned().map(|(name, region)| {
-        let details = wants
+    let read = |which: Vec<(String, Option<String>, S3Details)>| {
+        futures::stream::iter(which.into_iter().map(|(name, region, details)| {
+            let client = region.as_ref().and_then(|r| clients.get(r).cloned());
+            bucket(ctx, name, region, client, details)
+        }))
+        .buffered(ctx.concurrency)
+        .collect::<Vec<Bucket>>()
+    };
+    let mut buckets = read(
+        listed
             .iter()
-            .filter(|(sel, _)| sel.matches_name(&name))
-            .fold(S3Details::default(), |acc, (_, d)| acc.union(*d));
-        let client = region.as_ref().and_then(|r| clients.get(r).cloned());
-        bucket(ctx, name, region, client, details)
-    }))
-    .buffered(ctx.concurrency)
-    .collect()
+            .map(|(name, region)| {
+                let details = wants
+                    .iter()
+                    .filter(|(sel, _)| sel.matches_name(name))
+                    .fold(S3Details::default(), |acc, (_, d)| acc.union(*d));
+                (name.clone(), region.clone(), details)
+            })
+            .collect(),
+    )
     .await;
     if wants.iter().any(|(_, d)| d.replica_targets) {
         // second pass: region and versioning of the buckets replication rules target,
@@ -116,11 +125,15 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
             .map(|(i, _)| i)
             .collect();
         let details = S3Details { versioning: true, ..S3Details::default() };
-        let again = join_all(reread.iter().map(|&i| {
-            let (name, region) = listed[i].clone();
-            let client = region.as_ref().and_then(|r| clients.get(r).cloned());
-            bucket(ctx, name, region, client, details)
-        }))
+        let again = read(
+            reread
+                .iter()
+                .map(|&i| {
+                    let (name, region) = listed[i].clone();
+                    (name, region, details)
+                })
+                .collect(),
+        )
         .await;
         for (i, b) in reread.into_iter().zip(again) {
             buckets[i].region = b.region;
