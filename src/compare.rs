@@ -8,6 +8,7 @@ use crate::inventory::{Gap, Inventory, Observed, Tags};
 use crate::profile::{describe_selector, MatchMode, Requirement, Severity};
 use serde::Serialize;
 use serde_json::{json, Value as Json};
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -32,7 +33,7 @@ impl Status {
 /// One field compared: what the profile expects, what was observed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Check {
-    pub field: String,
+    pub field: Cow<'static, str>,
     pub expected: Json,
     pub observed: Json,
     /// `None` when the observed value could not be read.
@@ -42,15 +43,15 @@ pub struct Check {
 }
 
 impl Check {
-    pub fn new(field: &str, expected: Json, observed: Json, ok: bool) -> Self {
+    pub fn new(field: impl Into<Cow<'static, str>>, expected: Json, observed: Json, ok: bool) -> Self {
         Check { field: field.into(), expected, observed, ok: Some(ok), error: None }
     }
-    pub fn unknown(field: &str, expected: Json, gap: &Gap) -> Self {
+    pub fn unknown(field: impl Into<Cow<'static, str>>, expected: Json, gap: &Gap) -> Self {
         Check { field: field.into(), expected, observed: Json::Null, ok: None, error: Some(gap.describe()) }
     }
     /// Compares an observed value with `ok`, or records why it is unknown.
     pub fn of<T>(
-        field: &str,
+        field: impl Into<Cow<'static, str>>,
         expected: Json,
         observed: &Observed<T>,
         render: impl Fn(&T) -> Json,
@@ -63,7 +64,7 @@ impl Check {
     }
     /// A boolean setting of an answer. `None` (the answer did not say) is unknown,
     /// never taken for `false`: an expected `false` must not pass on missing data.
-    pub fn flag(field: &str, want: bool, have: Option<bool>, source: &str) -> Self {
+    pub fn flag(field: &'static str, want: bool, have: Option<bool>, source: &str) -> Self {
         match have {
             Some(h) => Check::new(field, json!(want), json!(h), h == want),
             None => {
@@ -84,7 +85,7 @@ impl Check {
 pub struct Finding {
     pub profile: String,
     pub requirement: String,
-    pub kind: String,
+    pub kind: &'static str,
     pub severity: Severity,
     pub status: Status,
     pub resource: Option<String>,
@@ -105,7 +106,7 @@ impl Finding {
         Finding {
             profile: req.profile.clone(),
             requirement: req.id.clone(),
-            kind: req.kind.name.to_string(),
+            kind: req.kind.name,
             severity: req.severity,
             status,
             resource,
@@ -129,46 +130,61 @@ pub fn combine(checks: &[Check]) -> Status {
     status
 }
 
-fn render(v: &Json) -> String {
-    match v {
-        Json::String(s) => s.clone(),
-        Json::Null => "absent".into(),
-        other => other.to_string(),
-    }
-}
-
 /// "name: field is X, expected Y; ..." for the checks that decide `status`.
 pub fn message(label: &str, checks: &[Check], status: Status) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(label.len() + 64);
+    out.push_str(label);
     if status == Status::Pass {
-        let fields: Vec<&str> = checks.iter().map(|c| c.field.as_str()).collect();
-        return if fields.is_empty() {
-            format!("{label}: present")
+        if checks.is_empty() {
+            out.push_str(": present");
         } else {
-            format!("{label}: as expected ({})", fields.join(", "))
+            out.push_str(": as expected (");
+            for (i, c) in checks.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&c.field);
+            }
+            out.push(')');
+        }
+        return out;
+    }
+    let mut first = true;
+    for c in checks.iter().filter(|c| c.status() == status) {
+        out.push_str(if first { ": " } else { "; " });
+        first = false;
+        let _ = match c.ok {
+            None => write!(out, "{} not observed ({})", c.field, c.error.as_deref().unwrap_or("unknown error")),
+            _ => write!(out, "{} is {}, expected {}", c.field, Shown(&c.observed), Shown(&c.expected)),
         };
     }
-    let parts: Vec<String> = checks
-        .iter()
-        .filter(|c| c.status() == status)
-        .map(|c| match c.ok {
-            None => format!("{} not observed ({})", c.field, c.error.as_deref().unwrap_or("unknown error")),
-            _ => format!("{} is {}, expected {}", c.field, render(&c.observed), render(&c.expected)),
-        })
-        .collect();
-    if parts.is_empty() {
-        format!("{label}: satisfies every expectation")
-    } else {
-        format!("{label}: {}", parts.join("; "))
+    if first {
+        out.push_str(": satisfies every expectation");
+    }
+    out
+}
+
+/// A value as a message shows it: strings bare, null as "absent", the rest as JSON.
+struct Shown<'a>(&'a Json);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Json::String(s) => f.write_str(s),
+            Json::Null => f.write_str("absent"),
+            other => write!(f, "{other}"),
+        }
     }
 }
 
 /// What the generic evaluation needs to know of one resource.
 pub struct Meta<'a> {
     /// Reported as the finding's resource (an ARN where there is one).
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// Matched by the name selectors.
-    pub name: String,
-    pub region: Option<String>,
+    pub name: Cow<'a, str>,
+    pub region: Option<Cow<'a, str>>,
     /// `None` for kinds without tags.
     pub tags: Option<&'a Observed<Tags>>,
 }
@@ -250,8 +266,8 @@ pub fn evaluate_resources<'a, T>(
                     findings.push(Finding::new(
                         req,
                         Status::Unknown,
-                        Some(m.id.clone()),
-                        m.region.clone(),
+                        Some(m.id.into_owned()),
+                        m.region.map(Cow::into_owned),
                         vec![check.clone()],
                         message(&m.name, &[check], Status::Unknown),
                     ));
@@ -323,20 +339,23 @@ pub fn evaluate_resources<'a, T>(
     };
     match req.match_mode {
         MatchMode::All => {
-            for (m, cs, status) in selected.iter() {
+            let none_selected = selected.is_empty();
+            findings.reserve(selected.len());
+            for (m, cs, status) in selected {
+                let msg = message(&m.name, &cs, status);
                 findings.push(Finding::new(
                     req,
-                    *status,
-                    Some(m.id.clone()),
-                    m.region.clone(),
-                    cs.clone(),
-                    message(&m.name, cs, *status),
+                    status,
+                    Some(m.id.into_owned()),
+                    m.region.map(Cow::into_owned),
+                    cs,
+                    msg,
                 ));
             }
             findings.extend(listing_unknown);
             if let Some(f) = count_finding {
                 findings.push(f);
-            } else if selected.is_empty() && !incomplete {
+            } else if none_selected && !incomplete {
                 findings.push(not_applicable());
             }
         }
@@ -348,8 +367,8 @@ pub fn evaluate_resources<'a, T>(
                     findings.push(Finding::new(
                         req,
                         Status::Pass,
-                        Some(m.id.clone()),
-                        m.region.clone(),
+                        Some(m.id.to_string()),
+                        m.region.as_ref().map(|r| r.to_string()),
                         cs.clone(),
                         format!("{} satisfies the requirement", m.name),
                     ));
@@ -387,21 +406,22 @@ pub fn evaluate_resources<'a, T>(
 /// Evaluates every requirement against the inventory; findings come sorted by
 /// profile, requirement, region, resource.
 pub fn evaluate(requirements: &[crate::profile::Requirement], inventory: &Inventory) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = requirements.iter().flat_map(|r| (r.kind.evaluate)(r, inventory)).collect();
-    sort(&mut findings);
-    findings
-}
-
-pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        (&a.profile, &a.requirement, &a.region, &a.resource, a.status).cmp(&(
-            &b.profile,
-            &b.requirement,
-            &b.region,
-            &b.resource,
-            b.status,
-        ))
-    });
+    // Each requirement's findings are sorted on their own, then the requirements
+    // are put in order: the long sort never compares profile and requirement names.
+    let mut groups: Vec<(&Requirement, Vec<Finding>)> = requirements
+        .iter()
+        .map(|r| {
+            let mut findings = (r.kind.evaluate)(r, inventory);
+            findings.sort_by(|a, b| (&a.region, &a.resource, a.status).cmp(&(&b.region, &b.resource, b.status)));
+            (r, findings)
+        })
+        .collect();
+    groups.sort_by(|(a, _), (b, _)| (&a.profile, &a.id).cmp(&(&b.profile, &b.id)));
+    let mut out = Vec::with_capacity(groups.iter().map(|(_, f)| f.len()).sum());
+    for (_, findings) in groups {
+        out.extend(findings);
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

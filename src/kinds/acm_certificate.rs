@@ -94,7 +94,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |c| Meta { id: c.arn.clone(), name: c.domain.clone(), region: Some(c.region.clone()), tags: Some(&c.tags) },
+        |c| Meta {
+            id: c.arn.as_str().into(),
+            name: c.domain.as_str().into(),
+            region: Some(c.region.as_str().into()),
+            tags: Some(&c.tags),
+        },
         |c| checks(req, c),
     )
 }

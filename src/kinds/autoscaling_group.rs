@@ -32,8 +32,9 @@ instances policy) and no launch configuration.",
 fn checks(req: &Requirement, g: &AutoScalingGroup) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    let at_least =
-        |field: &str, min: i64, have: i64| Check::new(field, json!(format!(">= {min}")), json!(have), have >= min);
+    let at_least = |field: &'static str, min: i64, have: i64| {
+        Check::new(field, json!(format!(">= {min}")), json!(have), have >= min)
+    };
     if let Some(min) = e.int("min_size_at_least") {
         out.push(at_least("min_size_at_least", min, g.min_size.into()));
     }
@@ -84,7 +85,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |g| Meta { id: g.arn.clone(), name: g.name.clone(), region: Some(g.region.clone()), tags: Some(&g.tags) },
+        |g| Meta {
+            id: g.arn.as_str().into(),
+            name: g.name.as_str().into(),
+            region: Some(g.region.as_str().into()),
+            tags: Some(&g.tags),
+        },
         |g| checks(req, g),
     )
 }

@@ -166,8 +166,8 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |d| Meta {
-            id: d.arn.clone(),
-            name: d.aliases.first().cloned().unwrap_or_else(|| d.id.clone()),
+            id: d.arn.as_str().into(),
+            name: d.aliases.first().unwrap_or(&d.id).as_str().into(),
             region: None,
             tags: Some(&d.tags),
         },

@@ -39,7 +39,7 @@ Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, `logging
 fn checks(req: &Requirement, t: &Trail) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    let plain = |field: &str, want: bool, have: bool| Check::new(field, json!(want), json!(have), want == have);
+    let plain = |field: &'static str, want: bool, have: bool| Check::new(field, json!(want), json!(have), want == have);
     if let Some(want) = e.bool("logging") {
         out.push(Check::of("logging", json!(want), &t.is_logging, |v| json!(v), |v| *v == want));
     }
@@ -80,7 +80,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |t| Meta { id: t.arn.clone(), name: t.name.clone(), region: Some(t.home_region.clone()), tags: Some(&t.tags) },
+        |t| Meta {
+            id: t.arn.as_str().into(),
+            name: t.name.as_str().into(),
+            region: Some(t.home_region.as_str().into()),
+            tags: Some(&t.tags),
+        },
         |t| checks(req, t),
     )
 }

@@ -61,7 +61,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |r| Meta { id: r.arn.clone(), name: r.name.clone(), region: Some(r.region.clone()), tags: Some(&r.tags) },
+        |r| Meta {
+            id: r.arn.as_str().into(),
+            name: r.name.as_str().into(),
+            region: Some(r.region.as_str().into()),
+            tags: Some(&r.tags),
+        },
         |r| checks(req, r),
     )
 }

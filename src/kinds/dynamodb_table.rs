@@ -94,7 +94,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |t| Meta { id: t.arn.clone(), name: t.name.clone(), region: Some(t.region.clone()), tags: Some(&t.tags) },
+        |t| Meta {
+            id: t.arn.as_str().into(),
+            name: t.name.as_str().into(),
+            region: Some(t.region.as_str().into()),
+            tags: Some(&t.tags),
+        },
         |t| checks(req, t),
     )
 }

@@ -72,9 +72,9 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |i| Meta {
-            id: format!("arn:aws:ec2:{}:{}:instance/{}", i.region, i.owner.as_deref().unwrap_or(""), i.id),
-            name: i.name().to_string(),
-            region: Some(i.region.clone()),
+            id: format!("arn:aws:ec2:{}:{}:instance/{}", i.region, i.owner.as_deref().unwrap_or(""), i.id).into(),
+            name: i.name().into(),
+            region: Some(i.region.as_str().into()),
             tags: Some(&i.tags),
         },
         |i| checks(req, i, inv),

@@ -83,9 +83,9 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |(t, region, tags)| Meta {
-            id: format!("arn:aws:ec2:{region}:{}:route-table/{}", t.owner.as_deref().unwrap_or(""), t.id),
-            name: t.name().to_string(),
-            region: Some(region.clone()),
+            id: format!("arn:aws:ec2:{region}:{}:route-table/{}", t.owner.as_deref().unwrap_or(""), t.id).into(),
+            name: t.name().into(),
+            region: Some(region.as_str().into()),
             tags: Some(tags),
         },
         |(t, _, _)| checks(req, t),

@@ -168,9 +168,9 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |g| Meta {
-            id: format!("arn:aws:ec2:{}:{}:security-group/{}", g.region, g.owner.as_deref().unwrap_or(""), g.id),
-            name: g.name.clone(),
-            region: Some(g.region.clone()),
+            id: format!("arn:aws:ec2:{}:{}:security-group/{}", g.region, g.owner.as_deref().unwrap_or(""), g.id).into(),
+            name: g.name.as_str().into(),
+            region: Some(g.region.as_str().into()),
             tags: Some(&g.tags),
         },
         |g| checks(req, g),

@@ -117,9 +117,9 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |(v, _, tags)| Meta {
-            id: format!("arn:aws:ec2:{}:{}:vpc/{}", v.region, v.owner.as_deref().unwrap_or(""), v.id),
-            name: v.name().to_string(),
-            region: Some(v.region.clone()),
+            id: format!("arn:aws:ec2:{}:{}:vpc/{}", v.region, v.owner.as_deref().unwrap_or(""), v.id).into(),
+            name: v.name().into(),
+            region: Some(v.region.as_str().into()),
             tags: Some(tags),
         },
         |(v, net, _)| checks(req, v, net),

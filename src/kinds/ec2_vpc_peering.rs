@@ -104,7 +104,7 @@ fn routes_check(inv: &Inventory, vpc: &Vpc, peer: &Vpc, pcx: &str) -> Check {
     let expected = json!(format!("every route table of {} routes {cidr} via {pcx}", vpc.id));
     let tables = match part(inv, &vpc.region, |n| &n.route_tables) {
         Observed::Known(t) => t,
-        Observed::Unknown(g) => return Check::unknown(&field, expected, &g),
+        Observed::Unknown(g) => return Check::unknown(field, expected, &g),
     };
     let own: Vec<_> = tables.iter().filter(|t| t.vpc_id == vpc.id).collect();
     let missing: Vec<&str> = own
@@ -119,7 +119,7 @@ fn routes_check(inv: &Inventory, vpc: &Vpc, peer: &Vpc, pcx: &str) -> Check {
     } else {
         json!(format!("no route to {cidr} via {pcx} in {}", missing.join(", ")))
     };
-    Check::new(&field, expected, observed, !own.is_empty() && missing.is_empty())
+    Check::new(field, expected, observed, !own.is_empty() && missing.is_empty())
 }
 
 fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {

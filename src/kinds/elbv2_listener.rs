@@ -90,7 +90,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |(name, region, l)| Meta { id: l.arn.clone(), name: name.clone(), region: Some(region.clone()), tags: None },
+        |(name, region, l)| Meta {
+            id: l.arn.as_str().into(),
+            name: name.as_str().into(),
+            region: Some(region.as_str().into()),
+            tags: None,
+        },
         |(_, _, l)| checks(req, l),
     )
 }

@@ -76,7 +76,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |lb| Meta { id: lb.arn.clone(), name: lb.name.clone(), region: Some(lb.region.clone()), tags: Some(&lb.tags) },
+        |lb| Meta {
+            id: lb.arn.as_str().into(),
+            name: lb.name.as_str().into(),
+            region: Some(lb.region.as_str().into()),
+            tags: Some(&lb.tags),
+        },
         |lb| checks(req, lb),
     )
 }

@@ -214,8 +214,8 @@ fn evaluate(req: &Requirement, inv: &Inventory, kind: Principal) -> Vec<Finding>
         req,
         listing,
         |p| Meta {
-            id: p.arn.clone(),
-            name: p.name.clone(),
+            id: p.arn.as_str().into(),
+            name: p.name.as_str().into(),
             region: None,
             tags: if tagged { Some(&p.tags) } else { None },
         },

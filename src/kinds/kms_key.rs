@@ -119,7 +119,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |k| Meta { id: k.arn.clone(), name: k.name().to_string(), region: Some(k.region.clone()), tags: Some(&k.tags) },
+        |k| Meta {
+            id: k.arn.as_str().into(),
+            name: k.name().into(),
+            region: Some(k.region.as_str().into()),
+            tags: Some(&k.tags),
+        },
         |k| checks(req, k),
     )
 }

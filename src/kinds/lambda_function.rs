@@ -53,7 +53,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |f| Meta { id: f.arn.clone(), name: f.name.clone(), region: Some(f.region.clone()), tags: Some(&f.tags) },
+        |f| Meta {
+            id: f.arn.as_str().into(),
+            name: f.name.as_str().into(),
+            region: Some(f.region.as_str().into()),
+            tags: Some(&f.tags),
+        },
         |f| checks(req, f),
     )
 }

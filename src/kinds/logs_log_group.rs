@@ -61,7 +61,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |g| Meta { id: g.arn.clone(), name: g.name.clone(), region: Some(g.region.clone()), tags: Some(&g.tags) },
+        |g| Meta {
+            id: g.arn.as_str().into(),
+            name: g.name.as_str().into(),
+            region: Some(g.region.as_str().into()),
+            tags: Some(&g.tags),
+        },
         |g| checks(req, g),
     )
 }

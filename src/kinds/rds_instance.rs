@@ -117,7 +117,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |d| Meta { id: d.arn.clone(), name: d.id.clone(), region: Some(d.region.clone()), tags: Some(&d.tags) },
+        |d| Meta {
+            id: d.arn.as_str().into(),
+            name: d.id.as_str().into(),
+            region: Some(d.region.as_str().into()),
+            tags: Some(&d.tags),
+        },
         |d| checks(req, d, inv),
     )
 }

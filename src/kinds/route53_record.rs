@@ -59,8 +59,8 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |r| Meta {
-            id: format!("{}/{}/{}", r.zone_id, r.name, r.record_type),
-            name: r.name.clone(),
+            id: format!("{}/{}/{}", r.zone_id, r.name, r.record_type).into(),
+            name: r.name.as_str().into(),
             region: None,
             tags: None,
         },

@@ -251,7 +251,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |b| Meta { id: b.arn.clone(), name: b.name.clone(), region: b.region.known().cloned(), tags: Some(&b.tags) },
+        |b| Meta {
+            id: b.arn.as_str().into(),
+            name: b.name.as_str().into(),
+            region: b.region.known().map(|r| r.as_str().into()),
+            tags: Some(&b.tags),
+        },
         |b| checks(req, b, all),
     )
 }

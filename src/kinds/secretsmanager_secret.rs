@@ -85,7 +85,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |s| Meta { id: s.arn.clone(), name: s.name.clone(), region: Some(s.region.clone()), tags: Some(&s.tags) },
+        |s| Meta {
+            id: s.arn.as_str().into(),
+            name: s.name.as_str().into(),
+            region: Some(s.region.as_str().into()),
+            tags: Some(&s.tags),
+        },
         |s| checks(req, s),
     )
 }

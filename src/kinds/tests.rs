@@ -129,7 +129,7 @@ fn s3_bucket_each_field_can_drift() {
     b.tags = Observed::Known(BTreeMap::from([("Env".into(), "dev".into())]));
     let f = evaluate(&[r], &with_buckets(vec![b]));
     assert_eq!(f[0].status, Status::Drift);
-    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
     assert_eq!(
         failed,
         [
@@ -323,7 +323,7 @@ fn iam_require_policies_and_max_attached() {
         statuses(&f),
         [(Some("arn:aws:iam::1:role/bad"), Status::Drift), (Some("arn:aws:iam::1:role/ok"), Status::Pass)]
     );
-    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
     assert_eq!(failed, ["require_policies", "max_attached_policies"]);
 }
 
@@ -557,7 +557,7 @@ fn vpc_peering_reports_exactly_the_missing_and_unrouted_pairs() {
             (Some("us-west-2:w <-> ap-south-1:s"), Status::Drift)
         ]
     );
-    let oks: Vec<(&str, Option<bool>)> = f[0].checks.iter().map(|c| (c.field.as_str(), c.ok)).collect();
+    let oks: Vec<(&str, Option<bool>)> = f[0].checks.iter().map(|c| (c.field.as_ref(), c.ok)).collect();
     assert_eq!(oks, [("peering", Some(true)), ("routes.us-east-1", Some(true)), ("routes.ap-south-1", Some(false))]);
     assert_eq!(observed(&f[2], "peering"), "no peering connection");
 }
@@ -684,7 +684,7 @@ fn cloudwatch_alarm_candidates_by_metric_then_checked() {
             (Some("arn:aws:cloudwatch:us-east-1:1:alarm:good"), Status::Pass)
         ]
     );
-    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
     assert_eq!(failed, ["comparison", "threshold", "alarm_actions"]);
 }
 
@@ -723,10 +723,10 @@ fn cloudtrail_every_field_can_drift() {
         ..Default::default()
     };
     let f = evaluate(&[r], &inv);
-    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
     assert_eq!(failed, ["logging", "multi_region", "log_file_validation", "kms_encrypted", "s3_bucket"]);
     // a flag the answer left out is unknown, never taken for false
-    let absent: Vec<&str> = f[0].checks.iter().filter(|c| c.ok.is_none()).map(|c| c.field.as_str()).collect();
+    let absent: Vec<&str> = f[0].checks.iter().filter(|c| c.ok.is_none()).map(|c| c.field.as_ref()).collect();
     assert_eq!(absent, ["include_global_service_events"]);
     assert_eq!(f[0].status, Status::Drift);
 }
@@ -857,7 +857,7 @@ fn dynamodb_table_fields() {
         f.iter().map(|f| f.status).collect::<Vec<_>>(),
         [Status::Pass, Status::Drift, Status::Drift, Status::Unknown]
     );
-    let failed: Vec<&str> = f[2].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    let failed: Vec<&str> = f[2].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
     assert_eq!(failed, ["sse_kms", "customer_managed_key", "point_in_time_recovery", "deletion_protection"]);
 }
 
@@ -1239,7 +1239,7 @@ fn waf_acl_rule_groups_rate_limit_logging() {
     };
     let f = evaluate(&[r], &inv);
     assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
-    let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
     assert_eq!(failed, ["managed_rule_groups", "rate_limit", "rate_limit_at_most", "logging"]);
 }
 
@@ -1318,7 +1318,7 @@ fn rds_instance_fields_and_private_subnets() {
     };
     let f = evaluate(&[r], &inv);
     assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
-    let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_str()).collect();
+    let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
     assert_eq!(failed, ["private_subnets", "replica_regions"]);
 }
 

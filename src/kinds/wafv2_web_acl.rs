@@ -115,7 +115,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     evaluate_resources(
         req,
         listing,
-        |a| Meta { id: a.arn.clone(), name: a.name.clone(), region: Some(a.region.clone()), tags: Some(&a.tags) },
+        |a| Meta {
+            id: a.arn.as_str().into(),
+            name: a.name.as_str().into(),
+            region: Some(a.region.as_str().into()),
+            tags: Some(&a.tags),
+        },
         |a| checks(req, a, inv),
     )
 }

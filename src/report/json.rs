@@ -3,7 +3,9 @@
 use super::Report;
 use std::io::Write;
 
-pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+/// Generic over the writer: serde_json writes a document in thousands of pieces of a
+/// few bytes, each a call through `dyn Write` otherwise.
+pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     writeln!(out)
 }

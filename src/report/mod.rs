@@ -78,13 +78,17 @@ pub struct Style {
 }
 
 pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Write) -> std::io::Result<()> {
+    // The formats write in many small pieces; a file or a line-buffered stdout
+    // would turn each into a system call.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     match format {
-        Format::Table => table::render(report, style, out),
-        Format::Json => json::render(report, out),
-        Format::Junit => junit::render(report, out),
-        Format::Sarif => sarif::render(report, out),
-        Format::Markdown => markdown::render(report, out),
-    }
+        Format::Table => table::render(report, style, &mut out),
+        Format::Json => json::render(report, &mut out),
+        Format::Junit => junit::render(report, &mut out),
+        Format::Sarif => sarif::render(report, &mut out),
+        Format::Markdown => markdown::render(report, &mut out),
+    }?;
+    out.flush()
 }
 
 /// Escapes text for XML attributes and content.

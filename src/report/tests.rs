@@ -10,7 +10,7 @@ fn finding(req: &str, status: Status, resource: Option<&str>, checks: Vec<Check>
     Finding {
         profile: "prod-webapp".into(),
         requirement: req.into(),
-        kind: "s3.bucket".into(),
+        kind: "s3.bucket",
         severity: Severity::High,
         status,
         resource: resource.map(str::to_string),

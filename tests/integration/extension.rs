@@ -475,3 +475,38 @@ async fn secretsmanager_rotation_finds_the_lambda_of_the_callers_account() {
         .await;
     assert!(missing.is_err());
 }
+
+/// Listening sockets on `port` from /proc/net/tcp{,6}: (local address in the
+/// kernel's hex notation, e.g. `0100007F` for 127.0.0.1).
+fn listeners(port: u16) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = std::fs::read_to_string(table).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            // sl local_address rem_address st ...; st 0A is LISTEN
+            let (Some(local), Some(state)) = (cols.get(1), cols.get(3)) else { continue };
+            let Some((addr, hex_port)) = local.split_once(':') else { continue };
+            if *state == "0A" && u16::from_str_radix(hex_port, 16) == Ok(port) {
+                out.push(addr.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn gateway_listens_on_loopback_only() {
+    // GATEWAY_SERVER=driftwatch: LocalStack's stock twisted server would listen on
+    // 0.0.0.0 whatever GATEWAY_LISTEN says.
+    let _ = account();
+    let url = crate::support::emulator::endpoint_url();
+    let port: u16 = url.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse().ok()).unwrap_or(4566);
+    assert!(
+        url.starts_with("http://127.0.0.1:") || url.starts_with("http://localhost:"),
+        "this test checks the emulator localstack/start runs on this machine; the endpoint is {url}"
+    );
+    let found = listeners(port);
+    assert!(!found.is_empty(), "nothing listens on port {port}");
+    assert_eq!(found, vec!["0100007F".to_string()], "listening addresses on port {port}");
+}
