@@ -144,6 +144,42 @@ alarm_actions = true
     )
 }
 
+/// The regional part of the profile (ACM, CloudWatch, CloudTrail status): audited
+/// over one region and over all four, to show what regions add to the wall time.
+fn regional_profile() -> String {
+    let full = profile();
+    let keep = ["cloudtrail-logging", "acm", "cloudwatch"];
+    let mut parts = full.split("\n[[requirement]]\n");
+    let mut out = parts.next().unwrap_or_default().to_string();
+    for part in parts {
+        if keep.iter().any(|id| part.starts_with(&format!("id = \"{id}\"\n"))) {
+            out.push_str("\n[[requirement]]\n");
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+/// Median wall time of `runs` audits of the regional profile over `regions`.
+fn regional_wall(a: &Args, env: &Env, proxy: &proxy::Proxy, regions: &[&str]) -> Result<(Duration, usize), Error> {
+    let profile = a.work.join("regional.toml");
+    std::fs::write(&profile, regional_profile())?;
+    let out = a.work.join("regional.json");
+    let extra: Vec<&str> = regions.iter().flat_map(|r| ["--region", *r]).collect();
+    let mut walls = Vec::new();
+    let mut requests = 0;
+    for _ in 0..a.runs.max(5) {
+        let r = driftwatch_with(a, env, proxy, &profile, &out, &extra)?;
+        if r.code > 1 {
+            return Err(format!("driftwatch exited {} on the regional profile", r.code).into());
+        }
+        walls.push(r.wall);
+        requests = r.requests;
+    }
+    walls.sort();
+    Ok((walls[walls.len() / 2], requests))
+}
+
 /// Prowler's checks for the same areas (all exist in Prowler 5.46.0). Its CloudTrail
 /// checks include log file validation, so the profile above asks for it too.
 const PROWLER_CHECKS: &[&str] = &[
@@ -181,7 +217,11 @@ struct Run {
 }
 
 /// Runs a command to completion and measures it (wall time, the child's own max RSS).
-fn measure(cmd: &mut std::process::Command) -> Result<(Duration, i64, i32), Error> {
+/// Runs `cmd` and waits for it: its exit status and `rusage`. Only for a process
+/// that stays small (the helper below): a child's `ru_maxrss` starts at the peak
+/// RSS of the process that spawned it, because Linux carries the parent's
+/// high-water mark through fork/vfork and exec.
+fn wait_measured(cmd: &mut std::process::Command) -> Result<(Duration, i64, i32), Error> {
     let start = Instant::now();
     let child = cmd.spawn()?;
     let pid = child.id() as libc::pid_t;
@@ -199,6 +239,40 @@ fn measure(cmd: &mut std::process::Command) -> Result<(Duration, i64, i32), Erro
     Ok((wall, usage.ru_maxrss, code))
 }
 
+/// `bench --measure-child FILE -- PROGRAM ARGS...`: runs PROGRAM from this small,
+/// freshly started process and writes "wall_ns max_rss_kib exit_code" to FILE.
+/// The driver itself grows to hundreds of MiB (Prowler's output, the floor loops);
+/// measured from the driver directly, a 30 MiB driftwatch read as 230 MiB.
+fn measure_child(args: &[String]) -> Result<(), Error> {
+    let (file, rest) = match args {
+        [file, dash, rest @ ..] if dash == "--" && !rest.is_empty() => (file, rest),
+        _ => return Err("usage: --measure-child FILE -- PROGRAM ARGS...".into()),
+    };
+    let (wall, rss, code) = wait_measured(std::process::Command::new(&rest[0]).args(&rest[1..]))?;
+    std::fs::write(file, format!("{} {rss} {code}", wall.as_nanos()))?;
+    Ok(())
+}
+
+/// A command that runs `program` through `--measure-child` (see there).
+fn measured(program: &Path, file: &Path) -> Result<std::process::Command, Error> {
+    let mut cmd = std::process::Command::new(std::env::current_exe()?);
+    cmd.arg("--measure-child").arg(file).arg("--").arg(program);
+    Ok(cmd)
+}
+
+/// Runs a command built by `measured` and reads what the helper wrote.
+fn measure(cmd: &mut std::process::Command, file: &Path) -> Result<(Duration, i64, i32), Error> {
+    let _ = std::fs::remove_file(file);
+    let status = cmd.status()?;
+    let text =
+        std::fs::read_to_string(file).map_err(|e| format!("the measuring helper wrote nothing ({status}): {e}"))?;
+    let parts: Vec<i64> = text.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+    match parts[..] {
+        [wall, rss, code] => Ok((Duration::from_nanos(wall as u64), rss, code as i32)),
+        _ => Err(format!("the measuring helper wrote {text:?}").into()),
+    }
+}
+
 fn tool_env(cmd: &mut std::process::Command, env: &Env, proxy: &str) {
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -212,16 +286,29 @@ fn tool_env(cmd: &mut std::process::Command, env: &Env, proxy: &str) {
 }
 
 fn driftwatch(a: &Args, env: &Env, proxy: &proxy::Proxy, profile: &Path, out: &Path) -> Result<Run, Error> {
-    let mut cmd = std::process::Command::new(&a.driftwatch);
+    driftwatch_with(a, env, proxy, profile, out, &[])
+}
+
+fn driftwatch_with(
+    a: &Args,
+    env: &Env,
+    proxy: &proxy::Proxy,
+    profile: &Path,
+    out: &Path,
+    extra: &[&str],
+) -> Result<Run, Error> {
+    let measured_in = a.work.join("measured-driftwatch");
+    let mut cmd = measured(&a.driftwatch, &measured_in)?;
     tool_env(&mut cmd, env, &proxy.url);
     cmd.args(["audit", "--format", "json", "--output"])
         .arg(out)
         .arg("--profile")
         .arg(profile)
+        .args(extra)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null());
     proxy.take();
-    let (wall, rss_kib, code) = measure(&mut cmd)?;
+    let (wall, rss_kib, code) = measure(&mut cmd, &measured_in)?;
     let counts = proxy.take();
     Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, code })
 }
@@ -229,7 +316,8 @@ fn driftwatch(a: &Args, env: &Env, proxy: &proxy::Proxy, profile: &Path, out: &P
 fn prowler(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path) -> Result<Run, Error> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)?;
-    let mut cmd = std::process::Command::new(bin);
+    let measured_in = dir.with_extension("measured");
+    let mut cmd = measured(bin, &measured_in)?;
     tool_env(&mut cmd, env, &proxy.url);
     cmd.args(["aws", "--no-banner", "--ignore-exit-code-3", "--output-formats", "json-ocsf", "--output-filename"])
         .arg("prowler")
@@ -242,7 +330,7 @@ fn prowler(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path) -> Result<Ru
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(dir.join("stderr.log"))?);
     proxy.take();
-    let (wall, rss_kib, code) = measure(&mut cmd)?;
+    let (wall, rss_kib, code) = measure(&mut cmd, &measured_in)?;
     let counts = proxy.take();
     Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, code })
 }
@@ -430,8 +518,6 @@ fn minimum_requests(n: usize, buckets_in_account: usize) -> usize {
     s3 + iam + cloudtrail + acm + ec2 + cloudwatch + sts
 }
 
-/// The emulator's throughput for the profile's dominant requests: a plain
-/// concurrent loop of ListBuckets and the three per-bucket reads, through the proxy.
 /// Requests per second the emulator serves for the profile's bulk (ListBuckets, then
 /// three reads per bucket, 32 at a time) at `endpoint`: a plain concurrent loop with
 /// nothing else to do, the best any auditor can reach there.
@@ -478,12 +564,31 @@ fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
 
+fn millis(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
 fn mib(kib: i64) -> String {
     format!("{:.0} MiB", kib as f64 / 1024.0)
 }
 
+fn main() -> std::process::ExitCode {
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some("--measure-child") {
+        // before any runtime or allocation of note: this process must stay small
+        return match measure_child(&argv[2..]) {
+            Ok(()) => std::process::ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("bench --measure-child: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
+    driver()
+}
+
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
+async fn driver() -> std::process::ExitCode {
     match run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -528,6 +633,7 @@ async fn run() -> Result<(), Error> {
             if r.code > 1 {
                 return Err(format!("driftwatch exited {} at N={n} (report: {})", r.code, report.display()).into());
             }
+            eprintln!("bench: N={n}: driftwatch {} , max RSS {}", secs(r.wall), mib(r.rss_kib));
             dw_runs.push(r);
         }
         let dw_items = driftwatch_items(&report)?;
@@ -578,6 +684,30 @@ async fn run() -> Result<(), Error> {
             preq as f64 / dreq.max(1) as f64
         ));
         notes.extend(compare(n, &dw_items, &pr_items, &peering_pairs(&env).await?));
+    }
+    // Regions: the regional requirements over one region, then over all four, on
+    // the smallest account. On the emulator every request costs the same single
+    // Python process, so more regions cost more requests' worth of its time; with a
+    // round trip like a real endpoint's added by the proxy, the regions' requests
+    // overlap and the wall time stays that of one region.
+    if let Some(n) = a.both.iter().chain(a.solo.iter()).min() {
+        let env = Env::new(&a.endpoint, &format!("{:012}", 700_000_000_000u64 + *n as u64));
+        for delay in [Duration::ZERO, Duration::from_millis(50)] {
+            proxy.set_delay(delay);
+            let (one, one_req) = regional_wall(&a, &env, &proxy, &seed::REGIONS[..1])?;
+            let (all, all_req) = regional_wall(&a, &env, &proxy, &seed::REGIONS)?;
+            notes.push(format!(
+                "regions (ACM, CloudWatch, CloudTrail status; {} added per request; median of {} runs): \
+                 1 region {} ({one_req} requests), {} regions {} ({all_req} requests), {:.2}×",
+                millis(delay),
+                a.runs.max(5),
+                millis(one),
+                seed::REGIONS.len(),
+                millis(all),
+                all.as_secs_f64() / one.as_secs_f64()
+            ));
+        }
+        proxy.set_delay(Duration::ZERO);
     }
     println!("| tool | N | wall min / median | max RSS | HTTP requests | findings (drift or fail / total) by area |");
     println!("|---|---|---|---|---|---|");

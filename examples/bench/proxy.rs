@@ -4,7 +4,9 @@
 //! counting costs the tools almost nothing.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -17,6 +19,9 @@ pub struct Counts {
 pub struct Proxy {
     pub url: String,
     counts: Arc<Mutex<Counts>>,
+    /// Added before each request is forwarded, in milliseconds: a network round
+    /// trip, which the emulator on the same machine does not have.
+    delay_ms: Arc<AtomicU64>,
 }
 
 impl Proxy {
@@ -26,16 +31,23 @@ impl Proxy {
         let url = format!("http://{}", listener.local_addr()?);
         let counts = Arc::new(Mutex::new(Counts::default()));
         let shared = counts.clone();
+        let delay_ms = Arc::new(AtomicU64::new(0));
+        let delay = delay_ms.clone();
         let upstream = upstream.to_string();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
-                let (upstream, counts) = (upstream.clone(), shared.clone());
+                let (upstream, counts, delay) = (upstream.clone(), shared.clone(), delay.clone());
                 tokio::spawn(async move {
-                    let _ = relay(client, &upstream, &counts).await;
+                    let _ = relay(client, &upstream, &counts, &delay).await;
                 });
             }
         });
-        Ok(Proxy { url, counts })
+        Ok(Proxy { url, counts, delay_ms })
+    }
+
+    /// Sets the delay added to every request from now on.
+    pub fn set_delay(&self, delay: Duration) {
+        self.delay_ms.store(delay.as_millis() as u64, Ordering::Relaxed);
     }
 
     /// The counts since the last call, and a fresh start.
@@ -141,7 +153,7 @@ where
     }
 }
 
-async fn relay(client: TcpStream, upstream: &str, counts: &Mutex<Counts>) -> std::io::Result<()> {
+async fn relay(client: TcpStream, upstream: &str, counts: &Mutex<Counts>, delay: &AtomicU64) -> std::io::Result<()> {
     client.set_nodelay(true)?;
     let up = TcpStream::connect(upstream).await?;
     up.set_nodelay(true)?;
@@ -153,6 +165,10 @@ async fn relay(client: TcpStream, upstream: &str, counts: &Mutex<Counts>) -> std
             let mut c = counts.lock().unwrap_or_else(|e| e.into_inner());
             c.total += 1;
             *c.by_service.entry(req.service.clone().unwrap_or_else(|| "unsigned".into())).or_default() += 1;
+        }
+        let wait = delay.load(Ordering::Relaxed);
+        if wait > 0 {
+            tokio::time::sleep(Duration::from_millis(wait)).await;
         }
         uw.write_all(&req.raw).await?;
         copy_body(&mut cr, &mut uw, &req, false).await?;
