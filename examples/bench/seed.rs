@@ -71,6 +71,7 @@ pub async fn seed(env: &Env, n: usize) -> Result {
     certificates(env).await?;
     network(env).await?;
     alarms(env).await?;
+    certificates_issued(env).await?;
     env.s3("us-east-1").create_bucket().bucket(&marker).send().await?;
     Ok(())
 }
@@ -155,6 +156,31 @@ async fn certificates(env: &Env) -> Result {
             .await?;
     }
     Ok(())
+}
+
+/// Waits until every certificate is ISSUED. LocalStack answers PENDING_VALIDATION,
+/// without a validity period, for about 10 s after the request (real AWS waits for
+/// the DNS record); a tool reading the account earlier sees a different account.
+async fn certificates_issued(env: &Env) -> Result {
+    use aws_sdk_acm::types::CertificateStatus;
+    for _ in 0..60 {
+        let mut pending = 0;
+        for region in REGIONS {
+            let acm = env.acm(region);
+            for c in acm.list_certificates().send().await?.certificate_summary_list() {
+                let arn = c.certificate_arn().unwrap_or_default();
+                let d = acm.describe_certificate().certificate_arn(arn).send().await?;
+                if d.certificate().and_then(|c| c.status()) != Some(&CertificateStatus::Issued) {
+                    pending += 1;
+                }
+            }
+        }
+        if pending == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    Err("certificates still not ISSUED after 60 s".into())
 }
 
 /// (region index, region index, routed) for every peering seeded.
