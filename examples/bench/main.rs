@@ -216,7 +216,6 @@ struct Run {
     code: i32,
 }
 
-/// Runs a command to completion and measures it (wall time, the child's own max RSS).
 /// Runs `cmd` and waits for it: its exit status and `rusage`. Only for a process
 /// that stays small (the helper below): a child's `ru_maxrss` starts at the peak
 /// RSS of the process that spawned it, because Linux carries the parent's
@@ -271,6 +270,12 @@ fn measure(cmd: &mut std::process::Command, file: &Path) -> Result<(Duration, i6
         [wall, rss, code] => Ok((Duration::from_nanos(wall as u64), rss, code as i32)),
         _ => Err(format!("the measuring helper wrote {text:?}").into()),
     }
+}
+
+/// The account seeded for size `n`: one per size, so every size seeds (and re-runs)
+/// independently.
+fn bench_account(a: &Args, n: usize) -> Env {
+    Env::new(&a.endpoint, &format!("{:012}", 700_000_000_000u64 + n as u64))
 }
 
 fn tool_env(cmd: &mut std::process::Command, env: &Env, proxy: &str) {
@@ -519,7 +524,8 @@ fn minimum_requests(n: usize, buckets_in_account: usize) -> usize {
 }
 
 /// Requests per second the emulator serves for the profile's bulk (ListBuckets, then
-/// three reads per bucket, 32 at a time) at `endpoint`: a plain concurrent loop with
+/// three reads per bucket, 32 buckets at a time: up to 96 requests in flight, three
+/// times driftwatch's default bound) at `endpoint`: a plain concurrent loop with
 /// nothing else to do, the best any auditor can reach there.
 async fn floor_throughput(env: &Env, endpoint: &str, n: usize) -> Result<f64, Error> {
     use futures::stream::{self, StreamExt};
@@ -611,15 +617,12 @@ async fn run() -> Result<(), Error> {
     let sizes: Vec<(usize, bool)> =
         a.both.iter().map(|n| (*n, a.prowler.is_some())).chain(a.solo.iter().map(|n| (*n, false))).collect();
     for (n, with_prowler) in sizes {
-        // one account per size, so every size seeds (and re-runs) independently
-        let env = Env::new(&a.endpoint, &format!("{:012}", 700_000_000_000u64 + n as u64));
+        let env = bench_account(&a, n);
         let t = Instant::now();
         seed::seed(&env, n).await?;
         eprintln!("bench: N={n}: account {} seeded in {:.1} s", env.id, t.elapsed().as_secs_f64());
         let buckets_in_account = n + 3; // plus two trail buckets and the marker
         let minimum = minimum_requests(n, buckets_in_account);
-        // The floor is measured through the proxy, as the tools run; the direct
-        // figure shows what the proxy itself costs.
         // The emulator's throughput drifts during a run (it slows as it serves
         // more), so each driftwatch run is compared with a floor measured through
         // the proxy just before it; the direct figure shows what the proxy costs.
@@ -701,9 +704,9 @@ async fn run() -> Result<(), Error> {
     // the smallest account. On the emulator every request costs the same single
     // Python process, so more regions cost more requests' worth of its time; with a
     // round trip like a real endpoint's added by the proxy, the regions' requests
-    // overlap and the wall time stays that of one region.
+    // overlap (read one after another, four regions would take about four times one).
     if let Some(n) = a.both.iter().chain(a.solo.iter()).min() {
-        let env = Env::new(&a.endpoint, &format!("{:012}", 700_000_000_000u64 + *n as u64));
+        let env = bench_account(&a, *n);
         for delay in [Duration::ZERO, Duration::from_millis(50)] {
             proxy.set_delay(delay);
             let (one, one_req) = regional_wall(&a, &env, &proxy, &seed::REGIONS[..1])?;

@@ -8,7 +8,8 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+/// Generic over the writer, like the JSON report (serde_json writes in small pieces).
+pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
     let mut rules = BTreeMap::new();
     for f in &report.findings {
         let id = format!("{}/{}", f.profile, f.requirement);

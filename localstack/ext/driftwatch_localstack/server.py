@@ -30,7 +30,7 @@ class LoopbackTwistedServerPlugin(RuntimeServerPlugin):
                     context.getContext().use_certificate_chain_file(cert)
                     factory = TLSMultiplexerFactory(context, False, factory)
                 for where in listen:
-                    endpoint = endpoints.TCP4ServerEndpoint(reactor, where.port, interface=where.host)
-                    endpoint.listen(factory)
+                    tcp = endpoints.TCP6ServerEndpoint if ":" in where.host else endpoints.TCP4ServerEndpoint
+                    tcp(reactor, where.port, interface=where.host).listen(factory)
 
         return LoopbackTwistedServer()
