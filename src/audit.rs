@@ -55,14 +55,20 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
 async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
     let started = Instant::now();
     let started_at = now_rfc3339();
+    let retry =
+        match aws::resolve_retry(args.retry_mode.map(Into::into), args.max_attempts, args.aws_profile.as_deref()).await
+        {
+            Ok(r) => r,
+            Err(e) => return invalid(stderr, e),
+        };
     let settings = Settings {
         endpoint_url: args.endpoint_url.clone(),
         aws_profile: args.aws_profile.clone(),
         concurrency: usize::from(args.concurrency),
-        max_attempts: args.max_attempts,
+        retry,
         attempt_timeout: Duration::from_secs(args.call_timeout),
         operation_timeout: Duration::from_secs(
-            args.call_timeout.saturating_mul(u64::from(args.max_attempts)).saturating_add(30),
+            args.call_timeout.saturating_mul(u64::from(retry.max_attempts)).saturating_add(30),
         ),
     };
     let sdk = aws::load(&settings).await;
@@ -88,9 +94,14 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
     if let Err(e) = creds.provide_credentials().await {
         return invalid(stderr, format!("no AWS credentials: {}", aws::source_chain(&e)));
     }
+    // The partition follows the configured region, else the first audited one.
+    let home_region = default_region
+        .clone()
+        .or_else(|| profiles.iter().flat_map(|p| &p.requirements).find_map(|r| r.regions.first().cloned()))
+        .unwrap_or(fallback);
+    let sdk = sdk.to_builder().region(aws_config::Region::new(home_region.clone())).build();
     let ctx = Ctx::new(sdk, &settings, args.verbose);
-    let identity_region = default_region.as_deref().unwrap_or("us-east-1");
-    let sts = aws_sdk_sts::Client::new(&ctx.config(identity_region));
+    let sts = aws_sdk_sts::Client::new(&ctx.config(&home_region));
     let account = match sts.get_caller_identity().send().await {
         Ok(out) => out.account().map(str::to_string),
         Err(err) => {
@@ -136,6 +147,7 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
         let _ = write!(std::io::stderr(), "\r\x1b[2K");
     }
     inventory.account = account.clone();
+    inventory.partition = ctx.partition;
 
     let findings = compare::evaluate(&requirements, &inventory);
     let summary = Summary::of(&findings);

@@ -107,11 +107,31 @@ pub struct AuditArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=86_400), value_name = "SECONDS")]
     pub deadline: Option<u64>,
     /// Attempts per AWS call (throttling and transient errors are retried with backoff).
-    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=20))]
-    pub max_attempts: u32,
+    /// Default: AWS_MAX_ATTEMPTS, else the AWS profile's `max_attempts`, else 6.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: Option<u32>,
+    /// Retry mode: `standard`, or `adaptive` (also slows the client down when AWS throttles).
+    /// Default: AWS_RETRY_MODE, else the AWS profile's `retry_mode`, else standard.
+    #[arg(long, value_enum)]
+    pub retry_mode: Option<RetryModeArg>,
     /// Print the plan and every failed call to stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RetryModeArg {
+    Standard,
+    Adaptive,
+}
+
+impl From<RetryModeArg> for aws_config::retry::RetryMode {
+    fn from(m: RetryModeArg) -> Self {
+        match m {
+            RetryModeArg::Standard => aws_config::retry::RetryMode::Standard,
+            RetryModeArg::Adaptive => aws_config::retry::RetryMode::Adaptive,
+        }
+    }
 }
 
 /// Parses arguments and runs the command, writing to the given streams.

@@ -36,18 +36,40 @@ pub struct Check {
     pub field: Cow<'static, str>,
     pub expected: Json,
     pub observed: Json,
-    /// `None` when the observed value could not be read.
+    /// `None` when the observed value could not be read, or the field does not
+    /// apply to this resource.
     pub ok: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Why the field does not apply to this resource (a KMS key that cannot rotate):
+    /// neither pass nor drift.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_applicable: Option<String>,
 }
 
 impl Check {
     pub fn new(field: impl Into<Cow<'static, str>>, expected: Json, observed: Json, ok: bool) -> Self {
-        Check { field: field.into(), expected, observed, ok: Some(ok), error: None }
+        Check { field: field.into(), expected, observed, ok: Some(ok), error: None, not_applicable: None }
+    }
+    /// A field that does not apply to this resource, with the reason and what was
+    /// observed that shows it.
+    pub fn not_applicable(
+        field: impl Into<Cow<'static, str>>,
+        expected: Json,
+        observed: Json,
+        reason: impl Into<String>,
+    ) -> Self {
+        Check { field: field.into(), expected, observed, ok: None, error: None, not_applicable: Some(reason.into()) }
     }
     pub fn unknown(field: impl Into<Cow<'static, str>>, expected: Json, gap: &Gap) -> Self {
-        Check { field: field.into(), expected, observed: Json::Null, ok: None, error: Some(gap.describe()) }
+        Check {
+            field: field.into(),
+            expected,
+            observed: Json::Null,
+            ok: None,
+            error: Some(gap.describe()),
+            not_applicable: None,
+        }
     }
     /// Compares an observed value with `ok`, or records why it is unknown.
     pub fn of<T>(
@@ -76,6 +98,7 @@ impl Check {
         match self.ok {
             Some(true) => Status::Pass,
             Some(false) => Status::Drift,
+            None if self.not_applicable.is_some() => Status::NotApplicable,
             None => Status::Unknown,
         }
     }
@@ -117,17 +140,25 @@ impl Finding {
     }
 }
 
-/// Drift wins over unknown, unknown over pass.
+/// Drift wins over unknown, unknown over pass. Checks that do not apply count for
+/// nothing, and a resource to which no checked field applies is not applicable.
 pub fn combine(checks: &[Check]) -> Status {
     let mut status = Status::Pass;
+    let mut applicable = checks.is_empty();
     for c in checks {
         match c.status() {
             Status::Drift => return Status::Drift,
             Status::Unknown => status = Status::Unknown,
-            _ => {}
+            Status::NotApplicable => continue,
+            Status::Pass => {}
         }
+        applicable = true;
     }
-    status
+    if applicable {
+        status
+    } else {
+        Status::NotApplicable
+    }
 }
 
 /// "name: field is X, expected Y; ..." for the checks that decide `status`.
@@ -140,7 +171,7 @@ pub fn message(label: &str, checks: &[Check], status: Status) -> String {
             out.push_str(": present");
         } else {
             out.push_str(": as expected (");
-            for (i, c) in checks.iter().enumerate() {
+            for (i, c) in checks.iter().filter(|c| c.status() == Status::Pass).enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
@@ -154,8 +185,9 @@ pub fn message(label: &str, checks: &[Check], status: Status) -> String {
     for c in checks.iter().filter(|c| c.status() == status) {
         out.push_str(if first { ": " } else { "; " });
         first = false;
-        let _ = match c.ok {
-            None => write!(out, "{} not observed ({})", c.field, c.error.as_deref().unwrap_or("unknown error")),
+        let _ = match (c.ok, &c.not_applicable) {
+            (None, Some(why)) => write!(out, "{} does not apply ({why})", c.field),
+            (None, None) => write!(out, "{} not observed ({})", c.field, c.error.as_deref().unwrap_or("unknown error")),
             _ => write!(out, "{} is {}, expected {}", c.field, Shown(&c.observed), Shown(&c.expected)),
         };
     }
@@ -187,6 +219,9 @@ pub struct Meta<'a> {
     pub region: Option<Cow<'a, str>>,
     /// `None` for kinds without tags.
     pub tags: Option<&'a Observed<Tags>>,
+    /// The IAM path (`/aws-service-role/`), matched by `path_prefix`; `None` for
+    /// resources without one.
+    pub path: Option<Cow<'a, str>>,
 }
 
 /// The `required_tags` expectation, shared by every kind with tags.
@@ -238,6 +273,77 @@ impl<T> Default for Listing<'_, T> {
     }
 }
 
+enum Selected<'g> {
+    Yes,
+    No,
+    /// Depends on tags that could not be read: the selector field and the gap.
+    Undecided(&'static str, &'g Gap),
+}
+
+/// The tag parts of a selection: the include `tags`, then each `exclude` entry
+/// that matches the resource by name and path and also names tags.
+fn selection_by_tags<'g>(select: &crate::profile::Selector, tags: Option<&'g Observed<Tags>>) -> Selected<'g> {
+    let known = match tags {
+        Some(Observed::Known(t)) => Some(t),
+        Some(Observed::Unknown(gap)) => {
+            if !select.tags.is_empty() {
+                return Selected::Undecided("select.tags", gap);
+            }
+            None
+        }
+        None if !select.tags.is_empty() => return Selected::No,
+        None => None,
+    };
+    if known.is_some_and(|t| !select.matches_tags(t)) {
+        return Selected::No;
+    }
+    Selected::Yes
+}
+
+/// Whether an `exclude` entry leaves the resource out; undecided when an entry
+/// that matches by name and path needs tags that could not be read.
+fn excluded<'g>(
+    select: &crate::profile::Selector,
+    name: &str,
+    path: Option<&str>,
+    tags: Option<&'g Observed<Tags>>,
+) -> Selected<'g> {
+    let mut undecided = None;
+    for e in select.exclude.iter().filter(|e| e.matches_name(name) && e.matches_path(path)) {
+        if e.tags.is_empty() {
+            return Selected::Yes;
+        }
+        match tags {
+            Some(Observed::Known(t)) if e.matches_tags(t) => return Selected::Yes,
+            Some(Observed::Unknown(gap)) => undecided = Some(gap),
+            _ => {}
+        }
+    }
+    match undecided {
+        Some(gap) => Selected::Undecided("select.exclude", gap),
+        None => Selected::No,
+    }
+}
+
+/// Whether the selector picks a resource its name and path already matched: its
+/// tags, then its exclusions.
+fn selection<'g>(
+    select: &crate::profile::Selector,
+    name: &str,
+    path: Option<&str>,
+    tags: Option<&'g Observed<Tags>>,
+) -> Selected<'g> {
+    match selection_by_tags(select, tags) {
+        Selected::Yes => {}
+        other => return other,
+    }
+    match excluded(select, name, path, tags) {
+        Selected::Yes => Selected::No,
+        Selected::No => Selected::Yes,
+        undecided => undecided,
+    }
+}
+
 /// Evaluates a resource-style requirement: select, then check each selected
 /// resource (`match = "all"`) or look for one that passes (`match = "any"`), and
 /// apply `min_count`.
@@ -252,28 +358,25 @@ pub fn evaluate_resources<'a, T>(
     let mut undetermined = 0usize;
     for item in listing.items {
         let m = meta(item);
-        if !req.select.matches_name(&m.name) {
+        if !req.select.matches_name(&m.name) || !req.select.matches_path(m.path.as_deref()) {
             continue;
         }
-        if !req.select.tags.is_empty() {
-            match m.tags {
-                Some(Observed::Known(t)) if req.select.matches_tags(t) => {}
-                Some(Observed::Known(_)) => continue,
-                Some(Observed::Unknown(gap)) => {
-                    // cannot tell whether the selector picks this resource
-                    undetermined += 1;
-                    let check = Check::unknown("select.tags", json!(req.select.tags), gap);
-                    findings.push(Finding::new(
-                        req,
-                        Status::Unknown,
-                        Some(m.id.into_owned()),
-                        m.region.map(Cow::into_owned),
-                        vec![check.clone()],
-                        message(&m.name, &[check], Status::Unknown),
-                    ));
-                    continue;
-                }
-                None => continue,
+        match selection(&req.select, &m.name, m.path.as_deref(), m.tags) {
+            Selected::Yes => {}
+            Selected::No => continue,
+            Selected::Undecided(field, gap) => {
+                // cannot tell whether the selector picks this resource
+                undetermined += 1;
+                let check = Check::unknown(field, json!(describe_selector(&req.select)), gap);
+                findings.push(Finding::new(
+                    req,
+                    Status::Unknown,
+                    Some(m.id.into_owned()),
+                    m.region.map(Cow::into_owned),
+                    vec![check.clone()],
+                    message(&m.name, &[check], Status::Unknown),
+                ));
+                continue;
             }
         }
         let mut cs = checks(item);
@@ -317,6 +420,7 @@ pub fn evaluate_resources<'a, T>(
             observed: json!(n),
             ok: if incomplete { None } else { Some(false) },
             error: None,
+            not_applicable: None,
         };
         let (status, msg) = if incomplete {
             (
@@ -374,7 +478,12 @@ pub fn evaluate_resources<'a, T>(
                     ));
                 }
             } else if selected.is_empty() && !incomplete {
-                findings.push(count_finding.unwrap_or_else(not_applicable));
+                // "at least one must" is not met by none
+                findings.push(count_finding.unwrap_or_else(|| {
+                    let check = Check::new("count", json!(">= 1"), json!(0), false);
+                    let msg = format!("no resource matches {}; at least one must", describe_selector(&req.select));
+                    Finding::new(req, Status::Drift, None, None, vec![check], msg)
+                }));
             } else {
                 let any_unknown = incomplete || selected.iter().any(|(_, _, s)| *s == Status::Unknown);
                 let status = if any_unknown { Status::Unknown } else { Status::Drift };

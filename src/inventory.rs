@@ -654,6 +654,9 @@ pub struct Topic {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Inventory {
     pub account: Option<String>,
+    /// The audited partition (ARNs built during evaluation use it).
+    #[serde(default)]
+    pub partition: crate::partition::Partition,
     pub buckets: Option<Observed<Vec<Bucket>>>,
     pub iam: Option<Iam>,
     /// Trails that apply to each collected region, by region; a multi-region trail

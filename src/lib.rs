@@ -10,5 +10,6 @@ pub mod collect;
 pub mod compare;
 pub mod inventory;
 pub mod kinds;
+pub mod partition;
 pub mod profile;
 pub mod report;

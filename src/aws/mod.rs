@@ -3,7 +3,8 @@
 //! classification of every failed call into a `Gap`.
 
 use crate::inventory::{ErrorClass, Gap};
-use aws_config::retry::RetryConfig;
+use crate::partition::Partition;
+use aws_config::retry::{RetryConfig, RetryMode};
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -14,13 +15,76 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+/// How failed calls are retried, resolved as the AWS CLI resolves it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    pub mode: RetryMode,
+    pub max_attempts: u32,
+}
+
+/// Attempts per call when neither a flag, `AWS_MAX_ATTEMPTS` nor the profile's
+/// `max_attempts` says: more than the CLI's 3, because an audit sends bursts of
+/// reads that AWS may throttle.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 6;
+
+/// Resolves retries per setting: the flag, else the environment
+/// (`AWS_RETRY_MODE`, `AWS_MAX_ATTEMPTS`), else the shared config profile
+/// (`retry_mode`, `max_attempts`), else standard mode with
+/// [`DEFAULT_MAX_ATTEMPTS`]. `legacy`, which the CLI also accepts, retries as
+/// standard (the SDK has no legacy mode). A value that is not valid is an error
+/// naming where it came from.
+pub async fn resolve_retry(
+    mode_flag: Option<RetryMode>,
+    attempts_flag: Option<u32>,
+    aws_profile: Option<&str>,
+) -> Result<Retry, String> {
+    let profile = aws_config::profile::load(
+        &aws_types::os_shim_internal::Fs::real(),
+        &aws_types::os_shim_internal::Env::real(),
+        &aws_runtime::env_config::file::EnvConfigFiles::default(),
+        aws_profile.map(|p| std::borrow::Cow::Owned(p.to_string())),
+    )
+    .await
+    .ok();
+    let setting = |env: &str, key: &str| -> Option<(String, String)> {
+        if let Ok(v) = std::env::var(env) {
+            return Some((v, env.to_string()));
+        }
+        let p = profile.as_ref()?;
+        let v = p.get(key)?;
+        Some((v.to_string(), format!("`{key}` of the AWS config profile `{}`", p.selected_profile())))
+    };
+    let mode = match mode_flag {
+        Some(m) => m,
+        None => match setting("AWS_RETRY_MODE", "retry_mode") {
+            None => RetryMode::Standard,
+            Some((v, from)) => match v.trim().to_ascii_lowercase().as_str() {
+                "standard" | "legacy" => RetryMode::Standard,
+                "adaptive" => RetryMode::Adaptive,
+                _ => return Err(format!("{from} is `{v}`; expected standard, adaptive or legacy")),
+            },
+        },
+    };
+    let max_attempts = match attempts_flag {
+        Some(n) => n,
+        None => match setting("AWS_MAX_ATTEMPTS", "max_attempts") {
+            None => DEFAULT_MAX_ATTEMPTS,
+            Some((v, from)) => match v.trim().parse::<u32>() {
+                Ok(n) if (1..=20).contains(&n) => n,
+                _ => return Err(format!("{from} is `{v}`; expected a whole number from 1 to 20")),
+            },
+        },
+    };
+    Ok(Retry { mode, max_attempts })
+}
+
 /// How driftwatch talks to AWS.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub endpoint_url: Option<String>,
     pub aws_profile: Option<String>,
     pub concurrency: usize,
-    pub max_attempts: u32,
+    pub retry: Retry,
     /// Per attempt of one call.
     pub attempt_timeout: Duration,
     /// One call with all its retries.
@@ -33,7 +97,7 @@ impl Default for Settings {
             endpoint_url: None,
             aws_profile: None,
             concurrency: 32,
-            max_attempts: 6,
+            retry: Retry { mode: RetryMode::Standard, max_attempts: DEFAULT_MAX_ATTEMPTS },
             attempt_timeout: Duration::from_secs(20),
             operation_timeout: Duration::from_secs(90),
         }
@@ -44,7 +108,11 @@ impl Default for Settings {
 /// chain, `AWS_ENDPOINT_URL[_<SERVICE>]` honoured, `--endpoint-url` winning.
 pub async fn load(settings: &Settings) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::standard().with_max_attempts(settings.max_attempts.max(1)))
+        .retry_config(
+            RetryConfig::standard()
+                .with_retry_mode(settings.retry.mode)
+                .with_max_attempts(settings.retry.max_attempts.max(1)),
+        )
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(5))
@@ -74,6 +142,8 @@ pub struct Ctx {
     /// The `--concurrency` bound, also the number of per-resource reads kept in
     /// progress at once (more would only hold memory while waiting for a slot).
     pub concurrency: usize,
+    /// The partition of the configured region: ARNs and global services follow it.
+    pub partition: Partition,
 }
 
 impl Ctx {
@@ -81,6 +151,7 @@ impl Ctx {
         let custom_endpoint = sdk.endpoint_url().is_some()
             || std::env::var_os("AWS_ENDPOINT_URL").is_some()
             || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+        let partition = sdk.region().map(|r| Partition::of_region(r.as_ref())).unwrap_or_default();
         Arc::new(Ctx {
             sdk,
             limiter: Semaphore::new(settings.concurrency.max(1)),
@@ -89,6 +160,7 @@ impl Ctx {
             requests: AtomicUsize::new(0),
             verbose,
             concurrency: settings.concurrency.max(1),
+            partition,
         })
     }
 
@@ -101,6 +173,12 @@ impl Ctx {
     async fn slot(&self) -> SemaphorePermit<'_> {
         // the semaphore is never closed
         self.limiter.acquire().await.expect("request limiter closed")
+    }
+
+    /// The region global services (IAM, ListBuckets, Route 53, CloudFront) are
+    /// called in, in the audited partition.
+    pub fn global_region(&self) -> &'static str {
+        self.partition.global_region
     }
 
     pub fn config(&self, region: &str) -> SdkConfig {

@@ -11,6 +11,8 @@ mod config;
 mod dynamodb;
 mod ec2;
 mod elbv2;
+#[cfg(test)]
+pub(crate) mod fake;
 mod iam;
 mod kms;
 mod lambda;
@@ -258,6 +260,7 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
     );
     Inventory {
         account: None,
+        partition: ctx.partition,
         buckets: buckets.unwrap_or_else(|g| (!plan.s3.is_empty() || plan.s3_list).then_some(Observed::Unknown(g))),
         iam: iam.unwrap_or_else(|g| {
             plan.iam.then(|| crate::inventory::Iam {

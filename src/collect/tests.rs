@@ -2,38 +2,10 @@
 //! codes mean "absent", which make a value unknown, and that a failing page is
 //! never taken for the end of a list.
 
+use super::fake::ctx;
 use super::*;
-use crate::aws::{classify_code, Settings};
+use crate::aws::classify_code;
 use crate::inventory::{ErrorClass, Inventory, Observed};
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_credential_types::Credentials;
-use aws_smithy_types::body::SdkBody;
-
-type Handler = dyn Fn(&str, &str) -> (u16, String) + Send + Sync;
-
-/// A context whose every request is answered by `route(uri, body)`.
-fn ctx(route: impl Fn(&str, &str) -> (u16, String) + Send + Sync + 'static) -> Arc<Ctx> {
-    let route: Arc<Handler> = Arc::new(route);
-    let http = aws_smithy_http_client::test_util::infallible_client_fn(move |req: http::Request<SdkBody>| {
-        let uri = req.uri().to_string();
-        let body = req.body().bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
-        let (status, text) = route(&uri, &body);
-        http::Response::builder().status(status).body(SdkBody::from(text)).unwrap()
-    });
-    let sdk = SdkConfig::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .endpoint_url("http://aws.test")
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "AKIDTEST", "secret", None, None, "test",
-        )))
-        .http_client(http)
-        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
-        .sleep_impl(aws_smithy_async::rt::sleep::default_async_sleep().unwrap())
-        .build();
-    Ctx::new(sdk, &Settings::default(), false)
-}
 
 fn s3_error(code: &str) -> String {
     format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{code} here</Message><RequestId>1</RequestId></Error>")

@@ -99,6 +99,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: c.domain.as_str().into(),
             region: Some(c.region.as_str().into()),
             tags: Some(&c.tags),
+            path: None,
         },
         |c| checks(req, c),
     )

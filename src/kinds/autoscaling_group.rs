@@ -90,6 +90,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: g.name.as_str().into(),
             region: Some(g.region.as_str().into()),
             tags: Some(&g.tags),
+            path: None,
         },
         |g| checks(req, g),
     )

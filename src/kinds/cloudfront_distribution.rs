@@ -170,6 +170,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: d.aliases.first().unwrap_or(&d.id).as_str().into(),
             region: None,
             tags: Some(&d.tags),
+            path: None,
         },
         |d| checks(req, d, inv),
     )

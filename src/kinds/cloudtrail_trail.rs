@@ -85,6 +85,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: t.name.as_str().into(),
             region: Some(t.home_region.as_str().into()),
             tags: Some(&t.tags),
+            path: None,
         },
         |t| checks(req, t),
     )

@@ -66,6 +66,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: r.name.as_str().into(),
             region: Some(r.region.as_str().into()),
             tags: Some(&r.tags),
+            path: None,
         },
         |r| checks(req, r),
     )

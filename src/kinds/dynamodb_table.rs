@@ -99,6 +99,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: t.name.as_str().into(),
             region: Some(t.region.as_str().into()),
             tags: Some(&t.tags),
+            path: None,
         },
         |t| checks(req, t),
     )

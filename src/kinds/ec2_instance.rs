@@ -76,6 +76,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: i.name().into(),
             region: Some(i.region.as_str().into()),
             tags: Some(&i.tags),
+            path: None,
         },
         |i| checks(req, i, inv),
     )

@@ -87,6 +87,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: t.name().into(),
             region: Some(region.as_str().into()),
             tags: Some(tags),
+            path: None,
         },
         |(t, _, _)| checks(req, t),
     )

@@ -121,6 +121,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: v.name().into(),
             region: Some(v.region.as_str().into()),
             tags: Some(tags),
+            path: None,
         },
         |(v, net, _)| checks(req, v, net),
     )

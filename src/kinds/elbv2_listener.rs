@@ -95,6 +95,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: name.as_str().into(),
             region: Some(region.as_str().into()),
             tags: None,
+            path: None,
         },
         |(_, _, l)| checks(req, l),
     )

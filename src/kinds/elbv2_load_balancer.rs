@@ -81,6 +81,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: lb.name.as_str().into(),
             region: Some(lb.region.as_str().into()),
             tags: Some(&lb.tags),
+            path: None,
         },
         |lb| checks(req, lb),
     )

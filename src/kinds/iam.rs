@@ -218,6 +218,7 @@ fn evaluate(req: &Requirement, inv: &Inventory, kind: Principal) -> Vec<Finding>
             name: p.name.as_str().into(),
             region: None,
             tags: if tagged { Some(&p.tags) } else { None },
+            path: None,
         },
         |p| checks(req, p, local),
     )

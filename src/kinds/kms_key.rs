@@ -124,6 +124,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: k.name().into(),
             region: Some(k.region.as_str().into()),
             tags: Some(&k.tags),
+            path: None,
         },
         |k| checks(req, k),
     )

@@ -58,6 +58,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: f.name.as_str().into(),
             region: Some(f.region.as_str().into()),
             tags: Some(&f.tags),
+            path: None,
         },
         |f| checks(req, f),
     )

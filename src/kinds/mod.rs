@@ -176,6 +176,30 @@ pub static REGISTRY: &[&Kind] = &[
     &sns_topic::KIND,
 ];
 
+/// Whether a kind's resources have paths (`select.path_prefix`): IAM principals.
+pub fn has_paths(kind: &Kind) -> bool {
+    kind.name.starts_with("iam.")
+}
+
+/// The selector keys a kind takes, as `driftwatch kinds` lists them.
+fn selector_keys(k: &Kind) -> String {
+    if !k.selectable {
+        return "none (the expectation picks the resources)".to_string();
+    }
+    let mut keys = vec!["name", "name_prefix", "name_glob"];
+    if k.tags {
+        keys.push("tags");
+    }
+    if has_paths(k) {
+        keys.push("path_prefix");
+    }
+    if k.regional {
+        keys.push("regions");
+    }
+    keys.push("exclude");
+    keys.join(", ")
+}
+
 pub fn find(name: &str) -> Option<&'static Kind> {
     REGISTRY.iter().copied().find(|k| k.name == name)
 }
@@ -233,15 +257,7 @@ pub fn describe(kind: Option<&Kind>) -> String {
             let _ = writeln!(out, "{}\n", k.doc.trim());
             let scope = if k.regional { "regional (evaluated in the requirement's regions)" } else { "global" };
             let _ = writeln!(out, "scope: {scope}");
-            let sel = if !k.selectable {
-                "none (the expectation picks the resources)".to_string()
-            } else if k.tags {
-                "name, name_prefix, name_glob, tags".to_string()
-            } else {
-                "name, name_prefix, name_glob".to_string()
-            };
-            let sel = if k.selectable && k.regional { format!("{sel}, regions") } else { sel };
-            let _ = writeln!(out, "select: {sel}\n\nexpect fields:");
+            let _ = writeln!(out, "select: {}\n\nexpect fields:", selector_keys(k));
             for f in k.all_fields() {
                 let req = if f.required { " (required)" } else { "" };
                 let _ = writeln!(out, "  {:<30} {}{}\n      {}", f.name, f.ty.describe(), req, f.doc);
@@ -259,14 +275,11 @@ pub fn markdown() -> String {
     for k in REGISTRY {
         let _ = write!(out, "\n## `{}`\n\n{}\n\n{}\n\n", k.name, k.summary, k.doc.trim());
         let scope = if k.regional { "regional" } else { "global" };
-        let select = if !k.selectable {
-            "none (the expectation picks the resources)"
-        } else if k.tags {
-            "name, name_prefix, name_glob, tags"
-        } else {
-            "name, name_prefix, name_glob"
-        };
-        let _ = write!(out, "Scope: {scope}. Selectors: {select}.\n\n| field | type | meaning |\n|---|---|---|\n");
+        let _ = write!(
+            out,
+            "Scope: {scope}. Selectors: {}.\n\n| field | type | meaning |\n|---|---|---|\n",
+            selector_keys(k)
+        );
         for f in k.all_fields() {
             let req = if f.required { " (required)" } else { "" };
             let _ = writeln!(
@@ -282,4 +295,4 @@ pub fn markdown() -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -122,6 +122,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: d.id.as_str().into(),
             region: Some(d.region.as_str().into()),
             tags: Some(&d.tags),
+            path: None,
         },
         |d| checks(req, d, inv),
     )

@@ -63,6 +63,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: r.name.as_str().into(),
             region: None,
             tags: None,
+            path: None,
         },
         |r| checks(req, r),
     )

@@ -256,6 +256,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: b.name.as_str().into(),
             region: b.region.known().map(|r| r.as_str().into()),
             tags: Some(&b.tags),
+            path: None,
         },
         |b| checks(req, b, all),
     )

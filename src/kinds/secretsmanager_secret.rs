@@ -90,6 +90,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: s.name.as_str().into(),
             region: Some(s.region.as_str().into()),
             tags: Some(&s.tags),
+            path: None,
         },
         |s| checks(req, s),
     )

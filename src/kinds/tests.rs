@@ -5,18 +5,18 @@ use crate::compare::{evaluate, Finding, Status};
 use crate::inventory::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-fn req(kind: &str, body: &str) -> Requirement {
+pub(crate) fn req(kind: &str, body: &str) -> Requirement {
     let text = format!("[profile]\nname = \"t\"\nregions = [\"us-east-1\", \"us-west-2\"]\n[[requirement]]\nid = \"r\"\nkind = \"{kind}\"\n{body}\n");
     let mut p = crate::profile::parse("t.toml", &text).unwrap_or_else(|e| panic!("{e}"));
     p.resolve_regions(&[], "us-east-1");
     p.requirements.remove(0)
 }
 
-fn statuses(findings: &[Finding]) -> Vec<(Option<&str>, Status)> {
+pub(crate) fn statuses(findings: &[Finding]) -> Vec<(Option<&str>, Status)> {
     findings.iter().map(|f| (f.resource.as_deref(), f.status)).collect()
 }
 
-fn denied(op: &str) -> Gap {
+pub(crate) fn denied(op: &str) -> Gap {
     Gap {
         service: "s3".into(),
         region: "us-east-1".into(),
@@ -28,7 +28,7 @@ fn denied(op: &str) -> Gap {
     }
 }
 
-fn observed<'a>(f: &'a Finding, field: &str) -> &'a serde_json::Value {
+pub(crate) fn observed<'a>(f: &'a Finding, field: &str) -> &'a serde_json::Value {
     &f.checks.iter().find(|c| c.field == field).unwrap_or_else(|| panic!("no {field} in {f:?}")).observed
 }
 
@@ -73,7 +73,7 @@ fn comparison_symbols_map_to_aws_names() {
 
 // ---- s3.bucket --------------------------------------------------------------------
 
-fn bucket(name: &str) -> Bucket {
+pub(crate) fn bucket(name: &str) -> Bucket {
     Bucket {
         name: name.into(),
         arn: format!("arn:aws:s3:::{name}"),
@@ -98,7 +98,7 @@ fn bucket(name: &str) -> Bucket {
     }
 }
 
-fn with_buckets(b: Vec<Bucket>) -> Inventory {
+pub(crate) fn with_buckets(b: Vec<Bucket>) -> Inventory {
     Inventory { buckets: Some(Observed::Known(b)), ..Default::default() }
 }
 
@@ -233,7 +233,7 @@ fn s3_bucket_match_any_with_unknown_candidate_is_unknown() {
 
 // ---- iam ------------------------------------------------------------------------------
 
-fn principal(kind: Principal, name: &str) -> IamPrincipal {
+pub(crate) fn principal(kind: Principal, name: &str) -> IamPrincipal {
     IamPrincipal {
         kind,
         name: name.into(),
@@ -253,7 +253,7 @@ fn principal(kind: Principal, name: &str) -> IamPrincipal {
     }
 }
 
-fn with_iam(p: Vec<IamPrincipal>, local: Observed<BTreeMap<String, ManagedPolicy>>) -> Inventory {
+pub(crate) fn with_iam(p: Vec<IamPrincipal>, local: Observed<BTreeMap<String, ManagedPolicy>>) -> Inventory {
     Inventory { iam: Some(Iam { principals: Observed::Known(p), local_policies: local }), ..Default::default() }
 }
 
@@ -353,7 +353,7 @@ fn iam_require_mfa_for_users_and_roles() {
 
 // ---- cloudtrail.trail -------------------------------------------------------------------
 
-fn trail(name: &str, multi: bool, logging: Observed<bool>) -> Trail {
+pub(crate) fn trail(name: &str, multi: bool, logging: Observed<bool>) -> Trail {
     Trail {
         name: name.into(),
         arn: format!("arn:aws:cloudtrail:us-east-1:1:trail/{name}"),
@@ -417,7 +417,7 @@ fn cloudtrail_one_logging_trail_satisfies_any_despite_unreadable_region() {
 
 // ---- acm.certificate ---------------------------------------------------------------------
 
-fn cert(domain: &str, record: Option<&str>, in_r53: Observed<Option<bool>>) -> Certificate {
+pub(crate) fn cert(domain: &str, record: Option<&str>, in_r53: Observed<Option<bool>>) -> Certificate {
     Certificate {
         arn: format!("arn:aws:acm:us-east-1:1:certificate/{domain}"),
         domain: domain.into(),
@@ -479,7 +479,7 @@ fn acm_certificate_pending_has_no_expiry_and_drifts() {
 
 // ---- ec2.vpc_peering -----------------------------------------------------------------------
 
-fn vpc(region: &str, id: &str, name: &str, cidr: &str) -> Vpc {
+pub(crate) fn vpc(region: &str, id: &str, name: &str, cidr: &str) -> Vpc {
     Vpc {
         id: id.into(),
         region: region.into(),
@@ -490,7 +490,7 @@ fn vpc(region: &str, id: &str, name: &str, cidr: &str) -> Vpc {
     }
 }
 
-fn pcx(id: &str, a: &Vpc, b: &Vpc, status: &str) -> Peering {
+pub(crate) fn pcx(id: &str, a: &Vpc, b: &Vpc, status: &str) -> Peering {
     let side = |v: &Vpc| PeeringSide {
         vpc_id: v.id.clone(),
         region: v.region.clone(),
@@ -500,7 +500,7 @@ fn pcx(id: &str, a: &Vpc, b: &Vpc, status: &str) -> Peering {
     Peering { id: id.into(), status: status.into(), requester: side(a), accepter: side(b) }
 }
 
-fn table(id: &str, vpc: &Vpc, routes: &[(&str, &str)]) -> RouteTable {
+pub(crate) fn table(id: &str, vpc: &Vpc, routes: &[(&str, &str)]) -> RouteTable {
     RouteTable {
         id: id.into(),
         vpc_id: vpc.id.clone(),
@@ -641,7 +641,7 @@ fn vpc_peering_list_unreadable_is_unknown_not_missing() {
 
 // ---- cloudwatch.alarm ----------------------------------------------------------------------
 
-fn alarm(name: &str, metric: &str, op: &str, threshold: f64, actions: &[&str]) -> Alarm {
+pub(crate) fn alarm(name: &str, metric: &str, op: &str, threshold: f64, actions: &[&str]) -> Alarm {
     Alarm {
         name: name.into(),
         arn: format!("arn:aws:cloudwatch:us-east-1:1:alarm:{name}"),
@@ -777,11 +777,11 @@ fn docs_kinds_md_matches_the_registry() {
 
 // ---- kms.key, dynamodb.table, lambda.function, ec2.security_group ------------------------
 
-fn one_region<T>(items: Vec<T>) -> BTreeMap<String, Observed<Vec<T>>> {
+pub(crate) fn one_region<T>(items: Vec<T>) -> BTreeMap<String, Observed<Vec<T>>> {
     BTreeMap::from([("us-east-1".into(), Observed::Known(items)), ("us-west-2".into(), Observed::Known(Vec::new()))])
 }
 
-fn key(alias: &str, rotation: Observed<bool>, policy: serde_json::Value) -> KmsKey {
+pub(crate) fn key(alias: &str, rotation: Observed<bool>, policy: serde_json::Value) -> KmsKey {
     KmsKey {
         id: format!("id-{alias}"),
         arn: format!("arn:aws:kms:us-east-1:1:key/id-{alias}"),
@@ -879,7 +879,7 @@ fn lambda_function_runtime_and_cmk() {
     assert_eq!(observed(&f[1], "runtime"), "python3.9");
 }
 
-fn sg(name: &str, rules: Vec<IngressRule>) -> SecurityGroup {
+pub(crate) fn sg(name: &str, rules: Vec<IngressRule>) -> SecurityGroup {
     SecurityGroup {
         id: format!("sg-{name}"),
         name: name.into(),
@@ -891,7 +891,7 @@ fn sg(name: &str, rules: Vec<IngressRule>) -> SecurityGroup {
     }
 }
 
-fn rule(protocol: &str, from: i32, to: i32, cidr: &str) -> IngressRule {
+pub(crate) fn rule(protocol: &str, from: i32, to: i32, cidr: &str) -> IngressRule {
     IngressRule {
         protocol: protocol.into(),
         from_port: Some(from),
@@ -1139,7 +1139,7 @@ fn config_rule_by_managed_identifier_and_recorder() {
     assert_eq!(statuses(&f), [(None, Status::Drift)]);
 }
 
-fn distribution(logging: Observed<Option<String>>, web_acl: Option<&str>) -> Distribution {
+pub(crate) fn distribution(logging: Observed<Option<String>>, web_acl: Option<&str>) -> Distribution {
     Distribution {
         id: "E1".into(),
         arn: "arn:aws:cloudfront::1:distribution/E1".into(),
@@ -1469,7 +1469,7 @@ fn ec2_instance_type_and_subnet() {
 
 /// A VPC `vpc-p` with a public subnet (explicitly associated with a table routed to an
 /// internet gateway) and private subnets (on the main table, no internet route).
-fn network_with_public_subnet(public: &str, private: &[&str]) -> Network {
+pub(crate) fn network_with_public_subnet(public: &str, private: &[&str]) -> Network {
     let subnet = |id: &str| Subnet {
         id: id.into(),
         vpc_id: "vpc-p".into(),
@@ -1543,7 +1543,7 @@ fn absent_fields_never_pass_an_expected_false() {
 // ---- s3 replication targets, secretsmanager.secret, logs.log_group, sns.topic, ec2.route_table
 
 /// The last part of a finding's resource id, without a Secrets Manager suffix.
-fn short(f: &Finding) -> &str {
+pub(crate) fn short(f: &Finding) -> &str {
     let id = f.resource.as_deref().unwrap_or("");
     let last = id.rsplit(['/', ':']).next().unwrap_or(id);
     last.strip_suffix("-AbCdEf").unwrap_or(last)
@@ -1602,7 +1602,7 @@ fn s3_replication_cross_region_needs_a_versioned_bucket_elsewhere() {
     assert_eq!(observed(by("src-none"), "replication_cross_region"), &serde_json::json!([]));
 }
 
-fn secret(name: &str, enabled: bool, days: Option<i64>, schedule: Option<&str>) -> Secret {
+pub(crate) fn secret(name: &str, enabled: bool, days: Option<i64>, schedule: Option<&str>) -> Secret {
     Secret {
         name: name.into(),
         arn: format!("arn:aws:secretsmanager:us-east-1:1:secret:{name}-AbCdEf"),
@@ -1645,7 +1645,7 @@ fn secretsmanager_rotation_schedule_and_unevaluated_cron() {
     assert_eq!(observed(off, "rotation_within_days"), "rotation off");
 }
 
-fn log_group(name: &str, days: Option<i32>) -> LogGroup {
+pub(crate) fn log_group(name: &str, days: Option<i32>) -> LogGroup {
     LogGroup {
         name: name.into(),
         arn: format!("arn:aws:logs:us-east-1:1:log-group:{name}"),

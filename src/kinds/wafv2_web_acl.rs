@@ -120,6 +120,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             name: a.name.as_str().into(),
             region: Some(a.region.as_str().into()),
             tags: Some(&a.tags),
+            path: None,
         },
         |a| checks(req, a, inv),
     )

@@ -69,6 +69,11 @@ pub struct Selector {
     /// Key to value; the value `*` means "key present".
     pub tags: BTreeMap<String, String>,
     pub regions: Option<Vec<String>>,
+    /// IAM path prefix (`/aws-service-role/`); only IAM principals have paths.
+    pub path_prefix: Option<String>,
+    /// Resources matching any of these (every key of one entry) are left out,
+    /// after the includes.
+    pub exclude: Vec<Selector>,
 }
 
 impl Selector {
@@ -77,6 +82,18 @@ impl Selector {
         self.name.as_deref().is_none_or(|n| n == name)
             && self.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
             && self.name_glob.as_deref().is_none_or(|g| glob_match(g, name))
+    }
+
+    /// Whether a resource's path satisfies `path_prefix` (a resource without a
+    /// path never does).
+    pub fn matches_path(&self, path: Option<&str>) -> bool {
+        self.path_prefix.as_deref().is_none_or(|p| path.is_some_and(|have| have.starts_with(p)))
+    }
+
+    /// Whether some exclude entry certainly leaves the named resource out by name
+    /// and path alone (entries that also need tags are not decided here).
+    pub fn excludes_by_name(&self, name: &str, path: Option<&str>) -> bool {
+        self.exclude.iter().any(|e| e.tags.is_empty() && e.matches_name(name) && e.matches_path(path))
     }
 
     /// Whether tags satisfy the tag part of the selector.
@@ -229,6 +246,12 @@ pub fn describe_selector(s: &Selector) -> String {
     for (k, v) in &s.tags {
         parts.push(format!("tag:{k}={v}"));
     }
+    if let Some(p) = &s.path_prefix {
+        parts.push(format!("path_prefix={p}"));
+    }
+    for e in &s.exclude {
+        parts.push(format!("not({})", describe_selector(e)));
+    }
     if parts.is_empty() {
         "*".to_string()
     } else {
@@ -343,6 +366,29 @@ pub fn is_region_name(s: &str) -> bool {
         && parts[parts.len() - 1].parse::<u8>().is_ok()
 }
 
+/// Which optional selector keys apply where a selector is read.
+#[derive(Debug, Clone, Copy)]
+struct SelectorKeys {
+    tags: bool,
+    regions: bool,
+    path: bool,
+    exclude: bool,
+}
+
+impl SelectorKeys {
+    fn names(&self) -> String {
+        let mut names = vec!["name", "name_prefix", "name_glob"];
+        for (on, key) in
+            [(self.tags, "tags"), (self.path, "path_prefix"), (self.regions, "regions"), (self.exclude, "exclude")]
+        {
+            if on {
+                names.push(key);
+            }
+        }
+        names.join(", ")
+    }
+}
+
 struct Loader<'a> {
     file: String,
     text: &'a str,
@@ -409,7 +455,9 @@ impl Loader<'_> {
         Some(list)
     }
 
-    fn selector(&mut self, n: &Spanned, what: &str, allow_tags: bool, allow_regions: bool) -> Option<Selector> {
+    /// A selector table. `keys` says which optional keys the kind allows; an
+    /// `exclude` entry is a selector without `regions` or `exclude` of its own.
+    fn selector(&mut self, n: &Spanned, what: &str, keys: SelectorKeys) -> Option<Selector> {
         let entries = self.table(n, what)?;
         let mut s = Selector::default();
         for (k, kspan, v) in entries {
@@ -417,19 +465,44 @@ impl Loader<'_> {
                 "name" => s.name = Some(self.string(v, "name")?),
                 "name_prefix" => s.name_prefix = Some(self.string(v, "name_prefix")?),
                 "name_glob" => s.name_glob = Some(self.string(v, "name_glob")?),
-                "tags" if allow_tags => s.tags = self.string_map(v, "tags")?,
+                "tags" if keys.tags => s.tags = self.string_map(v, "tags")?,
                 "tags" => {
                     self.err(kspan, "this kind's resources carry no tags to select on");
                     return None;
                 }
-                "regions" if allow_regions => s.regions = Some(self.regions(v, "regions")?),
-                _ => {
-                    let allowed = if allow_regions {
-                        "name, name_prefix, name_glob, tags, regions"
-                    } else {
-                        "name, name_prefix, name_glob, tags"
+                "path_prefix" if keys.path => s.path_prefix = Some(self.string(v, "path_prefix")?),
+                "path_prefix" => {
+                    self.err(kspan, "only IAM principals have a path to select on");
+                    return None;
+                }
+                "regions" if keys.regions => s.regions = Some(self.regions(v, "regions")?),
+                "exclude" if keys.exclude => {
+                    let inner = SelectorKeys { regions: false, exclude: false, ..keys };
+                    let what = format!("{what}.exclude");
+                    s.exclude = match &v.node {
+                        Node::Array(items) => {
+                            let mut out = Vec::new();
+                            for item in items {
+                                out.push(self.selector(item, &what, inner)?);
+                            }
+                            out
+                        }
+                        _ => vec![self.selector(v, &what, inner)?],
                     };
-                    self.err(kspan, format!("unknown selector key `{k}` in {what}; expected one of: {allowed}"));
+                    if let Some(empty) = s.exclude.iter().position(|e| *e == Selector::default()) {
+                        let span = match &v.node {
+                            Node::Array(items) => &items[empty].span,
+                            _ => &v.span,
+                        };
+                        self.err(
+                            span,
+                            "an exclude entry needs at least one key; an empty one would leave out everything",
+                        );
+                        return None;
+                    }
+                }
+                _ => {
+                    self.err(kspan, format!("unknown selector key `{k}` in {what}; expected one of: {}", keys.names()));
                     return None;
                 }
             }
@@ -540,7 +613,10 @@ impl Loader<'_> {
                                 }
                                 region = Some(r);
                             }
-                            "vpc" => vpc = Some(self.selector(v, "vpc", true, false)?),
+                            "vpc" => {
+                                let keys = SelectorKeys { tags: true, regions: false, path: false, exclude: false };
+                                vpc = Some(self.selector(v, "vpc", keys)?)
+                            }
                             _ => {
                                 self.err(kspan, format!("unknown key `{k}` in a mesh entry; expected region, vpc"));
                                 return None;
@@ -644,7 +720,15 @@ impl Loader<'_> {
                 self.err(kspan, format!("kind {} takes no `select`; its expectation chooses the resources", kind.name));
                 return None;
             }
-            Some((_, _, v)) => self.selector(v, "select", kind.tags, kind.regional)?,
+            Some((_, _, v)) => {
+                let keys = SelectorKeys {
+                    tags: kind.tags,
+                    regions: kind.regional,
+                    path: kinds::has_paths(kind),
+                    exclude: true,
+                };
+                self.selector(v, "select", keys)?
+            }
         };
         let match_mode = match get("match") {
             None => MatchMode::All,

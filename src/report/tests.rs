@@ -49,6 +49,7 @@ fn fixture() -> Report {
                 observed: json!(null),
                 ok: None,
                 error: Some("s3:GetBucketEncryption in us-east-1 failed with AccessDenied".into()),
+                not_applicable: None,
             }],
             "prod-<x>&: encryption not observed (s3:GetBucketEncryption in us-east-1 failed with AccessDenied)",
         ),

@@ -4,6 +4,12 @@
 #[path = "../../localstack/samples/mod.rs"]
 mod samples;
 
+mod aws_cdn;
+mod aws_elb_waf;
+mod aws_iam_kms;
+mod aws_network;
+mod aws_s3;
+mod aws_trail_dynamodb;
 mod core;
 mod extension;
 mod faults;

@@ -1,0 +1,1 @@
+//! Live tests against LocalStack for AWS-documented semantics (issue 12).
