@@ -55,12 +55,17 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
 async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
     let started = Instant::now();
     let started_at = now_rfc3339();
-    let retry =
-        match aws::resolve_retry(args.retry_mode.map(Into::into), args.max_attempts, args.aws_profile.as_deref()).await
-        {
-            Ok(r) => r,
-            Err(e) => return invalid(stderr, e),
-        };
+    let retry = match aws::resolve_retry(
+        args.retry_mode.map(Into::into),
+        args.max_attempts,
+        args.aws_profile.as_deref(),
+        &aws_types::os_shim_internal::Env::real(),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(e) => return invalid(stderr, e),
+    };
     let settings = Settings {
         endpoint_url: args.endpoint_url.clone(),
         aws_profile: args.aws_profile.clone(),

@@ -555,3 +555,7 @@ impl Summary {
         s
     }
 }
+
+#[cfg(test)]
+#[path = "compare_tests.rs"]
+mod tests;

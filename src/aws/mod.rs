@@ -37,18 +37,21 @@ pub async fn resolve_retry(
     mode_flag: Option<RetryMode>,
     attempts_flag: Option<u32>,
     aws_profile: Option<&str>,
+    env: &aws_types::os_shim_internal::Env,
 ) -> Result<Retry, String> {
+    // the same files the SDK reads (AWS_CONFIG_FILE, ~/.aws/config), through the
+    // given environment; an unreadable or invalid file is the SDK's to report
     let profile = aws_config::profile::load(
         &aws_types::os_shim_internal::Fs::real(),
-        &aws_types::os_shim_internal::Env::real(),
+        env,
         &aws_runtime::env_config::file::EnvConfigFiles::default(),
         aws_profile.map(|p| std::borrow::Cow::Owned(p.to_string())),
     )
     .await
     .ok();
-    let setting = |env: &str, key: &str| -> Option<(String, String)> {
-        if let Ok(v) = std::env::var(env) {
-            return Some((v, env.to_string()));
+    let setting = |var: &str, key: &str| -> Option<(String, String)> {
+        if let Ok(v) = env.get(var) {
+            return Some((v, var.to_string()));
         }
         let p = profile.as_ref()?;
         let v = p.get(key)?;
@@ -220,7 +223,47 @@ impl Ctx {
     }
 }
 
+/// Codes with which AWS answers a read of one resource that no longer exists.
+const GONE: &[&str] = &[
+    "ResourceNotFoundException",
+    "ResourceNotFound",
+    "NotFound",
+    "NotFoundException",
+    "NoSuchEntity",
+    "NoSuchBucket",
+    "NoSuchConfigRuleException",
+    "TrailNotFoundException",
+    "WAFNonexistentItemException",
+    "LoadBalancerNotFound",
+    "ListenerNotFound",
+    "DBInstanceNotFound",
+    "DBInstanceNotFoundFault",
+    "DBClusterNotFoundFault",
+    "NoSuchDistribution",
+    "NoSuchHostedZone",
+];
+
 impl Ctx {
+    /// A failed read of one listed resource: `None` when AWS says the resource no
+    /// longer exists (deleted since it was listed: it is simply gone, and no error
+    /// is recorded), else the gap, recorded like any other.
+    pub fn gap_unless_gone<E>(
+        &self,
+        err: &SdkError<E, HttpResponse>,
+        service: &str,
+        region: &str,
+        operation: &str,
+        resource: Option<&str>,
+    ) -> Option<Gap>
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        match err {
+            SdkError::ServiceError(e) if e.err().code().is_some_and(|c| GONE.contains(&c)) => None,
+            _ => Some(self.gap(err, service, region, operation, resource)),
+        }
+    }
+
     /// Records an answer that lacks what AWS always sends (a required field): the
     /// listing it belongs to cannot be trusted to be complete.
     pub fn malformed(&self, service: &str, region: &str, operation: &str, what: &str) -> Gap {
@@ -358,3 +401,7 @@ pub async fn all_pages<O, E>(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "retry_tests.rs"]
+mod retry_tests;

@@ -71,16 +71,16 @@ async fn region_alarms(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<Vec
             let cw = cw.clone();
             async move {
                 let _permit = ctx.permit().await;
-                match cw.list_tags_for_resource().resource_arn(&a.arn).send().await {
-                    Ok(o) => Observed::Known(super::tag_map(o.tags(), |t| (t.key(), t.value()))),
-                    Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListTagsForResource", Some(&a.arn))),
-                }
+                super::per_resource(
+                    ctx,
+                    cw.list_tags_for_resource().resource_arn(&a.arn).send().await,
+                    |o| super::tag_map(o.tags(), |t| (t.key(), t.value())),
+                    (SERVICE, region, "ListTagsForResource", &a.arn),
+                )
             }
         }))
         .await;
-        for (a, t) in alarms.iter_mut().zip(tags) {
-            a.tags = t;
-        }
+        super::apply_reads(&mut alarms, tags, |a, t| a.tags = t);
     }
     Observed::Known(alarms)
 }

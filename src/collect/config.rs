@@ -66,16 +66,16 @@ async fn region_rules(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Conf
             let client = client.clone();
             async move {
                 let _permit = ctx.permit().await;
-                match client.list_tags_for_resource().resource_arn(&r.arn).send().await {
-                    Ok(o) => Observed::Known(super::tag_map(o.tags(), |t| (t.key(), t.value()))),
-                    Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListTagsForResource", Some(&r.arn))),
-                }
+                super::per_resource(
+                    ctx,
+                    client.list_tags_for_resource().resource_arn(&r.arn).send().await,
+                    |o| super::tag_map(o.tags(), |t| (t.key(), t.value())),
+                    (SERVICE, region, "ListTagsForResource", &r.arn),
+                )
             }
         }))
         .await;
-        for (r, t) in rules.iter_mut().zip(tags) {
-            r.tags = t;
-        }
+        super::apply_reads(&mut rules, tags, |r, t| r.tags = t);
     }
     Observed::Known(rules)
 }

@@ -49,18 +49,18 @@ async fn region_functions(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<
             let lambda = lambda.clone();
             async move {
                 let _permit = ctx.permit().await;
-                match lambda.list_tags().resource(&f.arn).send().await {
-                    Ok(out) => Observed::Known(
-                        out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
-                    ),
-                    Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTags", Some(&f.arn))),
-                }
+                super::per_resource(
+                    ctx,
+                    lambda.list_tags().resource(&f.arn).send().await,
+                    |out| {
+                        out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
+                    },
+                    (SERVICE, region, "ListTags", &f.arn),
+                )
             }
         }))
         .await;
-        for (f, t) in functions.iter_mut().zip(tags) {
-            f.tags = t;
-        }
+        super::apply_reads(&mut functions, tags, |f, t| f.tags = t);
     }
     Observed::Known(functions)
 }

@@ -38,7 +38,7 @@ async fn region_groups(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Log
             .log_group_arn()
             .map(str::to_string)
             .or_else(|| g.arn().map(|a| a.trim_end_matches(":*").to_string()))
-            .unwrap_or_else(|| format!("arn:aws:logs:{region}::log-group:{name}"));
+            .unwrap_or_else(|| ctx.partition.arn("logs", region, "", &format!("log-group:{name}")));
         groups.push(LogGroup {
             name: name.to_string(),
             arn,
@@ -53,18 +53,18 @@ async fn region_groups(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Log
             let logs = logs.clone();
             async move {
                 let _permit = ctx.permit().await;
-                match logs.list_tags_for_resource().resource_arn(&g.arn).send().await {
-                    Ok(out) => Observed::Known(
-                        out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
-                    ),
-                    Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTagsForResource", Some(&g.arn))),
-                }
+                super::per_resource(
+                    ctx,
+                    logs.list_tags_for_resource().resource_arn(&g.arn).send().await,
+                    |out| {
+                        out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
+                    },
+                    (SERVICE, region, "ListTagsForResource", &g.arn),
+                )
             }
         }))
         .await;
-        for (g, t) in groups.iter_mut().zip(tags) {
-            g.tags = t;
-        }
+        super::apply_reads(&mut groups, tags, |g, t| g.tags = t);
     }
     Observed::Known(groups)
 }

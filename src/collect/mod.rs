@@ -334,6 +334,39 @@ async fn bounded<T>(
     }
 }
 
+/// Per-resource reads of a listing, in its order: `None` for a resource that
+/// turned out to be gone. Applies each read with `set` and drops the gone ones.
+pub fn apply_reads<R, T>(items: &mut Vec<R>, reads: Vec<Option<T>>, set: impl Fn(&mut R, T)) {
+    let mut reads = reads.into_iter();
+    items.retain_mut(|item| match reads.next().flatten() {
+        Some(read) => {
+            set(item, read);
+            true
+        }
+        None => false,
+    });
+}
+
+/// One per-resource read: the value, or why it is unknown; `None` when the
+/// resource is gone.
+pub fn per_resource<T, O, E>(
+    ctx: &Ctx,
+    result: Result<
+        O,
+        aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    >,
+    read: impl FnOnce(O) -> T,
+    (service, region, operation, resource): (&str, &str, &str, &str),
+) -> Option<Observed<T>>
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result {
+        Ok(out) => Some(Observed::Known(read(out))),
+        Err(e) => ctx.gap_unless_gone(&e, service, region, operation, Some(resource)).map(Observed::Unknown),
+    }
+}
+
 /// Tags as a map, from any SDK tag list.
 pub fn tag_map<T>(tags: &[T], kv: impl Fn(&T) -> (Option<&str>, Option<&str>)) -> crate::inventory::Tags {
     tags.iter()

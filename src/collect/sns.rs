@@ -1,7 +1,7 @@
 //! Fills `Inventory::topics`: per region, every topic (ListTopics, every page);
 //! its attributes (encryption key) and tags only when asked.
 
-use super::{per_region, Need};
+use super::{apply_reads, per_region, per_resource, Need};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Observed, Topic};
 use futures::future::join_all;
@@ -47,32 +47,34 @@ async fn region_topics(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Top
         async move {
             let key = if need.detail {
                 let _permit = ctx.permit().await;
-                match sns.get_topic_attributes().topic_arn(&t.arn).send().await {
-                    Ok(out) => Observed::Known(
-                        out.attributes().and_then(|a| a.get("KmsMasterKeyId")).filter(|k| !k.is_empty()).cloned(),
-                    ),
-                    Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "GetTopicAttributes", Some(&t.arn))),
-                }
+                per_resource(
+                    ctx,
+                    sns.get_topic_attributes().topic_arn(&t.arn).send().await,
+                    |out| out.attributes().and_then(|a| a.get("KmsMasterKeyId")).filter(|k| !k.is_empty()).cloned(),
+                    (SERVICE, region, "GetTopicAttributes", &t.arn),
+                )?
             } else {
                 Observed::default()
             };
             let tags = if need.tags {
                 let _permit = ctx.permit().await;
-                match sns.list_tags_for_resource().resource_arn(&t.arn).send().await {
-                    Ok(out) => Observed::Known(super::tag_map(out.tags(), |x| (Some(x.key()), Some(x.value())))),
-                    Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTagsForResource", Some(&t.arn))),
-                }
+                per_resource(
+                    ctx,
+                    sns.list_tags_for_resource().resource_arn(&t.arn).send().await,
+                    |out| super::tag_map(out.tags(), |x| (Some(x.key()), Some(x.value()))),
+                    (SERVICE, region, "ListTagsForResource", &t.arn),
+                )?
             } else {
                 Observed::default()
             };
-            (key, tags)
+            Some((key, tags))
         }
     }))
     .await;
-    for (t, (key, tags)) in topics.iter_mut().zip(reads) {
+    apply_reads(&mut topics, reads, |t, (key, tags)| {
         t.kms_key = key;
         t.tags = tags;
-    }
+    });
     Observed::Known(topics)
 }
 

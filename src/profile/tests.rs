@@ -408,3 +408,43 @@ fn profile_loader_mutated_profiles_never_panic() {
         assert_located(&chars.iter().collect::<String>());
     }
 }
+
+fn with_select(kind: &str, select: &str) -> String {
+    format!("[profile]\nname = \"x\"\n[[requirement]]\nid = \"a\"\nkind = \"{kind}\"\nselect = {select}\n")
+}
+
+#[test]
+fn profile_exclude_takes_a_table_or_a_list_of_tables() {
+    let p = parse(
+        "p.toml",
+        &with_select("iam.role", "{ name_prefix = \"app-\", exclude = { path_prefix = \"/aws-service-role/\" } }"),
+    )
+    .unwrap();
+    let s = &p.requirements[0].select;
+    assert_eq!(s.exclude, [Selector { path_prefix: Some("/aws-service-role/".into()), ..Selector::default() }]);
+    let p = parse("p.toml", &with_select("s3.bucket", "{ exclude = [{ name = \"a\" }, { tags = { Keep = \"*\" } }] }"))
+        .unwrap();
+    let s = &p.requirements[0].select;
+    assert_eq!(s.exclude.len(), 2);
+    assert_eq!(describe_selector(s), "not(name=a),not(tag:Keep=*)");
+}
+
+#[test]
+fn profile_exclude_mistakes_are_located() {
+    assert_eq!(
+        error(&with_select("s3.bucket", "{ path_prefix = \"/x/\" }")),
+        "p.toml:6:12: only IAM principals have a path to select on"
+    );
+    assert_eq!(
+        error(&with_select("kms.key", "{ exclude = { regions = [\"us-east-1\"] } }")),
+        "p.toml:6:24: unknown selector key `regions` in select.exclude; expected one of: name, name_prefix, name_glob, tags"
+    );
+    assert_eq!(
+        error(&with_select("s3.bucket", "{ exclude = [{ name = \"a\" }, {}] }")),
+        "p.toml:6:39: an exclude entry needs at least one key; an empty one would leave out everything"
+    );
+    assert_eq!(
+        error(&with_select("iam.group", "{ exclude = { tags = { A = \"b\" } } }")),
+        "p.toml:6:24: this kind's resources carry no tags to select on"
+    );
+}
