@@ -81,3 +81,7 @@ async fn region_topics(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Top
 pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<Topic>>> {
     per_region(&need.regions, |r| region_topics(ctx, r, need)).await
 }
+
+#[cfg(test)]
+#[path = "sns_tests.rs"]
+mod tests;

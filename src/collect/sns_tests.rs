@@ -1,0 +1,58 @@
+//! SNS over recorded answers written from the SNS API reference (query protocol,
+//! XML): a topic deleted between ListTopics and its reads is gone; one topic's
+//! denied read is that topic's gap.
+
+use super::*;
+use crate::collect::fake::ctx_with;
+use crate::inventory::ErrorClass;
+
+const LIST: &str = "<ListTopicsResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><ListTopicsResult><Topics>\
+<member><TopicArn>arn:aws:sns:us-east-1:111122223333:alerts</TopicArn></member>\
+<member><TopicArn>arn:aws:sns:us-east-1:111122223333:gone</TopicArn></member>\
+<member><TopicArn>arn:aws:sns:us-east-1:111122223333:locked</TopicArn></member>\
+</Topics></ListTopicsResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></ListTopicsResponse>";
+
+fn attributes(key: &str) -> String {
+    format!("<GetTopicAttributesResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><GetTopicAttributesResult><Attributes>\
+<entry><key>TopicArn</key><value>arn:aws:sns:us-east-1:111122223333:alerts</value></entry>\
+<entry><key>KmsMasterKeyId</key><value>{key}</value></entry></Attributes></GetTopicAttributesResult>\
+<ResponseMetadata><RequestId>r2</RequestId></ResponseMetadata></GetTopicAttributesResponse>")
+}
+
+fn error(code: &str, status: u16) -> (u16, String) {
+    (
+        status,
+        format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{code}</Message></Error><RequestId>e</RequestId></ErrorResponse>"),
+    )
+}
+
+#[tokio::test]
+async fn sns_topic_deleted_after_listing_is_gone_and_denied_one_is_unknown() {
+    let ctx = ctx_with(|r| match r.op.as_str() {
+        "ListTopics" => (200, LIST.into()),
+        "GetTopicAttributes" if r.body.contains("gone") => error("NotFound", 404),
+        "GetTopicAttributes" if r.body.contains("locked") => error("AuthorizationError", 403),
+        "GetTopicAttributes" => (200, attributes("alias/prod")),
+        other => panic!("unexpected call {other}"),
+    });
+    let need = Need { regions: ["us-east-1".to_string()].into(), detail: true, ..Need::default() };
+    let got = collect(&ctx, &need).await;
+    let topics = got["us-east-1"].known().expect("the listing itself was read");
+    let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["alerts", "locked"]);
+    assert_eq!(topics[0].kms_key, Observed::Known(Some("alias/prod".into())));
+    let gap = topics[1].kms_key.gap().expect("the denied topic's key is unknown");
+    assert_eq!(
+        (gap.operation.as_str(), gap.code.as_str(), gap.class, gap.resource.as_deref()),
+        (
+            "GetTopicAttributes",
+            "AuthorizationError",
+            ErrorClass::AccessDenied,
+            Some("arn:aws:sns:us-east-1:111122223333:locked")
+        )
+    );
+    // the vanished topic records no error; the denied one exactly one
+    let errors: Vec<(String, String)> =
+        ctx.errors.lock().unwrap().iter().map(|g| (g.operation.clone(), g.code.clone())).collect();
+    assert_eq!(errors, [("GetTopicAttributes".to_string(), "AuthorizationError".to_string())]);
+}
