@@ -14,5 +14,6 @@ mod core;
 mod extension;
 mod faults;
 mod seeds;
+mod selection;
 mod serverless;
 mod support;
