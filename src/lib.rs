@@ -8,6 +8,7 @@ pub mod aws;
 pub mod cli;
 pub mod collect;
 pub mod compare;
+pub mod comparison;
 pub mod inventory;
 pub mod kinds;
 pub mod partition;
