@@ -130,7 +130,7 @@ fn effect(g: &ManagedGroupUse) -> Effect {
             if rules.iter().any(|(name, own)| acting(g.rule_overrides.get(name).unwrap_or(own))) {
                 Effect::Acts(counted)
             } else {
-                Effect::Inert("every rule of the group is overridden to Count")
+                Effect::Inert("its rule overrides leave no rule that blocks")
             }
         }
     }
