@@ -18,8 +18,9 @@ redirects\" is `protocol = \"HTTP\"`, `redirects_to_https = true`. TLS 1.2+ is j
 what the listener's security policy (`SslPolicy`) accepts, never from its name: \
 DescribeSSLPolicies `SslProtocols` must list only TLSv1.2 or newer (AWS's \
 ELBSecurityPolicy-TLS13-1-0-2021-06 and -TLS13-1-1-2021-06, FIPS variants included, also \
-accept TLSv1 and TLSv1.1). Application and Network Load Balancers have only AWS's \
-predefined policies (no custom ones), for HTTPS and TLS listeners alike. A listener without a \
+accept TLSv1 and TLSv1.1). The ELBv2 API has no call that creates a policy (custom policies \
+exist only for Classic Load Balancers), so every HTTPS (ALB) or TLS (NLB) listener names one \
+of AWS's predefined policies, all of which DescribeSSLPolicies describes. A listener without a \
 policy (HTTP, TCP, UDP) has no TLS and does not satisfy `tls_1_2_or_newer = true`; a policy \
 that could not be read leaves the field unknown. Observed: the policy name and its protocols.",
     regional: true,
