@@ -479,6 +479,11 @@ pub struct Listener {
     pub protocol: Option<String>,
     pub port: Option<i32>,
     pub ssl_policy: Option<String>,
+    /// The protocols `ssl_policy` accepts (DescribeSSLPolicies `SslProtocols`, e.g.
+    /// `TLSv1.2`); empty when the listener has no policy. Unknown when the policy
+    /// could not be read (and in inventories saved before it was collected).
+    #[serde(default)]
+    pub ssl_protocols: Observed<Vec<String>>,
     /// Types of the default actions (`forward`, `redirect`, …).
     pub actions: Vec<String>,
     /// Protocol a redirect action sends to (`HTTPS`), if any.
@@ -554,13 +559,51 @@ pub struct WebAcl {
     pub arn: String,
     pub scope: String,
     pub region: String,
-    /// Managed rule groups as `Vendor:Name`.
-    pub managed_groups: Vec<String>,
-    /// Limits of the rate-based rules.
-    pub rate_limits: Vec<i64>,
+    /// The managed rule group statements of the ACL's rules (GetWebACL), unknown when
+    /// GetWebACL failed for this ACL.
+    #[serde(default)]
+    pub managed_groups: Observed<Vec<ManagedGroupUse>>,
+    /// The rate-based statements of the ACL's rules (GetWebACL).
+    #[serde(default)]
+    pub rate_rules: Observed<Vec<RateRule>>,
     pub logging: Observed<bool>,
     #[serde(default)]
     pub tags: Observed<Tags>,
+}
+
+/// One `ManagedRuleGroupStatement` in a web ACL, with the settings that decide
+/// whether it acts on requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManagedGroupUse {
+    /// The web ACL rule that holds the statement.
+    pub rule: String,
+    /// `Vendor:Name`.
+    pub group: String,
+    /// The version the statement pins, if any.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The statement is the rule's own statement, not nested inside another one.
+    pub top_level: bool,
+    /// The rule's `OverrideAction` (`Count` or `None`), if it has one.
+    pub override_action: Option<String>,
+    /// Rule name -> action the ACL sets in its place (`RuleActionOverrides`
+    /// `ActionToUse`; the older `ExcludedRules` set `Count`).
+    pub rule_overrides: BTreeMap<String, String>,
+    /// Rule name -> the group's own action for it (DescribeManagedRuleGroup); read
+    /// only when every override keeps rules from blocking, else `None`.
+    pub group_rules: Option<Observed<BTreeMap<String, String>>>,
+}
+
+/// One `RateBasedStatement` in a web ACL.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RateRule {
+    /// The web ACL rule that holds the statement.
+    pub rule: String,
+    pub limit: i64,
+    /// The rule's action (`Block`, `Count`, `Captcha`, `Challenge`), if it has one.
+    pub action: Option<String>,
+    /// The statement is the rule's own statement, not nested inside another one.
+    pub top_level: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,13 +1,22 @@
 //! Fills `Inventory::load_balancers`: per region, every load balancer
-//! (DescribeLoadBalancers, every page); listeners and tags only when asked.
+//! (DescribeLoadBalancers, every page); listeners (`Need::detail`), the protocols
+//! of their security policies (`Need::extra`, DescribeSSLPolicies) and tags only
+//! when asked. A load balancer deleted between the listing and a later read
+//! (`LoadBalancerNotFound`) is left out, without an error.
 
 use super::{per_region, Need};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Listener, LoadBalancer, Observed, Tags};
+use aws_sdk_elasticloadbalancingv2::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_elasticloadbalancingv2::operation::describe_ssl_policies::DescribeSSLPoliciesError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use futures::future::join_all;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICE: &str = "elasticloadbalancing";
+
+/// The code ELBv2 answers for a load balancer that no longer exists.
+const GONE: &str = "LoadBalancerNotFound";
 
 pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call {
@@ -21,20 +30,26 @@ pub const CALLS: &[super::permissions::Call] = &[
         needed: |p| p.elbv2.detail,
     },
     super::permissions::Call {
+        operation: "DescribeSSLPolicies",
+        action: "elasticloadbalancing:DescribeSSLPolicies",
+        needed: |p| p.elbv2.extra,
+    },
+    super::permissions::Call {
         operation: "DescribeTags",
         action: "elasticloadbalancing:DescribeTags",
         needed: |p| p.elbv2.tags,
     },
 ];
 
+/// The listeners of one load balancer; `None` when it is gone.
 async fn listeners(
     ctx: &Ctx,
     client: &aws_sdk_elasticloadbalancingv2::Client,
     region: &str,
     arn: &str,
-) -> Observed<Vec<Listener>> {
+) -> Option<Observed<Vec<Listener>>> {
     match all_pages(ctx, client.describe_listeners().load_balancer_arn(arn).into_paginator().send()).await {
-        Ok(pages) => Observed::Known(
+        Ok(pages) => Some(Observed::Known(
             pages
                 .iter()
                 .flat_map(|p| p.listeners())
@@ -43,6 +58,7 @@ async fn listeners(
                     protocol: l.protocol().map(|p| p.as_str().to_string()),
                     port: l.port(),
                     ssl_policy: l.ssl_policy().map(str::to_string),
+                    ssl_protocols: Observed::default(),
                     actions: l
                         .default_actions()
                         .iter()
@@ -54,40 +70,135 @@ async fn listeners(
                         .find_map(|a| a.redirect_config().and_then(|r| r.protocol()).map(str::to_string)),
                 })
                 .collect(),
-        ),
-        Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeListeners", Some(arn))),
+        )),
+        Err(e) if e.code() == Some(GONE) => None,
+        Err(e) => Some(Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeListeners", Some(arn)))),
     }
 }
 
-/// Tags of load balancers, 20 ARNs per call (the API's limit).
-async fn tags(
+/// Name -> protocols of the named policies, every page (the Rust SDK has no
+/// paginator for this call: `Marker` / `NextMarker` by hand). No
+/// `LoadBalancerType`: AWS then describes the policies of every load balancer
+/// type, so ALB (HTTPS) and NLB (TLS) policies come back alike.
+async fn describe_policies(
+    ctx: &Ctx,
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    names: &[String],
+) -> Result<BTreeMap<String, Vec<String>>, SdkError<DescribeSSLPoliciesError, HttpResponse>> {
+    let mut out = BTreeMap::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = {
+            let _permit = ctx.permit().await;
+            client.describe_ssl_policies().set_names(Some(names.to_vec())).set_marker(marker.clone()).send().await?
+        };
+        for p in page.ssl_policies() {
+            if let Some(name) = p.name() {
+                out.insert(name.to_string(), p.ssl_protocols().to_vec());
+            }
+        }
+        match page.next_marker() {
+            Some(m) if !m.is_empty() && Some(m) != marker.as_deref() => marker = Some(m.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// The protocols of each policy in use in a region: one DescribeSSLPolicies for
+/// all of them. It fails as a whole when one name is unknown (`SSLPolicyNotFound`);
+/// then each name is asked alone, so only that one listener's field is unknown.
+async fn ssl_policies(
     ctx: &Ctx,
     client: &aws_sdk_elasticloadbalancingv2::Client,
     region: &str,
-    arns: &[String],
-) -> BTreeMap<String, Observed<Tags>> {
-    let chunks = join_all(arns.chunks(20).map(|chunk| async move {
-        let _permit = ctx.permit().await;
-        let result = client.describe_tags().set_resource_arns(Some(chunk.to_vec())).send().await;
-        (chunk, result)
-    }))
-    .await;
-    let mut out = BTreeMap::new();
-    for (chunk, result) in chunks {
-        match result {
-            Ok(o) => {
-                for d in o.tag_descriptions() {
-                    let tags = super::tag_map(d.tags(), |t| (t.key(), t.value()));
-                    out.insert(d.resource_arn().unwrap_or_default().to_string(), Observed::Known(tags));
-                }
-            }
-            Err(e) => {
-                let gap = ctx.gap(&e, SERVICE, region, "DescribeTags", None);
-                out.extend(chunk.iter().map(|a| (a.clone(), Observed::Unknown(gap.clone()))));
+    names: &[String],
+) -> BTreeMap<String, Observed<Vec<String>>> {
+    let answer = |found: &BTreeMap<String, Vec<String>>, name: &String| match found.get(name) {
+        Some(protocols) => Observed::Known(protocols.clone()),
+        None => Observed::Unknown(ctx.malformed(SERVICE, region, "DescribeSSLPolicies", &format!("the policy {name}"))),
+    };
+    match describe_policies(ctx, client, names).await {
+        Ok(found) => names.iter().map(|n| (n.clone(), answer(&found, n))).collect(),
+        Err(e) if e.code() == Some("SSLPolicyNotFound") && names.len() > 1 => {
+            let one_by_one = join_all(names.iter().map(|n| async move {
+                let got = match describe_policies(ctx, client, std::slice::from_ref(n)).await {
+                    Ok(found) => answer(&found, n),
+                    Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeSSLPolicies", Some(n))),
+                };
+                (n.clone(), got)
+            }));
+            one_by_one.await.into_iter().collect()
+        }
+        Err(e) => {
+            let gap = ctx.gap(&e, SERVICE, region, "DescribeSSLPolicies", None);
+            names.iter().map(|n| (n.clone(), Observed::Unknown(gap.clone()))).collect()
+        }
+    }
+}
+
+/// Fills every listener's `ssl_protocols` from its policy.
+async fn policy_protocols(
+    ctx: &Ctx,
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    region: &str,
+    lbs: &mut [LoadBalancer],
+) {
+    let in_use: BTreeSet<String> =
+        lbs.iter().filter_map(|lb| lb.listeners.known()).flatten().filter_map(|l| l.ssl_policy.clone()).collect();
+    let by_name = if in_use.is_empty() {
+        BTreeMap::new()
+    } else {
+        ssl_policies(ctx, client, region, &in_use.into_iter().collect::<Vec<_>>()).await
+    };
+    for lb in lbs {
+        if let Observed::Known(ls) = &mut lb.listeners {
+            for l in ls {
+                l.ssl_protocols = match &l.ssl_policy {
+                    None => Observed::Known(Vec::new()),
+                    Some(name) => by_name.get(name).cloned().unwrap_or_default(),
+                };
             }
         }
     }
-    out
+}
+
+/// Tags of one batch of load balancers (at most 20 ARNs, the API's limit). `None`
+/// marks a load balancer that is gone.
+async fn tag_batch(
+    ctx: &Ctx,
+    client: &aws_sdk_elasticloadbalancingv2::Client,
+    region: &str,
+    chunk: &[String],
+) -> BTreeMap<String, Option<Observed<Tags>>> {
+    let result = {
+        let _permit = ctx.permit().await;
+        client.describe_tags().set_resource_arns(Some(chunk.to_vec())).send().await
+    };
+    match result {
+        // a resource the answer leaves out has no tags
+        Ok(o) => {
+            let mut out: BTreeMap<String, Option<Observed<Tags>>> =
+                chunk.iter().map(|a| (a.clone(), Some(Observed::Known(Tags::new())))).collect();
+            for d in o.tag_descriptions() {
+                let tags = super::tag_map(d.tags(), |t| (t.key(), t.value()));
+                if let Some(arn) = d.resource_arn() {
+                    out.insert(arn.to_string(), Some(Observed::Known(tags)));
+                }
+            }
+            out
+        }
+        Err(e) if e.code() == Some(GONE) && chunk.len() == 1 => chunk.iter().map(|a| (a.clone(), None)).collect(),
+        // one deleted load balancer fails the whole batch: ask for each alone
+        Err(e) if e.code() == Some(GONE) => {
+            let alone =
+                join_all(chunk.iter().map(|a| Box::pin(tag_batch(ctx, client, region, std::slice::from_ref(a)))));
+            alone.await.into_iter().flatten().collect()
+        }
+        Err(e) => {
+            let gap = ctx.gap(&e, SERVICE, region, "DescribeTags", None);
+            chunk.iter().map(|a| (a.clone(), Some(Observed::Unknown(gap.clone())))).collect()
+        }
+    }
 }
 
 async fn region_balancers(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<LoadBalancer>> {
@@ -118,16 +229,33 @@ async fn region_balancers(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<
     }
     if need.detail {
         let found = join_all(lbs.iter().map(|lb| listeners(ctx, &client, region, &lb.arn))).await;
-        for (lb, l) in lbs.iter_mut().zip(found) {
-            lb.listeners = l;
+        let mut kept = Vec::with_capacity(lbs.len());
+        for (mut lb, l) in lbs.into_iter().zip(found) {
+            if let Some(l) = l {
+                lb.listeners = l;
+                kept.push(lb);
+            }
+        }
+        lbs = kept;
+        if need.extra {
+            policy_protocols(ctx, &client, region, &mut lbs).await;
         }
     }
     if need.tags && !lbs.is_empty() {
         let arns: Vec<String> = lbs.iter().map(|l| l.arn.clone()).collect();
-        let mut by_arn = tags(ctx, &client, region, &arns).await;
-        for lb in &mut lbs {
-            lb.tags = by_arn.remove(&lb.arn).unwrap_or_else(|| Observed::Known(Tags::new()));
-        }
+        let batches = join_all(arns.chunks(20).map(|c| tag_batch(ctx, &client, region, c))).await;
+        let mut by_arn: BTreeMap<String, Option<Observed<Tags>>> = batches.into_iter().flatten().collect();
+        lbs.retain_mut(|lb| match by_arn.remove(&lb.arn) {
+            Some(Some(tags)) => {
+                lb.tags = tags;
+                true
+            }
+            Some(None) => false,
+            None => {
+                lb.tags = Observed::Known(Tags::new());
+                true
+            }
+        });
     }
     Observed::Known(lbs)
 }
@@ -135,3 +263,7 @@ async fn region_balancers(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<
 pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<LoadBalancer>>> {
     per_region(&need.regions, |r| region_balancers(ctx, r, need)).await
 }
+
+#[cfg(test)]
+#[path = "elbv2_tests.rs"]
+mod tests;

@@ -10,8 +10,10 @@ pub static KIND: Kind = Kind {
     name: "elbv2.load_balancer",
     summary: "Application/network load balancers: type, scheme, listeners",
     doc: "Load balancers of the requirement's regions (DescribeLoadBalancers, every page), named \
-by load balancer name. Listeners are read only when `listeners` is asked; each entry is \
-PROTOCOL:PORT (e.g. \"HTTPS:443\") and must exist.",
+by load balancer name. Listeners are read only when `listeners` is asked (DescribeListeners, \
+every page); each entry is PROTOCOL:PORT (e.g. \"HTTPS:443\") and must exist. One load \
+balancer whose listeners cannot be read leaves only its own `listeners` unknown; a load \
+balancer deleted between the listing and a later read (LoadBalancerNotFound) is left out.",
     regional: true,
     tags: true,
     selectable: true,

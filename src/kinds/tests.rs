@@ -1102,6 +1102,7 @@ fn load_balancer_scheme_and_listeners() {
         protocol: Some("HTTPS".into()),
         port: Some(443),
         ssl_policy: None,
+        ssl_protocols: Observed::Known(vec![]),
         actions: vec!["forward".into()],
         redirect_protocol: None,
     };
@@ -1187,8 +1188,8 @@ fn cloudfront_logging_to_a_missing_bucket_and_unknown_acl() {
         arn: "arn:aws:wafv2:us-east-1:1:global/webacl/site/acl-1".into(),
         scope: "CLOUDFRONT".into(),
         region: "us-east-1".into(),
-        managed_groups: vec![],
-        rate_limits: vec![],
+        managed_groups: Observed::Known(vec![]),
+        rate_rules: Observed::Known(vec![]),
         logging: Observed::Known(true),
         tags: Observed::Known(BTreeMap::new()),
     };
@@ -1226,8 +1227,26 @@ fn waf_acl_rule_groups_rate_limit_logging() {
         arn: format!("arn:aws:wafv2:us-east-1:1:global/webacl/{name}/x"),
         scope: "CLOUDFRONT".into(),
         region: "us-east-1".into(),
-        managed_groups: groups.iter().map(|g| g.to_string()).collect(),
-        rate_limits: limits,
+        managed_groups: Observed::Known(
+            groups
+                .iter()
+                .map(|g| ManagedGroupUse {
+                    rule: g.to_string(),
+                    group: g.to_string(),
+                    version: None,
+                    top_level: true,
+                    override_action: Some("None".into()),
+                    rule_overrides: BTreeMap::new(),
+                    group_rules: None,
+                })
+                .collect(),
+        ),
+        rate_rules: Observed::Known(
+            limits
+                .into_iter()
+                .map(|limit| RateRule { rule: "rate".into(), limit, action: Some("Block".into()), top_level: true })
+                .collect(),
+        ),
         logging: Observed::Known(logging),
         tags: Observed::Known(BTreeMap::new()),
     };
@@ -1334,6 +1353,12 @@ fn listener_https_policy_and_http_redirect() {
         protocol: Some(protocol.into()),
         port: Some(port),
         ssl_policy: policy.map(str::to_string),
+        // ELBSecurityPolicy-TLS13-1-2-2021-06 accepts TLS 1.2 and 1.3 (ALB guide, security policies)
+        ssl_protocols: Observed::Known(if policy.is_some() {
+            vec!["TLSv1.2".into(), "TLSv1.3".into()]
+        } else {
+            vec![]
+        }),
         actions: actions.iter().map(|a| a.to_string()).collect(),
         redirect_protocol: to.map(str::to_string),
     };

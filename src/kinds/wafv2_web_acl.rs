@@ -2,17 +2,32 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
-use crate::inventory::{Inventory, WebAcl};
+use crate::inventory::{Inventory, ManagedGroupUse, Observed, RateRule, WebAcl};
+use crate::partition::Partition;
 use crate::profile::Requirement;
 use serde_json::json;
+use std::collections::BTreeSet;
 
 pub static KIND: Kind = Kind {
     name: "wafv2.web_acl",
     summary: "WAFv2 web ACLs: managed rule groups, rate-based rule, logging",
-    doc: "Web ACLs by name. `scope = \"CLOUDFRONT\"` reads the global ACLs that CloudFront uses \
-(they live in us-east-1, whatever the profile's regions); `REGIONAL` (the default) reads each \
-of the requirement's regions. Managed rule groups are named `Vendor:Name` or just `Name` \
-(AWS), e.g. AWSManagedRulesCommonRuleSet.",
+    doc: "Web ACLs by name (ListWebACLs, GetWebACL). `scope = \"CLOUDFRONT\"` reads the global \
+ACLs that CloudFront uses (they live in the partition's global region, us-east-1 for `aws`, \
+whatever the profile's regions); `REGIONAL` (the default) reads each of the requirement's \
+regions. Managed rule groups are named `Vendor:Name` or just `Name` (AWS), e.g. \
+AWSManagedRulesCommonRuleSet. A group counts only when it acts on requests: it is a rule's \
+top-level `ManagedRuleGroupStatement` (AWS runs managed groups nowhere else; nested ones, in \
+and/or/not or scope-down statements, are reported and do not count), the rule's \
+`OverrideAction` is not `Count` (Count turns the group's verdicts into counts), and at least \
+one of its rules still blocks: `RuleActionOverrides[].ActionToUse` and the older \
+`ExcludedRules` (which sets rules to Count) replace the rules' own actions, and when every \
+override is Count (or Allow) the group's rules are read with DescribeManagedRuleGroup; if \
+none is left with Block, CAPTCHA or Challenge the group blocks nothing. A group that overrides \
+only some rules to Count still counts; `observed` names the counted rules. A rate-based rule \
+limits only as a rule's top-level `RateBasedStatement` whose `Action` is Block, CAPTCHA or \
+Challenge (CAPTCHA and Challenge stop requests over the limit that lack a valid token); \
+Count only counts them and limits nothing. A web ACL whose GetWebACL failed leaves these \
+fields unknown.",
     regional: true,
     tags: true,
     selectable: true,
@@ -25,10 +40,18 @@ of the requirement's regions. Managed rule groups are named `Vendor:Name` or jus
         Field::new(
             "managed_rule_groups",
             StrList,
-            "Managed rule groups the ACL must use, e.g. [\"AWSManagedRulesKnownBadInputsRuleSet\"].",
+            "Managed rule groups the ACL must run with at least one rule still blocking (not all Count), e.g. [\"AWSManagedRulesKnownBadInputsRuleSet\"].",
         ),
-        Field::new("rate_limit", Bool, "The ACL has a rate-based rule."),
-        Field::new("rate_limit_at_most", Int, "Some rate-based rule's limit is at most this many requests."),
+        Field::new(
+            "rate_limit",
+            Bool,
+            "The ACL has a top-level rate-based rule whose action is Block, CAPTCHA or Challenge (not Count).",
+        ),
+        Field::new(
+            "rate_limit_at_most",
+            Int,
+            "Some rate-based rule that limits (as for rate_limit) has a Limit of at most this many requests.",
+        ),
         Field::new("logging", Bool, "A logging configuration exists for the ACL."),
         Field::new(
             "used_by_cloudfront",
@@ -47,37 +70,159 @@ of the requirement's regions. Managed rule groups are named `Vendor:Name` or jus
     evaluate,
 };
 
+/// The (scope, region) listings a requirement reads. CloudFront's ACLs live in the
+/// global region of the partition of the requirement's regions.
 fn keys(req: &Requirement) -> Vec<(String, String)> {
     if req.expect.str("scope") == Some("CLOUDFRONT") {
-        vec![("CLOUDFRONT".into(), "us-east-1".into())]
+        let regions: BTreeSet<&str> =
+            req.regions.iter().map(|r| Partition::of_region(r).global_region).collect::<BTreeSet<_>>();
+        if regions.is_empty() {
+            return vec![("CLOUDFRONT".into(), crate::partition::AWS.global_region.into())];
+        }
+        regions.into_iter().map(|r| ("CLOUDFRONT".to_string(), r.to_string())).collect()
     } else {
         req.regions.iter().map(|r| ("REGIONAL".to_string(), r.clone())).collect()
     }
+}
+
+/// Rule actions that stop a request (CAPTCHA and Challenge stop the requests that
+/// lack a valid token); Count and Allow let it through (the collector reads a
+/// group's rules by the same list).
+const ACTING: &[&str] = &["Block", "Captcha", "Challenge"];
+
+/// Whether one managed group statement acts on requests.
+enum Effect {
+    /// It blocks; the rules it only counts (or allows), if any.
+    Acts(Vec<String>),
+    /// It blocks nothing, and why.
+    Inert(&'static str),
+    /// Cannot tell, and why.
+    Unknown(String),
+}
+
+fn acting(action: &str) -> bool {
+    ACTING.contains(&action)
+}
+
+fn effect(g: &ManagedGroupUse) -> Effect {
+    if !g.top_level {
+        return Effect::Inert("nested in another statement, where AWS does not run a managed rule group");
+    }
+    if g.override_action.as_deref() == Some("Count") {
+        return Effect::Inert("the rule's OverrideAction is Count");
+    }
+    let counted: Vec<String> = g
+        .rule_overrides
+        .iter()
+        .filter(|(_, a)| !acting(a))
+        .map(|(r, a)| if a == "Count" { r.clone() } else { format!("{r} ({a})") })
+        .collect();
+    if g.rule_overrides.is_empty() || g.rule_overrides.values().any(|a| acting(a)) {
+        return Effect::Acts(counted);
+    }
+    match &g.group_rules {
+        None => Effect::Unknown("the group's rules were not read".into()),
+        Some(Observed::Unknown(gap)) => Effect::Unknown(gap.describe()),
+        Some(Observed::Known(rules)) if rules.is_empty() => {
+            Effect::Unknown("DescribeManagedRuleGroup lists no rules for the group".into())
+        }
+        Some(Observed::Known(rules)) => {
+            if rules.iter().any(|(name, own)| acting(g.rule_overrides.get(name).unwrap_or(own))) {
+                Effect::Acts(counted)
+            } else {
+                Effect::Inert("its rule overrides leave no rule that blocks")
+            }
+        }
+    }
+}
+
+fn show_group(g: &ManagedGroupUse) -> String {
+    match effect(g) {
+        Effect::Acts(c) if c.is_empty() => g.group.clone(),
+        Effect::Acts(c) => format!("{} (counts only: {})", g.group, c.join(", ")),
+        Effect::Inert(why) => format!("{} (blocks nothing: {why})", g.group),
+        Effect::Unknown(why) => format!("{} (not known whether it blocks: {why})", g.group),
+    }
+}
+
+fn names_group(g: &ManagedGroupUse, wanted: &str) -> bool {
+    g.group == wanted || g.group.split_once(':').is_some_and(|(v, n)| v == "AWS" && n == wanted)
+}
+
+fn groups_check(wanted: &[String], uses: &Observed<Vec<ManagedGroupUse>>) -> Check {
+    const FIELD: &str = "managed_rule_groups";
+    let Observed::Known(uses) = uses else {
+        return Check::of(FIELD, json!(wanted), uses, |_| json!(null), |_| false);
+    };
+    let observed = json!(uses.iter().map(show_group).collect::<Vec<_>>());
+    let (mut missing, mut unsure) = (false, Vec::new());
+    for w in wanted {
+        let effects: Vec<Effect> = uses.iter().filter(|g| names_group(g, w)).map(effect).collect();
+        if effects.iter().any(|e| matches!(e, Effect::Acts(_))) {
+            continue;
+        }
+        match effects.into_iter().find_map(|e| if let Effect::Unknown(why) = e { Some(why) } else { None }) {
+            Some(why) => unsure.push(format!("{w}: {why}")),
+            None => missing = true,
+        }
+    }
+    if missing || unsure.is_empty() {
+        return Check::new(FIELD, json!(wanted), observed, !missing);
+    }
+    Check {
+        field: FIELD.into(),
+        expected: json!(wanted),
+        observed,
+        ok: None,
+        error: Some(unsure.join("; ")),
+        not_applicable: None,
+    }
+}
+
+/// The rate-based rules that limit: top-level, with an action that stops requests.
+fn limiting(r: &RateRule) -> bool {
+    r.top_level && r.action.as_deref().is_some_and(acting)
+}
+
+fn show_rates(rates: &[RateRule]) -> serde_json::Value {
+    json!(rates
+        .iter()
+        .map(|r| {
+            let action = r.action.as_deref().unwrap_or("no action");
+            let note = if !r.top_level {
+                " (nested: not run as a rate-based rule)"
+            } else if !limiting(r) {
+                " (limits nothing)"
+            } else {
+                ""
+            };
+            format!("{}: limit {}, {action}{note}", r.rule, r.limit)
+        })
+        .collect::<Vec<_>>())
 }
 
 fn checks(req: &Requirement, a: &WebAcl, inv: &Inventory) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     if let Some(groups) = e.list("managed_rule_groups") {
-        let has = |g: &str| {
-            a.managed_groups.iter().any(|m| m == g || m.split_once(':').is_some_and(|(v, n)| v == "AWS" && n == g))
-        };
-        out.push(Check::new(
-            "managed_rule_groups",
-            json!(groups),
-            json!(a.managed_groups),
-            groups.iter().all(|g| has(g)),
-        ));
+        out.push(groups_check(groups, &a.managed_groups));
     }
     if let Some(want) = e.bool("rate_limit") {
-        out.push(Check::new("rate_limit", json!(want), json!(a.rate_limits), a.rate_limits.is_empty() != want));
+        out.push(Check::of(
+            "rate_limit",
+            json!(want),
+            &a.rate_rules,
+            |r| show_rates(r),
+            |r| r.iter().any(limiting) == want,
+        ));
     }
     if let Some(max) = e.int("rate_limit_at_most") {
-        out.push(Check::new(
+        out.push(Check::of(
             "rate_limit_at_most",
             json!(format!("<= {max}")),
-            json!(a.rate_limits),
-            a.rate_limits.iter().any(|l| *l <= max),
+            &a.rate_rules,
+            |r| show_rates(r),
+            |r| r.iter().any(|r| limiting(r) && r.limit <= max),
         ));
     }
     if let Some(want) = e.bool("logging") {
@@ -86,9 +231,7 @@ fn checks(req: &Requirement, a: &WebAcl, inv: &Inventory) -> Vec<Check> {
     if let Some(want) = e.bool("used_by_cloudfront") {
         let users = match &inv.distributions {
             Some(d) => d.as_ref(),
-            None => {
-                crate::inventory::Observed::Unknown(crate::inventory::Gap::not_collected("CloudFront distributions"))
-            }
+            None => Observed::Unknown(crate::inventory::Gap::not_collected("CloudFront distributions")),
         };
         out.push(Check::of(
             "used_by_cloudfront",
@@ -125,3 +268,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |a| checks(req, a, inv),
     )
 }
+
+#[cfg(test)]
+#[path = "wafv2_web_acl_tests.rs"]
+mod tests;
