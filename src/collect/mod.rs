@@ -85,7 +85,7 @@ pub struct Plan {
     pub lambda: Need,
     pub security_groups: Need,
     pub autoscaling: Need,
-    /// Load balancers: `detail` = listeners.
+    /// Load balancers: `detail` = listeners, `extra` = the SSL policies they use.
     pub elbv2: Need,
     /// Config rules: `detail` = recorder status.
     pub config: Need,
