@@ -571,6 +571,12 @@ pub struct WebAcl {
     pub tags: Observed<Tags>,
 }
 
+/// WAF rule actions that stop a request (CAPTCHA and Challenge stop the requests
+/// that lack a valid token); Count and Allow let it through to the next rules.
+pub fn waf_action_stops(action: &str) -> bool {
+    matches!(action, "Block" | "Captcha" | "Challenge")
+}
+
 /// One `ManagedRuleGroupStatement` in a web ACL, with the settings that decide
 /// whether it acts on requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

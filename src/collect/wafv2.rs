@@ -17,11 +17,6 @@ const SERVICE: &str = "wafv2";
 /// The code WAF answers for a resource that does not exist (any more).
 const GONE: &str = "WAFNonexistentItemException";
 
-/// Rule actions that stop a request (CAPTCHA and Challenge stop those without a
-/// valid token); Count, Allow and the rest let it through to the next rules. The
-/// same list as the evaluation's (src/kinds/wafv2_web_acl.rs).
-const ACTING: &[&str] = &["Block", "Captcha", "Challenge"];
-
 pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call {
         operation: "ListWebACLs",
@@ -126,7 +121,7 @@ fn needs_group_rules(g: &ManagedGroupUse) -> bool {
     g.top_level
         && g.override_action.as_deref() != Some("Count")
         && !g.rule_overrides.is_empty()
-        && !g.rule_overrides.values().any(|a| ACTING.contains(&a.as_str()))
+        && !g.rule_overrides.values().any(|a| crate::inventory::waf_action_stops(a))
 }
 
 /// One web ACL as ListWebACLs names it.

@@ -85,11 +85,6 @@ fn keys(req: &Requirement) -> Vec<(String, String)> {
     }
 }
 
-/// Rule actions that stop a request (CAPTCHA and Challenge stop the requests that
-/// lack a valid token); Count and Allow let it through (the collector reads a
-/// group's rules by the same list).
-const ACTING: &[&str] = &["Block", "Captcha", "Challenge"];
-
 /// Whether one managed group statement acts on requests.
 enum Effect {
     /// It blocks; the rules it only counts (or allows), if any.
@@ -101,7 +96,7 @@ enum Effect {
 }
 
 fn acting(action: &str) -> bool {
-    ACTING.contains(&action)
+    crate::inventory::waf_action_stops(action)
 }
 
 fn effect(g: &ManagedGroupUse) -> Effect {
