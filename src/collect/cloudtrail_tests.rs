@@ -151,16 +151,16 @@ async fn management_events_follow_classic_and_advanced_selectors() {
     assert_eq!(
         shown,
         [
-            "none management events",
+            "no management events",
             "read and write management events",
             "read only management events",
             "read and write management events, except rdsdata.amazonaws.com",
             "read and write management events",
-            "none management events",
+            "no management events",
             "read only management events",
             "read and write management events",
             "read and write management events, except kms.amazonaws.com",
-            "none management events",
+            "no management events",
         ]
     );
     assert_eq!(f[6].message, "classic-read-only: all_management_events is read only management events, expected true");

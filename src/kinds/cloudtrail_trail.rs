@@ -95,13 +95,13 @@ fn checks(req: &Requirement, t: &Trail) -> Vec<Check> {
 }
 
 /// What the selectors log, as a finding shows it: `read and write`, `read only`,
-/// `write only` or `none`, then what they leave out.
+/// `write only` or `no` (management events), then what they leave out.
 fn shown(m: &ManagementEvents) -> String {
     let kinds = match (m.read, m.write) {
         (true, true) => "read and write",
         (true, false) => "read only",
         (false, true) => "write only",
-        (false, false) => "none",
+        (false, false) => "no",
     };
     if m.excluded.is_empty() {
         format!("{kinds} management events")

@@ -48,5 +48,5 @@ fn all_management_events_false_is_the_negation() {
     let trails = vec![with_events("a-all", events(true, true, &[])), with_events("b-none", events(false, false, &[]))];
     let f = evaluate(&[r], &Inventory { trails: one_region(trails), ..Default::default() });
     assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Drift, Status::Pass]);
-    assert_eq!(observed(&f[1], "all_management_events"), &serde_json::json!("none management events"));
+    assert_eq!(observed(&f[1], "all_management_events"), &serde_json::json!("no management events"));
 }
