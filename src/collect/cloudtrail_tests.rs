@@ -169,10 +169,17 @@ async fn management_events_follow_classic_and_advanced_selectors() {
 #[tokio::test]
 async fn denied_selectors_make_only_that_trail_unknown() {
     static TRAILS: &[(&str, &str, bool)] = &[(ME, "classic-all", false), (ME, "denied", false)];
-    let f = audit(&ctx_with(account_answers(TRAILS)), "all_management_events = true\nlogging = true").await;
+    let ctx = ctx_with(account_answers(TRAILS));
+    let f = audit(&ctx, "all_management_events = true\nlogging = true").await;
     assert_eq!(
         statuses(&f),
         [(Some(arn(ME, "classic-all").as_str()), Status::Pass), (Some(arn(ME, "denied").as_str()), Status::Unknown)]
+    );
+    let errors: Vec<(String, Option<String>, String)> =
+        ctx.errors.lock().unwrap().iter().map(|g| (g.operation.clone(), g.resource.clone(), g.code.clone())).collect();
+    assert_eq!(
+        errors,
+        [("GetEventSelectors".to_string(), Some(arn(ME, "denied")), "AccessDeniedException".to_string())]
     );
     assert_eq!(
         f[1].message,
@@ -197,6 +204,8 @@ async fn organization_trail_of_another_account_is_not_asked() {
         "org-trail: logging not observed (organization trail owned by account 999988887777); \
 all_management_events not observed (organization trail owned by account 999988887777)"
     );
+    // not a failed call: the report lists no error for it
+    assert!(ctx.errors.lock().unwrap().is_empty(), "{:?}", ctx.errors.lock().unwrap());
     // neither GetTrailStatus nor GetEventSelectors was sent for the other account's trail
     let asked: Vec<(String, String)> = seen
         .lock()

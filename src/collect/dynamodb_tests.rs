@@ -49,17 +49,36 @@ fn answers(r: &Request) -> (u16, String) {
         ("DescribeTable", "e-no-status") => {
             (200, described(name, r#"{"RegionName":"us-west-2","ReplicaStatus":"ACTIVE"},{"RegionName":"ap-south-1"}"#))
         }
+        ("DescribeContinuousBackups", "a-active") => (
+            200,
+            r#"{"ContinuousBackupsDescription":{"ContinuousBackupsStatus":"ENABLED","PointInTimeRecoveryDescription":{"PointInTimeRecoveryStatus":"ENABLED","EarliestRestorableDateTime":1700000000.0,"LatestRestorableDateTime":1700003600.0}}}"#.into(),
+        ),
+        ("DescribeContinuousBackups", "b-creating") => error("AccessDeniedException"),
+        // deleted after DescribeTable answered
+        ("DescribeContinuousBackups", "e-no-status") => error("TableNotFoundException"),
         (op, _) => panic!("unexpected call {op} {}", r.body),
     }
 }
 
 async fn audit(expect: &str) -> Vec<Finding> {
+    audit_with_errors(expect).await.0
+}
+
+/// The findings, and the failed calls as (operation, resource, code).
+async fn audit_with_errors(expect: &str) -> (Vec<Finding>, Vec<(String, String, String)>) {
     let r = req("dynamodb.table", &format!("select = {{ regions = [\"us-east-1\"] }}\n[requirement.expect]\n{expect}"));
     let mut plan = Plan::default();
     (r.kind.plan)(&r, &mut plan);
     let ctx = ctx_with(answers);
     let tables = collect(&ctx, &plan.dynamodb).await;
-    evaluate(&[r], &Inventory { tables, ..Default::default() })
+    let errors = ctx
+        .errors
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|g| (g.operation.clone(), g.resource.clone().unwrap_or_default(), g.code.clone()))
+        .collect();
+    (evaluate(&[r], &Inventory { tables, ..Default::default() }), errors)
 }
 
 #[tokio::test]
@@ -109,6 +128,28 @@ async fn a_denied_table_does_not_hide_the_others() {
             (Some(b.as_str()), Status::Pass),
             (Some(e.as_str()), Status::Pass),
             (Some("d-denied"), Status::Unknown),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn point_in_time_recovery_gaps_stay_with_their_table() {
+    let (f, errors) = audit_with_errors("point_in_time_recovery = true").await;
+    let arn = |n: &str| format!("{ARN}/{n}");
+    let (a, b) = (arn("a-active"), arn("b-creating"));
+    // e-no-status was deleted before DescribeContinuousBackups: gone, like c-deleted
+    assert_eq!(
+        statuses(&f),
+        [(Some(a.as_str()), Status::Pass), (Some(b.as_str()), Status::Unknown), (Some("d-denied"), Status::Unknown)]
+    );
+    let e = |op: &str, res: &str, code: &str| (op.to_string(), res.to_string(), code.to_string());
+    let mut errors = errors;
+    errors.sort();
+    assert_eq!(
+        errors,
+        [
+            e("DescribeContinuousBackups", &b, "AccessDeniedException"),
+            e("DescribeTable", "d-denied", "AccessDeniedException"),
         ]
     );
 }
