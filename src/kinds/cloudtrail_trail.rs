@@ -17,9 +17,11 @@ GetTrailStatus in the trail's home region. `all_management_events` reads GetEven
 there (only when a requirement asks for it; DescribeTrails' HasCustomEventSelectors is not \
 used): CloudTrail logs an event that matches any selector, and the trail logs all API calls \
 only if its selectors log read and write management events from every event source. An \
-organization trail that another account owns (a member account's view) is not asked for its \
-status, selectors or tags (AWS refuses those calls outside the owner account): those fields \
-are unknown, \"organization trail owned by account N\". A trail deleted while it is read is \
+organization trail that another account owns (its TrailARN names another account: a member \
+account's view) is not asked for its status, selectors or tags (outside the owner account AWS \
+answers such calls with CloudTrailARNInvalidException or TrailNotFoundException): those fields \
+are unknown, \"organization trail owned by account N\". The audited account comes from STS \
+GetCallerIdentity, asked only when an organization trail is listed. A trail deleted while it is read is \
 left out. Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, \
 `logging = true`, `all_management_events = true`.",
     regional: true,
