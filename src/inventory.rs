@@ -220,6 +220,31 @@ pub struct Trail {
     pub is_logging: Observed<bool>,
     #[serde(default)]
     pub tags: Observed<Tags>,
+    /// Which management events the trail's event selectors log (GetEventSelectors),
+    /// read only when a requirement asks.
+    #[serde(default)]
+    pub management_events: Observed<ManagementEvents>,
+}
+
+/// The management events a trail logs, summed over its event selectors (classic or
+/// advanced).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagementEvents {
+    /// Read-only management events are logged (from some event source at least).
+    pub read: bool,
+    /// Write management events are logged (from some event source at least).
+    pub write: bool,
+    /// What the selectors leave out of a logged type: excluded event sources
+    /// (`kms.amazonaws.com`) or other conditions that narrow a selector. Empty when
+    /// every logged type is logged from every source.
+    pub excluded: Vec<String>,
+}
+
+impl ManagementEvents {
+    /// Read and write management events of every event source: all API calls.
+    pub fn all(&self) -> bool {
+        self.read && self.write && self.excluded.is_empty()
+    }
 }
 
 // ---- ACM -------------------------------------------------------------------------
@@ -414,9 +439,22 @@ pub struct Table {
     pub point_in_time_recovery: Observed<bool>,
     pub deletion_protection: Option<bool>,
     pub tags: Observed<Tags>,
-    /// Regions of the global table's replicas (version 2019.11.21).
+    /// The global table's replicas (version 2019.11.21), with their status.
     #[serde(default)]
-    pub replica_regions: Vec<String>,
+    pub replicas: Vec<Replica>,
+    /// Why DescribeTable failed for this table (it was listed, but none of its
+    /// settings could be read); `None` when it was described.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread: Option<Gap>,
+}
+
+/// One replica of a global table: its region and `ReplicaStatus` (`ACTIVE`,
+/// `CREATING`, `UPDATING`, `DELETING`, `CREATION_FAILED`, `REGION_DISABLED`,
+/// `INACCESSIBLE_ENCRYPTION_CREDENTIALS`, …; `None` when the answer did not say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replica {
+    pub region: String,
+    pub status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

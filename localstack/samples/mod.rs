@@ -115,6 +115,16 @@ pub async fn block_public_access(s3: &aws_sdk_s3::Client, name: &str) -> Result 
     Ok(())
 }
 
+/// Gives a trail the selector AWS gives every trail created without one: all read
+/// and write management events, no data events. (LocalStack leaves a new trail with
+/// no selector at all, which logs nothing.)
+pub async fn log_all_management_events(ct: &aws_sdk_cloudtrail::Client, trail: &str) -> Result {
+    use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType};
+    let all = EventSelector::builder().read_write_type(ReadWriteType::All).include_management_events(true).build();
+    ct.put_event_selectors().trail_name(trail).event_selectors(all).send().await?;
+    Ok(())
+}
+
 /// Starts AWS Config in `region` (recorder and delivery channel to `bucket`) and
 /// adds one managed rule per (rule name, managed identifier).
 pub async fn config_rules(env: &Env, region: &str, bucket: &str, rules: &[(&str, &str)]) -> Result {

@@ -133,6 +133,9 @@ pub async fn deploy(env: &Env, v: Variant) -> Result {
     let bucket = bucket(env, v).await?;
     let ct = env.cloudtrail(REGION);
     ct.create_trail().name("iac-nova-prod-trail").s3_bucket_name(&bucket).is_multi_region_trail(true).send().await?;
+    // both stacks keep CloudTrail's default selectors (every management event); only
+    // IsLogging differs
+    super::log_all_management_events(&ct, "iac-nova-prod-trail").await?;
     let iam = env.iam();
     iam.create_role().role_name("ProdEC2Role").assume_role_policy_document(TRUST_EC2).send().await?;
     match v {

@@ -4,7 +4,7 @@
 //!
 //! | report | compliant | drifted |
 //! |---|---|---|
-//! | 1 CloudTrail | multi-region trail, logging | none |
+//! | 1 CloudTrail | multi-region trail, logging all management events | none |
 //! | 2 tags | Environment=Production, Department=IT | Project=WebApp, Environment=Production, ManagedBy=CDK |
 //! | 3 compute | one t3.micro instance `webapp-web` | an auto scaling group of 2–5 instead |
 //! | 4 security group | 443 from anywhere | 80 and 443 from anywhere |
@@ -163,6 +163,7 @@ pub async fn deploy(env: &Env, v: Variant) -> Result {
         env.s3(REGION).create_bucket().bucket(&bucket).send().await?;
         let ct = env.cloudtrail(REGION);
         ct.create_trail().name("webapp-trail").s3_bucket_name(&bucket).is_multi_region_trail(true).send().await?;
+        super::log_all_management_events(&ct, "webapp-trail").await?;
         ct.start_logging().name("webapp-trail").send().await?;
     }
     Ok(())

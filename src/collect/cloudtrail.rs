@@ -1,9 +1,17 @@
 //! Fills `Inventory::trails`: per audited region, every trail that applies there
-//! (DescribeTrails with shadow trails), then IsLogging once per trail from
-//! GetTrailStatus in the trail's home region.
+//! (DescribeTrails with shadow trails), then once per trail, in the trail's home
+//! region: IsLogging (GetTrailStatus), the management events its selectors log
+//! (GetEventSelectors, only when a requirement asks) and its tags.
+//!
+//! A trail another account owns (an organization trail seen from a member account)
+//! is not asked anything: AWS answers such calls with CloudTrailARNInvalidException
+//! or TrailNotFoundException, so its settings are unknown, saying whose trail it is.
+//! A trail that is gone by the time it is asked (TrailNotFoundException) is dropped.
 
 use crate::aws::Ctx;
-use crate::inventory::{Observed, Trail};
+use crate::inventory::{ErrorClass, Gap, ManagementEvents, Observed, Tags, Trail};
+use aws_sdk_cloudtrail::operation::get_event_selectors::GetEventSelectorsOutput;
+use aws_sdk_cloudtrail::types::AdvancedFieldSelector;
 use futures::future::join_all;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +28,15 @@ pub const CALLS: &[super::permissions::Call] = &[
         action: "cloudtrail:GetTrailStatus",
         needed: |p| !p.trails.is_empty(),
     },
+    super::permissions::Call {
+        operation: "GetEventSelectors",
+        action: "cloudtrail:GetEventSelectors",
+        needed: |p| !p.trails.is_empty() && p.trail_selectors,
+    },
     super::permissions::Call { operation: "ListTags", action: "cloudtrail:ListTags", needed: |p| p.trail_tags },
+    // Asked only when an organization trail is listed, to tell whether this account
+    // owns it. AWS requires no permission for it, so the policy never lists it.
+    super::permissions::Call { operation: "GetCallerIdentity", action: "sts:GetCallerIdentity", needed: |_| false },
 ];
 
 async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
@@ -60,32 +76,47 @@ async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
             s3_bucket: t.s3_bucket_name().map(str::to_string),
             is_logging: Observed::default(),
             tags: Observed::default(),
+            management_events: Observed::default(),
         });
     }
     Observed::Known(trails)
 }
 
-async fn status(ctx: &Ctx, arn: &str, home: &str) -> Observed<bool> {
+/// A per-trail read that found no trail: it was deleted after DescribeTrails.
+struct Gone;
+
+async fn status(ctx: &Ctx, arn: &str, home: &str) -> Result<Observed<bool>, Gone> {
     let client = aws_sdk_cloudtrail::Client::new(&ctx.config(home));
     let _permit = ctx.permit().await;
-    match client.get_trail_status().name(arn).send().await {
+    Ok(match client.get_trail_status().name(arn).send().await {
         Ok(out) => match out.is_logging() {
             Some(v) => Observed::Known(v),
-            None => Observed::Unknown(crate::inventory::Gap {
+            None => Observed::Unknown(Gap {
                 service: SERVICE.into(),
                 region: home.into(),
                 operation: "GetTrailStatus".into(),
                 resource: Some(arn.into()),
                 code: "MissingIsLogging".into(),
                 message: "GetTrailStatus answered without IsLogging".into(),
-                class: crate::inventory::ErrorClass::Malformed,
+                class: ErrorClass::Malformed,
             }),
         },
+        Err(err) if err.as_service_error().is_some_and(|e| e.is_trail_not_found_exception()) => return Err(Gone),
         Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, home, "GetTrailStatus", Some(arn))),
-    }
+    })
 }
 
-async fn tags(ctx: &Ctx, arn: &str, home: &str) -> Observed<crate::inventory::Tags> {
+async fn selectors(ctx: &Ctx, arn: &str, home: &str) -> Result<Observed<ManagementEvents>, Gone> {
+    let client = aws_sdk_cloudtrail::Client::new(&ctx.config(home));
+    let _permit = ctx.permit().await;
+    Ok(match client.get_event_selectors().trail_name(arn).send().await {
+        Ok(out) => Observed::Known(management_events(&out)),
+        Err(err) if err.as_service_error().is_some_and(|e| e.is_trail_not_found_exception()) => return Err(Gone),
+        Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, home, "GetEventSelectors", Some(arn))),
+    })
+}
+
+async fn tags(ctx: &Ctx, arn: &str, home: &str) -> Observed<Tags> {
     let client = aws_sdk_cloudtrail::Client::new(&ctx.config(home));
     let _permit = ctx.permit().await;
     match client.list_tags().resource_id_list(arn).send().await {
@@ -100,43 +131,229 @@ async fn tags(ctx: &Ctx, arn: &str, home: &str) -> Observed<crate::inventory::Ta
     }
 }
 
-pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>, with_tags: bool) -> BTreeMap<String, Observed<Vec<Trail>>> {
-    let listed = join_all(regions.iter().map(|r| async move { (r.clone(), describe(ctx, r).await) })).await;
-    let mut homes: BTreeMap<String, String> = BTreeMap::new();
-    for (_, trails) in &listed {
-        for t in trails.known().into_iter().flatten() {
-            homes.insert(t.arn.clone(), t.home_region.clone());
+/// One selector's share of the management events: the types it logs and what
+/// narrows it (excluded sources, other conditions).
+struct Coverage {
+    read: bool,
+    write: bool,
+    narrowed: Vec<String>,
+}
+
+/// The management events a trail logs, from GetEventSelectors. CloudTrail logs an
+/// event when it matches any selector, so the selectors add up. Classic selectors:
+/// `IncludeManagementEvents` (AWS default true), `ReadWriteType` (`All`, `ReadOnly`,
+/// `WriteOnly`; default `All`), `ExcludeManagementEventSources`. Advanced selectors:
+/// those whose `eventCategory` is `Management`; `readOnly` `true` keeps only read
+/// events, `false` only write events, no `readOnly` both; `eventSource` conditions
+/// (`NotEquals kms.amazonaws.com`) leave sources out. No selector at all logs nothing.
+pub(crate) fn management_events(out: &GetEventSelectorsOutput) -> ManagementEvents {
+    let mut covers = Vec::new();
+    for s in out.event_selectors() {
+        if !s.include_management_events().unwrap_or(true) {
+            continue;
+        }
+        let rw = s.read_write_type().map(|t| t.as_str()).unwrap_or("All");
+        covers.push(Coverage {
+            read: rw == "All" || rw == "ReadOnly",
+            write: rw == "All" || rw == "WriteOnly",
+            narrowed: s.exclude_management_event_sources().to_vec(),
+        });
+    }
+    for s in out.advanced_event_selectors() {
+        let fields = s.field_selectors();
+        let of = |name: &'static str| fields.iter().filter(move |f| f.field() == name);
+        let mut category = of("eventCategory").peekable();
+        // eventCategory is required: a selector without it selects no management event
+        if category.peek().is_none() || !category.all(|f| matches(f, "Management")) {
+            continue;
+        }
+        let mut narrowed = Vec::new();
+        for f in fields.iter().filter(|f| f.field() != "eventCategory" && f.field() != "readOnly") {
+            let only_not_equals = f.equals().is_empty()
+                && f.starts_with().is_empty()
+                && f.ends_with().is_empty()
+                && f.not_starts_with().is_empty()
+                && f.not_ends_with().is_empty();
+            if f.field() == "eventSource" && only_not_equals {
+                narrowed.extend(f.not_equals().iter().cloned());
+            } else {
+                narrowed.push(describe_condition(f));
+            }
+        }
+        covers.push(Coverage {
+            read: of("readOnly").all(|f| matches(f, "true")),
+            write: of("readOnly").all(|f| matches(f, "false")),
+            narrowed,
+        });
+    }
+    let full = |pick: fn(&Coverage) -> bool| covers.iter().any(|c| pick(c) && c.narrowed.is_empty());
+    let (read_full, write_full) = (full(|c| c.read), full(|c| c.write));
+    let mut excluded = BTreeSet::new();
+    for c in &covers {
+        if (c.read && !read_full) || (c.write && !write_full) {
+            excluded.extend(c.narrowed.iter().cloned());
         }
     }
-    let details: BTreeMap<String, (Observed<bool>, Observed<crate::inventory::Tags>)> =
-        join_all(homes.iter().map(|(arn, home)| async move {
-            let tags = async {
-                if with_tags {
-                    tags(ctx, arn, home).await
-                } else {
-                    Observed::default()
-                }
-            };
-            (arn.clone(), tokio::join!(status(ctx, arn, home), tags))
-        }))
-        .await
-        .into_iter()
-        .collect();
+    ManagementEvents {
+        read: covers.iter().any(|c| c.read),
+        write: covers.iter().any(|c| c.write),
+        excluded: excluded.into_iter().collect(),
+    }
+}
+
+/// Whether a value satisfies every operator of an advanced field selector (values
+/// within one operator are alternatives).
+fn matches(f: &AdvancedFieldSelector, value: &str) -> bool {
+    let any = |list: &[String], test: &dyn Fn(&str) -> bool| list.iter().any(|v| test(v));
+    (f.equals().is_empty() || any(f.equals(), &|v| v == value))
+        && (f.starts_with().is_empty() || any(f.starts_with(), &|v| value.starts_with(v)))
+        && (f.ends_with().is_empty() || any(f.ends_with(), &|v| value.ends_with(v)))
+        && !any(f.not_equals(), &|v| v == value)
+        && !any(f.not_starts_with(), &|v| value.starts_with(v))
+        && !any(f.not_ends_with(), &|v| value.ends_with(v))
+}
+
+/// An advanced field selector as a short condition, e.g. `eventName Equals [CreateBucket]`.
+fn describe_condition(f: &AdvancedFieldSelector) -> String {
+    let ops = [
+        ("Equals", f.equals()),
+        ("StartsWith", f.starts_with()),
+        ("EndsWith", f.ends_with()),
+        ("NotEquals", f.not_equals()),
+        ("NotStartsWith", f.not_starts_with()),
+        ("NotEndsWith", f.not_ends_with()),
+    ];
+    let parts: Vec<String> =
+        ops.iter().filter(|(_, v)| !v.is_empty()).map(|(op, v)| format!("{op} [{}]", v.join(", "))).collect();
+    format!("{} {}", f.field(), parts.join(" "))
+}
+
+/// The account an ARN names (`arn:partition:service:region:ACCOUNT:resource`).
+fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+/// The audited account, asked of STS only when an organization trail is listed.
+async fn caller_account(ctx: &Ctx) -> Result<String, Gap> {
+    let region = ctx.sdk.region().map(|r| r.to_string()).unwrap_or_else(|| ctx.global_region().to_string());
+    let sts = aws_sdk_sts::Client::new(&ctx.config(&region));
+    let _permit = ctx.permit().await;
+    match sts.get_caller_identity().send().await {
+        Ok(out) => match out.account() {
+            Some(a) => Ok(a.to_string()),
+            None => Err(ctx.malformed("sts", &region, "GetCallerIdentity", "the Account")),
+        },
+        Err(err) => Err(ctx.gap(&err, "sts", &region, "GetCallerIdentity", None)),
+    }
+}
+
+/// The gap of every setting of a trail that another account owns.
+fn foreign(arn: &str, home: &str, owner: Option<&str>) -> Gap {
+    Gap {
+        service: SERVICE.into(),
+        region: home.into(),
+        operation: "GetTrailStatus".into(),
+        resource: Some(arn.into()),
+        code: "OrganizationTrail".into(),
+        message: match owner {
+            Some(owner) => format!("organization trail owned by account {owner}"),
+            None => "organization trail whose ARN names no account".into(),
+        },
+        // not a failed call: nothing was asked, so the report lists no error for it
+        class: ErrorClass::NotCollected,
+    }
+}
+
+/// What was read of one trail in its home region.
+struct Details {
+    logging: Observed<bool>,
+    tags: Observed<Tags>,
+    events: Observed<ManagementEvents>,
+}
+
+impl Details {
+    fn unknown(gap: Gap, with_tags: bool) -> Details {
+        Details {
+            logging: Observed::Unknown(gap.clone()),
+            tags: if with_tags { Observed::Unknown(gap.clone()) } else { Observed::default() },
+            events: Observed::Unknown(gap),
+        }
+    }
+}
+
+async fn details(ctx: &Ctx, arn: &str, home: &str, with_tags: bool, with_selectors: bool) -> Option<Details> {
+    let tags = async {
+        if with_tags {
+            tags(ctx, arn, home).await
+        } else {
+            Observed::default()
+        }
+    };
+    let events = async {
+        if with_selectors {
+            selectors(ctx, arn, home).await
+        } else {
+            Ok(Observed::default())
+        }
+    };
+    let (logging, tags, events) = tokio::join!(status(ctx, arn, home), tags, events);
+    Some(Details { logging: logging.ok()?, tags, events: events.ok()? })
+}
+
+pub async fn collect(
+    ctx: &Ctx,
+    regions: &BTreeSet<String>,
+    with_tags: bool,
+    with_selectors: bool,
+) -> BTreeMap<String, Observed<Vec<Trail>>> {
+    let listed = join_all(regions.iter().map(|r| async move { (r.clone(), describe(ctx, r).await) })).await;
+    // each trail once: its home region, and whether it is an organization trail
+    let mut trails: BTreeMap<String, (String, bool)> = BTreeMap::new();
+    for (_, list) in &listed {
+        for t in list.known().into_iter().flatten() {
+            trails.insert(t.arn.clone(), (t.home_region.clone(), t.organization));
+        }
+    }
+    let account = if trails.values().any(|(_, org)| *org) { Some(caller_account(ctx).await) } else { None };
+    let account = &account;
+    let read: BTreeMap<String, Option<Details>> = join_all(trails.iter().map(|(arn, (home, org))| async move {
+        let got = match (org, account) {
+            (true, Some(Err(gap))) => Some(Details::unknown(gap.clone(), with_tags)),
+            (true, Some(Ok(me))) if arn_account(arn) != Some(me.as_str()) => {
+                Some(Details::unknown(foreign(arn, home, arn_account(arn)), with_tags))
+            }
+            _ => details(ctx, arn, home, with_tags, with_selectors).await,
+        };
+        (arn.clone(), got)
+    }))
+    .await
+    .into_iter()
+    .collect();
     listed
         .into_iter()
-        .map(|(region, trails)| {
-            let trails = trails.map(|list| {
+        .map(|(region, list)| {
+            let list = list.map(|list| {
                 list.into_iter()
-                    .map(|mut t| {
-                        if let Some((logging, tags)) = details.get(&t.arn) {
-                            t.is_logging = logging.clone();
-                            t.tags = tags.clone();
+                    .filter_map(|mut t| {
+                        match read.get(&t.arn) {
+                            // deleted between DescribeTrails and the reads: simply gone
+                            Some(None) => return None,
+                            Some(Some(d)) => {
+                                t.is_logging = d.logging.clone();
+                                t.tags = d.tags.clone();
+                                t.management_events = d.events.clone();
+                            }
+                            None => {}
                         }
-                        t
+                        Some(t)
                     })
                     .collect()
             });
-            (region, trails)
+            (region, list)
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "cloudtrail_tests.rs"]
+mod tests;

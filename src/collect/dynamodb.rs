@@ -1,9 +1,13 @@
 //! Fills `Inventory::tables`: per region, every table (ListTables, DescribeTable);
 //! point-in-time recovery, the SSE key's manager and tags only when asked.
+//!
+//! A table deleted between ListTables and DescribeTable (ResourceNotFoundException,
+//! or TableNotFoundException from DescribeContinuousBackups) is simply gone. Any
+//! other failure to describe one table is that table's gap, not the region's.
 
 use super::{per_region, Need};
 use crate::aws::{all_pages, Ctx};
-use crate::inventory::{Observed, Table, Tags};
+use crate::inventory::{Observed, Replica, Table, Tags};
 use futures::future::join_all;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,23 +54,47 @@ async fn tags(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, arn: &str
     }
 }
 
-async fn table(
-    ctx: &Ctx,
-    ddb: &aws_sdk_dynamodb::Client,
-    region: &str,
-    name: &str,
-    need: &Need,
-) -> Result<Table, crate::inventory::Gap> {
+/// What one listed table turned out to be.
+enum Described {
+    Table(Box<Table>),
+    /// Deleted after ListTables.
+    Gone,
+}
+
+/// A listed table whose DescribeTable failed: its name, and why nothing else is known.
+fn unread(name: &str, region: &str, gap: crate::inventory::Gap) -> Table {
+    Table {
+        name: name.to_string(),
+        arn: name.to_string(),
+        region: region.to_string(),
+        sse_type: None,
+        kms_key: None,
+        key_manager: Observed::Unknown(gap.clone()),
+        point_in_time_recovery: Observed::Unknown(gap.clone()),
+        deletion_protection: None,
+        tags: Observed::Unknown(gap.clone()),
+        replicas: Vec::new(),
+        unread: Some(gap),
+    }
+}
+
+async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, name: &str, need: &Need) -> Described {
     let described = {
         let _permit = ctx.permit().await;
-        ddb.describe_table()
-            .table_name(name)
-            .send()
-            .await
-            .map_err(|e| ctx.gap(&e, SERVICE, region, "DescribeTable", Some(name)))?
+        match ddb.describe_table().table_name(name).send().await {
+            Ok(out) => out,
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {
+                return Described::Gone
+            }
+            Err(e) => {
+                let gap = ctx.gap(&e, SERVICE, region, "DescribeTable", Some(name));
+                return Described::Table(Box::new(unread(name, region, gap)));
+            }
+        }
     };
     let Some(t) = described.table() else {
-        return Err(ctx.malformed(SERVICE, region, "DescribeTable", "the Table"));
+        let gap = ctx.malformed(SERVICE, region, "DescribeTable", "the Table");
+        return Described::Table(Box::new(unread(name, region, gap)));
     };
     let arn = t.table_arn().unwrap_or(name).to_string();
     let sse = t
@@ -75,17 +103,18 @@ async fn table(
     let kms_key = sse.and_then(|s| s.kms_master_key_arn()).map(str::to_string);
     let pitr = async {
         if !need.detail {
-            return Observed::default();
+            return Ok(Observed::default());
         }
         let _permit = ctx.permit().await;
         match ddb.describe_continuous_backups().table_name(name).send().await {
-            Ok(out) => Observed::Known(
+            Ok(out) => Ok(Observed::Known(
                 out.continuous_backups_description()
                     .and_then(|d| d.point_in_time_recovery_description())
                     .and_then(|p| p.point_in_time_recovery_status())
                     .is_some_and(|s| s.as_str() == "ENABLED"),
-            ),
-            Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeContinuousBackups", Some(&arn))),
+            )),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_table_not_found_exception()) => Err(()),
+            Err(e) => Ok(Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeContinuousBackups", Some(&arn)))),
         }
     };
     let tags = async {
@@ -96,7 +125,8 @@ async fn table(
         }
     };
     let (pitr, tags) = tokio::join!(pitr, tags);
-    Ok(Table {
+    let Ok(pitr) = pitr else { return Described::Gone };
+    Described::Table(Box::new(Table {
         name: name.to_string(),
         arn,
         region: region.to_string(),
@@ -105,9 +135,19 @@ async fn table(
         key_manager: Observed::default(),
         point_in_time_recovery: pitr,
         deletion_protection: t.deletion_protection_enabled(),
-        replica_regions: t.replicas().iter().filter_map(|r| r.region_name().map(str::to_string)).collect(),
+        replicas: t
+            .replicas()
+            .iter()
+            .filter_map(|r| {
+                Some(Replica {
+                    region: r.region_name()?.to_string(),
+                    status: r.replica_status().map(|s| s.as_str().to_string()),
+                })
+            })
+            .collect(),
         tags,
-    })
+        unread: None,
+    }))
 }
 
 async fn region_tables(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Table>> {
@@ -118,9 +158,8 @@ async fn region_tables(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Tab
     };
     let mut out = Vec::new();
     for t in join_all(names.iter().map(|n| table(ctx, &ddb, region, n, need))).await {
-        match t {
-            Ok(t) => out.push(t),
-            Err(gap) => return Observed::Unknown(gap),
+        if let Described::Table(t) = t {
+            out.push(*t);
         }
     }
     if need.extra {
@@ -132,7 +171,7 @@ async fn region_tables(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Tab
         .await
         .into_iter()
         .collect();
-        for t in &mut out {
+        for t in out.iter_mut().filter(|t| t.unread.is_none()) {
             t.key_manager = match &t.kms_key {
                 None => Observed::Known(None),
                 Some(k) => managers.get(k).cloned().unwrap_or_default(),
@@ -145,3 +184,7 @@ async fn region_tables(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Tab
 pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<Table>>> {
     per_region(&need.regions, |r| region_tables(ctx, r, need)).await
 }
+
+#[cfg(test)]
+#[path = "dynamodb_tests.rs"]
+mod tests;

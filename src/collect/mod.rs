@@ -70,6 +70,8 @@ pub struct Plan {
     pub iam_local_policies: bool,
     pub iam_user_mfa: bool,
     pub trails: BTreeSet<String>,
+    /// Whether the trails' event selectors are read (GetEventSelectors).
+    pub trail_selectors: bool,
     pub certificates: BTreeSet<String>,
     pub certificate_route53: bool,
     pub networks: BTreeSet<String>,
@@ -207,7 +209,12 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
             None
         }
     });
-    let trails = bounded(ctx, until, "cloudtrail", cloudtrail::collect(ctx, &plan.trails, plan.trail_tags));
+    let trails = bounded(
+        ctx,
+        until,
+        "cloudtrail",
+        cloudtrail::collect(ctx, &plan.trails, plan.trail_tags, plan.trail_selectors),
+    );
     let certs = bounded(
         ctx,
         until,

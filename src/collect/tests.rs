@@ -172,14 +172,14 @@ async fn s3_unexpected_enum_value_is_kept_and_cannot_pass() {
 async fn cloudtrail_wrong_types_and_missing_fields_are_unknown() {
     let regions: std::collections::BTreeSet<String> = ["us-east-1".to_string()].into();
     let wrong_type = ctx(|_, _| (200, r#"{"trailList": "not a list"}"#.into()));
-    let got = cloudtrail::collect(&wrong_type, &regions, false).await;
+    let got = cloudtrail::collect(&wrong_type, &regions, false, false).await;
     assert!(got["us-east-1"].gap().is_some(), "{got:?}");
 
     // a trail without HomeRegion cannot be placed: the listing is not trusted
     let missing = ctx(|_, _| {
         (200, r#"{"trailList": [{"Name": "t", "TrailARN": "arn:aws:cloudtrail:us-east-1:1:trail/t"}]}"#.into())
     });
-    let got = cloudtrail::collect(&missing, &regions, false).await;
+    let got = cloudtrail::collect(&missing, &regions, false, false).await;
     let gap = got["us-east-1"].gap().expect("unknown");
     assert_eq!((gap.code.as_str(), gap.class), ("MalformedResponse", ErrorClass::Malformed));
 }

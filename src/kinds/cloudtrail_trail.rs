@@ -2,18 +2,28 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
-use crate::inventory::{Inventory, Observed, Trail};
+use crate::inventory::{Inventory, ManagementEvents, Observed, Trail};
 use crate::profile::Requirement;
 use serde_json::json;
 use std::collections::BTreeSet;
 
 pub static KIND: Kind = Kind {
     name: "cloudtrail.trail",
-    summary: "CloudTrail trails: logging, multi-region, validation, KMS, global events, bucket",
+    summary: "CloudTrail trails: logging, management events, multi-region, validation, KMS, global events, bucket",
     doc: "Every trail that applies to an audited region: trails whose home region it is, and \
-multi-region or organization trails created in any other region. A trail seen from several \
-regions is evaluated once. IsLogging comes from GetTrailStatus in the trail's home region. \
-Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, `logging = true`.",
+multi-region or organization trails created in any other region (DescribeTrails with shadow \
+trails). A trail seen from several regions is evaluated once. IsLogging comes from \
+GetTrailStatus in the trail's home region. `all_management_events` reads GetEventSelectors \
+there (only when a requirement asks for it; DescribeTrails' HasCustomEventSelectors is not \
+used): CloudTrail logs an event that matches any selector, and the trail logs all API calls \
+only if its selectors log read and write management events from every event source. An \
+organization trail that another account owns (its TrailARN names another account: a member \
+account's view) is not asked for its status, selectors or tags (outside the owner account AWS \
+answers such calls with CloudTrailARNInvalidException or TrailNotFoundException): those fields \
+are unknown, \"organization trail owned by account N\". The audited account comes from STS \
+GetCallerIdentity, asked only when an organization trail is listed. A trail deleted while it is read is \
+left out. Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, \
+`logging = true`, `all_management_events = true`.",
     regional: true,
     tags: true,
     selectable: true,
@@ -28,10 +38,21 @@ Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, `logging
             "Events of global services (IAM, STS, CloudFront) are included.",
         ),
         Field::new("s3_bucket", Str, "Name of the bucket the trail delivers to."),
+        Field::new(
+            "all_management_events",
+            Bool,
+            "The event selectors (GetEventSelectors) log read and write management events from every \
+event source: a classic selector with IncludeManagementEvents true, ReadWriteType All and no \
+ExcludeManagementEventSources, or an advanced selector with eventCategory Management and no \
+readOnly or eventSource condition (or several selectors that together cover read and write). \
+ReadOnly/WriteOnly, readOnly true/false, excluded sources (kms.amazonaws.com, \
+rdsdata.amazonaws.com), data-event-only selectors or no selector at all are not all API calls.",
+        ),
     ],
     plan: |req, plan| {
         plan.trails.extend(req.regions.iter().cloned());
         plan.trail_tags |= crate::collect::wants_tags(req);
+        plan.trail_selectors |= req.expect.has("all_management_events");
     },
     evaluate,
 };
@@ -63,7 +84,32 @@ fn checks(req: &Requirement, t: &Trail) -> Vec<Check> {
     if let Some(want) = e.str("s3_bucket") {
         out.push(Check::new("s3_bucket", json!(want), json!(t.s3_bucket), t.s3_bucket.as_deref() == Some(want)));
     }
+    if let Some(want) = e.bool("all_management_events") {
+        out.push(Check::of(
+            "all_management_events",
+            json!(want),
+            &t.management_events,
+            |m| json!(shown(m)),
+            |m| m.all() == want,
+        ));
+    }
     out
+}
+
+/// What the selectors log, as a finding shows it: `read and write`, `read only`,
+/// `write only` or `no` (management events), then what they leave out.
+fn shown(m: &ManagementEvents) -> String {
+    let kinds = match (m.read, m.write) {
+        (true, true) => "read and write",
+        (true, false) => "read only",
+        (false, true) => "write only",
+        (false, false) => "no",
+    };
+    if m.excluded.is_empty() {
+        format!("{kinds} management events")
+    } else {
+        format!("{kinds} management events, except {}", m.excluded.join(", "))
+    }
 }
 
 fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
@@ -90,3 +136,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |t| checks(req, t),
     )
 }
+
+#[cfg(test)]
+#[path = "cloudtrail_trail_tests.rs"]
+mod tests;

@@ -3,7 +3,7 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
-use crate::inventory::{Inventory, Table};
+use crate::inventory::{Gap, Inventory, Table};
 use crate::profile::Requirement;
 use serde_json::json;
 
@@ -12,7 +12,12 @@ pub static KIND: Kind = Kind {
     summary: "DynamoDB tables: SSE-KMS with a customer key, point-in-time recovery, deletion protection",
     doc: "Tables of the requirement's regions (ListTables, DescribeTable). A table encrypted with \
 the default AWS owned key reports no SSE type. `customer_managed_key` asks KMS which manages \
-the table's key, so an AWS managed `aws/dynamodb` key does not count as the customer's.",
+the table's key, so an AWS managed `aws/dynamodb` key does not count as the customer's. \
+`replica_regions` reads DescribeTable's Replicas: only a replica whose ReplicaStatus is ACTIVE \
+holds the table; CREATING, UPDATING, DELETING, CREATION_FAILED, REGION_DISABLED, \
+INACCESSIBLE_ENCRYPTION_CREDENTIALS and the like are shown with their status and do not count. \
+A table deleted between ListTables and DescribeTable is left out; a table that could not be \
+described is unknown on every field.",
     regional: true,
     tags: true,
     selectable: true,
@@ -29,7 +34,8 @@ the table's key, so an AWS managed `aws/dynamodb` key does not count as the cust
         Field::new(
             "replica_regions",
             StrList,
-            "Regions that must hold a replica of the global table (the table's own region counts).",
+            "Regions that must hold an ACTIVE replica of the global table (Replicas[].ReplicaStatus; the \
+table's own region counts).",
         ),
     ],
     plan: |req, plan| {
@@ -45,8 +51,52 @@ fn last(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
 
+/// Every expected field unknown: the table was listed but could not be described.
+fn unread(req: &Requirement, gap: &Gap) -> Vec<Check> {
+    const FIELDS: &[&str] = &[
+        "sse_kms",
+        "customer_managed_key",
+        "kms_key_arn",
+        "point_in_time_recovery",
+        "replica_regions",
+        "deletion_protection",
+    ];
+    FIELDS.iter().filter_map(|f| req.expect.get(f).map(|want| Check::unknown(*f, want.to_json(), gap))).collect()
+}
+
+/// The `replica_regions` check: the table's own region, and ACTIVE replicas, hold
+/// it. A replica with no status in the answer leaves its region unknown.
+fn replica_check(want: &[String], t: &Table) -> Check {
+    let mut shown = vec![json!(t.region)];
+    for r in t.replicas.iter().filter(|r| r.region != t.region) {
+        shown.push(match r.status.as_deref() {
+            Some("ACTIVE") => json!(r.region),
+            Some(status) => json!(format!("{} ({status})", r.region)),
+            None => json!(format!("{} (status absent)", r.region)),
+        });
+    }
+    let mut missing = false;
+    let mut unsure = false;
+    for region in want.iter().filter(|r| **r != t.region) {
+        match t.replicas.iter().find(|r| &r.region == region).map(|r| r.status.as_deref()) {
+            Some(Some("ACTIVE")) => {}
+            Some(None) => unsure = true,
+            _ => missing = true,
+        }
+    }
+    let mut check = Check::new("replica_regions", json!(want), json!(shown), !missing);
+    if !missing && unsure {
+        check.ok = None;
+        check.error = Some("DescribeTable gave a required replica no ReplicaStatus".into());
+    }
+    check
+}
+
 fn checks(req: &Requirement, t: &Table) -> Vec<Check> {
     let e = &req.expect;
+    if let Some(gap) = &t.unread {
+        return unread(req, gap);
+    }
     let mut out = Vec::new();
     if let Some(want) = e.bool("sse_kms") {
         out.push(Check::new("sse_kms", json!(want), json!(t.sse_type), (t.sse_type.as_deref() == Some("KMS")) == want));
@@ -74,11 +124,7 @@ fn checks(req: &Requirement, t: &Table) -> Vec<Check> {
         ));
     }
     if let Some(regions) = e.list("replica_regions") {
-        let mut have = t.replica_regions.clone();
-        if !have.contains(&t.region) {
-            have.insert(0, t.region.clone());
-        }
-        out.push(Check::new("replica_regions", json!(regions), json!(have), regions.iter().all(|r| have.contains(r))));
+        out.push(replica_check(regions, t));
     }
     if let Some(want) = e.bool("deletion_protection") {
         out.push(Check::flag("deletion_protection", want, t.deletion_protection, "DeletionProtectionEnabled"));
@@ -104,3 +150,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |t| checks(req, t),
     )
 }
+
+#[cfg(test)]
+#[path = "dynamodb_table_tests.rs"]
+mod tests;

@@ -366,6 +366,7 @@ pub(crate) fn trail(name: &str, multi: bool, logging: Observed<bool>) -> Trail {
         s3_bucket: Some("b".into()),
         is_logging: logging,
         tags: Observed::Known(BTreeMap::new()),
+        management_events: Observed::default(),
     }
 }
 
@@ -844,7 +845,8 @@ fn dynamodb_table_fields() {
         point_in_time_recovery: Observed::Known(pitr),
         deletion_protection: Some(protect),
         tags: Observed::Known(BTreeMap::new()),
-        replica_regions: vec![],
+        replicas: vec![],
+        unread: None,
     };
     let tables = vec![
         table("a-good", Some("KMS"), Observed::Known(Some("CUSTOMER".into())), true, true),
@@ -1403,7 +1405,11 @@ fn dynamodb_global_table_replica_regions() {
         point_in_time_recovery: Observed::default(),
         deletion_protection: Some(false),
         tags: Observed::Known(BTreeMap::new()),
-        replica_regions: replicas.iter().map(|s| s.to_string()).collect(),
+        replicas: replicas
+            .iter()
+            .map(|r| crate::inventory::Replica { region: r.to_string(), status: Some("ACTIVE".into()) })
+            .collect(),
+        unread: None,
     };
     let tables = vec![t("global", &["us-west-2", "ap-south-1"]), t("local", &[])];
     let f = evaluate(&[r], &Inventory { tables: one_region(tables), ..Default::default() });
