@@ -108,7 +108,12 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
     let ctx = Ctx::new(sdk, &settings, args.verbose);
     let sts = aws_sdk_sts::Client::new(&ctx.config(&home_region));
     let account = match sts.get_caller_identity().send().await {
-        Ok(out) => out.account().map(str::to_string),
+        Ok(out) => {
+            if let Some(a) = out.account() {
+                let _ = ctx.account.set(a.to_string());
+            }
+            out.account().map(str::to_string)
+        }
         Err(err) => {
             let (class, code, message) = aws::classify(&err);
             match class {

@@ -18,6 +18,9 @@ pub enum ErrorClass {
     Unreachable,
     Malformed,
     NotCollected,
+    /// The resource belongs to another account (an organization trail seen from a
+    /// member account) and this account could not read it.
+    OtherAccount,
     Other,
 }
 
@@ -50,7 +53,7 @@ impl Gap {
     }
 
     pub fn describe(&self) -> String {
-        if self.class == ErrorClass::NotCollected {
+        if matches!(self.class, ErrorClass::NotCollected | ErrorClass::OtherAccount) {
             return self.message.clone();
         }
         format!("{}:{} in {} failed with {}", self.service, self.operation, self.region, self.code)

@@ -147,6 +147,8 @@ pub struct Ctx {
     pub concurrency: usize,
     /// The partition of the configured region: ARNs and global services follow it.
     pub partition: Partition,
+    /// The audited account, once STS has named it.
+    pub account: std::sync::OnceLock<String>,
 }
 
 impl Ctx {
@@ -164,6 +166,7 @@ impl Ctx {
             verbose,
             concurrency: settings.concurrency.max(1),
             partition,
+            account: std::sync::OnceLock::new(),
         })
     }
 

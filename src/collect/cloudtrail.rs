@@ -233,8 +233,12 @@ fn arn_account(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
-/// The audited account, asked of STS only when an organization trail is listed.
+/// The audited account: the one the audit's STS call named, else asked of STS
+/// here (only when an organization trail is listed).
 async fn caller_account(ctx: &Ctx) -> Result<String, Gap> {
+    if let Some(known) = ctx.account.get() {
+        return Ok(known.clone());
+    }
     let region = ctx.sdk.region().map(|r| r.to_string()).unwrap_or_else(|| ctx.global_region().to_string());
     let sts = aws_sdk_sts::Client::new(&ctx.config(&region));
     let _permit = ctx.permit().await;
@@ -247,20 +251,58 @@ async fn caller_account(ctx: &Ctx) -> Result<String, Gap> {
     }
 }
 
-/// The gap of every setting of a trail that another account owns.
-fn foreign(arn: &str, home: &str, owner: Option<&str>) -> Gap {
+/// A setting of an organization trail that another account (the management
+/// account) owns and that could not be read from this member account: said
+/// plainly, with the call that failed.
+fn foreign(arn: &str, home: &str, owner: Option<&str>, cause: &Gap) -> Gap {
+    let owner = owner.map(|o| format!("account {o}")).unwrap_or_else(|| "another account".into());
     Gap {
         service: SERVICE.into(),
         region: home.into(),
-        operation: "GetTrailStatus".into(),
+        operation: cause.operation.clone(),
         resource: Some(arn.into()),
-        code: "OrganizationTrail".into(),
-        message: match owner {
-            Some(owner) => format!("organization trail owned by account {owner}"),
-            None => "organization trail whose ARN names no account".into(),
+        code: cause.code.clone(),
+        message: format!(
+            "organization trail owned by {owner}: {} from this member account failed with {}",
+            cause.operation, cause.code
+        ),
+        class: ErrorClass::OtherAccount,
+    }
+}
+
+/// Reads an organization trail of another account. AWS documents that a member
+/// account asks GetTrailStatus by the trail's full ARN (which is what is sent);
+/// whatever still fails is reported as that account's trail, never as gone.
+async fn foreign_details(ctx: &Ctx, arn: &str, home: &str, with_tags: bool, with_selectors: bool) -> Details {
+    let owner = arn_account(arn);
+    fn plain<T>(o: Observed<T>, arn: &str, home: &str, owner: Option<&str>) -> Observed<T> {
+        match o {
+            Observed::Unknown(g) if g.class != ErrorClass::NotCollected => {
+                Observed::Unknown(foreign(arn, home, owner, &g))
+            }
+            other => other,
+        }
+    }
+    match details(ctx, arn, home, with_tags, with_selectors).await {
+        Some(d) => Details {
+            logging: plain(d.logging, arn, home, owner),
+            tags: plain(d.tags, arn, home, owner),
+            events: plain(d.events, arn, home, owner),
         },
-        // not a failed call: nothing was asked, so the report lists no error for it
-        class: ErrorClass::NotCollected,
+        None => {
+            let not_found = Gap {
+                service: SERVICE.into(),
+                region: home.into(),
+                operation: "GetTrailStatus".into(),
+                resource: Some(arn.into()),
+                code: "TrailNotFoundException".into(),
+                message: "the trail was not found by its ARN".into(),
+                class: ErrorClass::Other,
+            };
+            // not gone: it is listed, only this account cannot read it
+            ctx.errors.lock().unwrap_or_else(|e| e.into_inner()).push(not_found.clone());
+            Details::unknown(foreign(arn, home, owner, &not_found), with_tags)
+        }
     }
 }
 
@@ -320,7 +362,7 @@ pub async fn collect(
         let got = match (org, account) {
             (true, Some(Err(gap))) => Some(Details::unknown(gap.clone(), with_tags)),
             (true, Some(Ok(me))) if arn_account(arn) != Some(me.as_str()) => {
-                Some(Details::unknown(foreign(arn, home, arn_account(arn)), with_tags))
+                Some(foreign_details(ctx, arn, home, with_tags, with_selectors).await)
             }
             _ => details(ctx, arn, home, with_tags, with_selectors).await,
         };

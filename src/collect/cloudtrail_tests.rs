@@ -96,10 +96,16 @@ fn account_answers(trails: &'static [(&'static str, &'static str, bool)]) -> imp
             (200, format!(r#"{{"trailList":[{}]}}"#, list.join(",")))
         }
         "GetTrailStatus" => match named(r).as_str() {
-            "gone" => error("TrailNotFoundException"),
+            "gone" | "org-hidden" => error("TrailNotFoundException"),
             _ => (200, r#"{"IsLogging":true,"LatestDeliveryTime":1700000000.0}"#.into()),
         },
-        "GetEventSelectors" => selectors_of(&named(r)),
+        "GetEventSelectors" => match named(r).as_str() {
+            // what member accounts have been seen to get for the management
+            // account's trail
+            "org-trail" => error("CloudTrailARNInvalidException"),
+            "org-hidden" => error("TrailNotFoundException"),
+            other => selectors_of(other),
+        },
         "GetCallerIdentity" => (200, CALLER.into()),
         other => panic!("unexpected call {other}: {}", r.uri),
     }
@@ -189,42 +195,62 @@ async fn denied_selectors_make_only_that_trail_unknown() {
     assert_eq!(observed(&f[1], "logging"), &serde_json::json!(true));
 }
 
+/// AWS documents that a member account asks GetTrailStatus by the organization
+/// trail's full ARN; what it cannot read is said plainly, never taken for gone.
 #[tokio::test]
-async fn organization_trail_of_another_account_is_not_asked() {
-    static TRAILS: &[(&str, &str, bool)] = &[(ORG_OWNER, "org-trail", true), (ME, "classic-all", false)];
+async fn organization_trail_of_another_account_is_asked_by_arn_and_failures_say_whose_it_is() {
+    static TRAILS: &[(&str, &str, bool)] =
+        &[(ORG_OWNER, "org-hidden", true), (ORG_OWNER, "org-trail", true), (ME, "classic-all", false)];
     let (ctx, seen) = recording_ctx(account_answers(TRAILS));
     let f = audit(&ctx, "all_management_events = true\nlogging = true").await;
-    let org = arn(ORG_OWNER, "org-trail");
+    let (hidden, org) = (arn(ORG_OWNER, "org-hidden"), arn(ORG_OWNER, "org-trail"));
     assert_eq!(
         statuses(&f),
-        [(Some(arn(ME, "classic-all").as_str()), Status::Pass), (Some(org.as_str()), Status::Unknown)]
+        [
+            (Some(arn(ME, "classic-all").as_str()), Status::Pass),
+            (Some(hidden.as_str()), Status::Unknown),
+            (Some(org.as_str()), Status::Unknown)
+        ]
     );
     assert_eq!(
         f[1].message,
-        "org-trail: logging not observed (organization trail owned by account 999988887777); \
-all_management_events not observed (organization trail owned by account 999988887777)"
+        "org-hidden: logging not observed (organization trail owned by account 999988887777: GetTrailStatus from \
+this member account failed with TrailNotFoundException); all_management_events not observed (organization trail \
+owned by account 999988887777: GetTrailStatus from this member account failed with TrailNotFoundException)"
     );
-    // not a failed call: the report lists no error for it
-    assert!(ctx.errors.lock().unwrap().is_empty(), "{:?}", ctx.errors.lock().unwrap());
-    // neither GetTrailStatus nor GetEventSelectors was sent for the other account's trail
-    let asked: Vec<(String, String)> = seen
+    assert_eq!(observed(&f[2], "logging"), &serde_json::json!(true));
+    assert_eq!(
+        f[2].message,
+        "org-trail: all_management_events not observed (organization trail owned by account 999988887777: \
+GetEventSelectors from this member account failed with CloudTrailARNInvalidException)"
+    );
+    // the failed calls are listed as such
+    let errors: Vec<(String, String, String)> = ctx
+        .errors
         .lock()
         .unwrap()
         .iter()
-        .filter(|r| r.op != "DescribeTrails")
-        .map(|r| (r.op.clone(), named(r)))
+        .map(|g| (g.operation.clone(), g.resource.clone().unwrap_or_default(), g.code.clone()))
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let pair = |op: &str, n: &str| (op.to_string(), n.to_string());
+    let e = |op: &str, a: &str, code: &str| (op.to_string(), a.to_string(), code.to_string());
     assert_eq!(
-        asked,
+        errors,
         [
-            pair("GetCallerIdentity", ""),
-            pair("GetEventSelectors", "classic-all"),
-            pair("GetTrailStatus", "classic-all")
+            e("GetEventSelectors", &org, "CloudTrailARNInvalidException"),
+            e("GetTrailStatus", &hidden, "TrailNotFoundException"),
         ]
     );
+    // each trail is asked by its full ARN
+    let asked: BTreeSet<String> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|r| r.op == "GetTrailStatus")
+        .map(|r| serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["Name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(asked, BTreeSet::from([arn(ME, "classic-all"), hidden.clone(), org.clone()]));
 }
 
 #[tokio::test]

@@ -18,10 +18,11 @@ there (only when a requirement asks for it; DescribeTrails' HasCustomEventSelect
 used): CloudTrail logs an event that matches any selector, and the trail logs all API calls \
 only if its selectors log read and write management events from every event source. An \
 organization trail that another account owns (its TrailARN names another account: a member \
-account's view) is not asked for its status, selectors or tags (outside the owner account AWS \
-answers such calls with CloudTrailARNInvalidException or TrailNotFoundException): those fields \
-are unknown, \"organization trail owned by account N\". The audited account comes from STS \
-GetCallerIdentity, asked only when an organization trail is listed. A trail deleted while it is read is \
+account's view) is asked by its full ARN, as AWS documents for member accounts; a read that \
+still fails there (member accounts have been answered CloudTrailARNInvalidException or \
+TrailNotFoundException) makes the field unknown, \"organization trail owned by account N: \
+OPERATION from this member account failed with CODE\", never gone. The audited account is the \
+one STS GetCallerIdentity named for the audit. Any other trail deleted while it is read is \
 left out. Typical use: `match = \"any\"`, `min_count = 1`, `multi_region = true`, \
 `logging = true`, `all_management_events = true`.",
     regional: true,
