@@ -40,8 +40,11 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
 /// Whether an action pattern matches every action of every service: `*`, `*:*`
 /// (any number of stars on either side of the colon).
 pub fn matches_every_action(pattern: &str) -> bool {
-    let rest = pattern.trim_matches('*');
-    !pattern.is_empty() && (rest.is_empty() || rest == ":") && pattern.contains('*')
+    let stars = |t: &str| !t.is_empty() && t.chars().all(|c| c == '*');
+    match pattern.split_once(':') {
+        Some((service, action)) => stars(service) && stars(action),
+        None => stars(pattern),
+    }
 }
 
 /// Whether a resource pattern matches every resource: `*`, or an ARN pattern
@@ -92,7 +95,7 @@ mod tests {
         for every in ["*", "*:*", "**", "*:**"] {
             assert!(matches_every_action(every), "{every}");
         }
-        for not in ["iam:*", "*:Get*", "s3:*", "", ":", "a*"] {
+        for not in ["iam:*", "*:Get*", "s3:*", "", ":", "a*", "*:", ":*", "*:*:x"] {
             assert!(!matches_every_action(not), "{not}");
         }
         assert!(action_matches("STS:assumeRole", "sts:AssumeRole"));

@@ -210,3 +210,56 @@ async fn kms_keys_that_cannot_rotate_are_not_applicable_next_to_a_drifting_one()
     assert_eq!(check("rot-deleting"), (json!("KeyState PendingDeletion"), json!("the key is pending deletion")));
     assert_eq!(a.report["errors"], json!([]));
 }
+
+/// DescribeKey denied for one key (the emulator cannot deny one key, so the fault
+/// proxy answers AccessDeniedException for requests naming it): only that key is
+/// unknown, the others are judged, and the error names that key.
+#[tokio::test]
+async fn kms_describe_denied_for_one_key_leaves_the_others_judged() {
+    use crate::support::faults::{Fault, FaultProxy, Rule, When};
+    let acct = account();
+    let kms = acct.kms("us-east-1");
+    let mut keys = std::collections::BTreeMap::new();
+    for alias in ["iso-locked", "iso-off", "iso-on"] {
+        let out = kms.create_key().send().await.unwrap();
+        let meta = out.key_metadata().unwrap();
+        kms.create_alias().alias_name(format!("alias/{alias}")).target_key_id(meta.key_id()).send().await.unwrap();
+        keys.insert(alias, (meta.key_id().to_string(), meta.arn().unwrap().to_string()));
+    }
+    kms.enable_key_rotation().key_id(&keys["iso-on"].0).send().await.unwrap();
+    let rule = Rule::new(Fault::AccessDenied, When::Contains(keys["iso-locked"].0.clone()))
+        .service("kms")
+        .operation("DescribeKey");
+    let proxy = FaultProxy::start(&acct.endpoint, vec![rule], 4);
+    let (_dir, path) = profile(
+        "[profile]\nname = \"isolation\"\nregions = [\"us-east-1\"]\n\n[[requirement]]\nid = \"keys-rotate\"\n\
+         kind = \"kms.key\"\nselect = { name_prefix = \"iso-\" }\n[requirement.expect]\nrotation = true\nenabled = true\n",
+    );
+    let a = audit::run_at(&acct, &proxy.url, &[&path], &["--max-attempts", "1"], &[]);
+    a.assert_code(1);
+    let mut want = vec![
+        row("keys-rotate", Some(&keys["iso-locked"].1), "unknown"),
+        row("keys-rotate", Some(&keys["iso-off"].1), "drift"),
+        row("keys-rotate", Some(&keys["iso-on"].1), "pass"),
+    ];
+    want.sort_by(|x, y| x.1.cmp(&y.1));
+    assert_eq!(a.rows(), want);
+    let errors: Vec<(String, String, String, String)> = a.report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+            (s("service"), s("operation"), s("resource"), s("code"))
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            "kms".to_string(),
+            "DescribeKey".to_string(),
+            keys["iso-locked"].1.clone(),
+            "AccessDeniedException".to_string()
+        )]
+    );
+}
