@@ -160,19 +160,20 @@ fn principal_values(s: &Json) -> Vec<&str> {
     }
 }
 
-/// Whether a Deny statement refuses every request the Allow statements let in
-/// when MFA is missing: it names every allowed principal (or `*`), covers every
-/// allowed action, and its only condition is `BoolIfExists
-/// {aws:MultiFactorAuthPresent: false}` (the IAM docs: a long-term credential's
-/// request lacks the key, `IfExists` then matches, and the Deny applies; plain
-/// `Bool` does not match a missing key, so such a Deny lets those requests through).
-fn deny_enforces_mfa(deny: &Json, allows: &[&Json]) -> bool {
+/// Whether a Deny statement covers what the Allow statements let in (it names
+/// every allowed principal, or `*`, and every allowed action) and its only
+/// condition is `operator {aws:MultiFactorAuthPresent: false}`. With
+/// `BoolIfExists` it refuses every request without MFA (the IAM docs: a
+/// long-term credential's request lacks the key, IfExists then matches, and the
+/// Deny applies); with plain `Bool` it does not match a missing key and lets
+/// those requests through.
+fn deny_enforces_mfa(deny: &Json, allows: &[&Json], operator: &str) -> bool {
     let Some(cond) = deny.get("Condition").and_then(Json::as_object) else { return false };
     let only_mfa = cond.len() == 1
-        && cond.get("BoolIfExists").and_then(Json::as_object).is_some_and(|b| b.len() == 1)
+        && cond.get(operator).and_then(Json::as_object).is_some_and(|b| b.len() == 1)
         && deny
             .get("Condition")
-            .and_then(|c| mfa_values(c, "BoolIfExists"))
+            .and_then(|c| mfa_values(c, operator))
             .is_some_and(|v| !v.is_empty() && v.iter().all(|x| is_bool(x, false)));
     if !only_mfa || deny.get("NotPrincipal").is_some() {
         return false;
@@ -207,7 +208,7 @@ pub fn trust_mfa(doc: &Json) -> (bool, String) {
         return (false, "no Allow statement".into());
     }
     for (i, s) in all.iter().enumerate() {
-        if s.get("Effect").and_then(Json::as_str) == Some("Deny") && deny_enforces_mfa(s, &allows) {
+        if s.get("Effect").and_then(Json::as_str) == Some("Deny") && deny_enforces_mfa(s, &allows, "BoolIfExists") {
             let label = statement_label(i, s);
             return (
                 true,
@@ -230,7 +231,17 @@ pub fn trust_mfa(doc: &Json) -> (bool, String) {
             (Some(_), _) => "Bool aws:MultiFactorAuthPresent is not only true",
             (None, _) => "no aws:MultiFactorAuthPresent condition",
         };
-        return (false, format!("{}: {why}", statement_label(i, s)));
+        let mut found = format!("{}: {why}", statement_label(i, s));
+        let near_miss = all.iter().enumerate().find(|(_, d)| {
+            d.get("Effect").and_then(Json::as_str) == Some("Deny") && deny_enforces_mfa(d, &allows, "Bool")
+        });
+        if let Some((j, d)) = near_miss {
+            found.push_str(&format!(
+                "; {}: a Deny with Bool (not BoolIfExists) aws:MultiFactorAuthPresent = false does not match requests without the key (long-term credentials)",
+                statement_label(j, d)
+            ));
+        }
+        return (false, found);
     }
     (true, "every Allow statement has Bool aws:MultiFactorAuthPresent = true".into())
 }

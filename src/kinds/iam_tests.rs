@@ -217,7 +217,11 @@ fn require_mfa_bool_passes_bool_if_exists_drifts_deny_if_exists_enforces() {
                 Status::Pass,
                 json!("statement 2 \"DenyNoMfa\": Deny with BoolIfExists aws:MultiFactorAuthPresent = false refuses requests without MFA")
             ),
-            row("d-deny-bool", Status::Drift, json!("statement 1: no aws:MultiFactorAuthPresent condition")),
+            row(
+                "d-deny-bool",
+                Status::Drift,
+                json!("statement 1: no aws:MultiFactorAuthPresent condition; statement 2: a Deny with Bool (not BoolIfExists) aws:MultiFactorAuthPresent = false does not match requests without the key (long-term credentials)")
+            ),
             row("e-deny-other-action", Status::Drift, json!("statement 1: no aws:MultiFactorAuthPresent condition")),
             row("f-either-value", Status::Drift, json!("statement 1: Bool aws:MultiFactorAuthPresent is not only true")),
             row("g-second-allow-open", Status::Drift, json!("statement 2 \"Ci\": no aws:MultiFactorAuthPresent condition")),
