@@ -120,8 +120,16 @@ pub fn admin_equivalence(doc: &Json) -> Option<String> {
         }
         let every_action = s.get("Action").is_some_and(|a| strings(a).into_iter().any(matches_every_action));
         let every_resource = s.get("Resource").is_some_and(|r| strings(r).into_iter().any(matches_every_resource));
-        let not_action = s.get("NotAction").map(|a| json!(strings(a)));
-        let not_resource = s.get("NotResource").map(|r| json!(strings(r)));
+        let not_action = s.get("NotAction").map(strings);
+        let not_resource = s.get("NotResource").map(strings);
+        // a NotAction or NotResource that excludes everything grants nothing
+        if not_action.as_ref().is_some_and(|l| l.iter().any(|a| matches_every_action(a)))
+            || not_resource.as_ref().is_some_and(|l| l.iter().any(|r| matches_every_resource(r)))
+        {
+            continue;
+        }
+        let not_action = not_action.map(|l| json!(l));
+        let not_resource = not_resource.map(|l| json!(l));
         let label = statement_label(i, s);
         let why = match (every_action, &not_action, every_resource, &not_resource) {
             (true, _, true, _) => return Some("Allow * on *".into()),

@@ -50,7 +50,10 @@ fn forbid_admin_matches_notaction_notresource_and_star_forms() {
         ),
         role_with_inline(
             "g-service-star",
-            json!({"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}),
+            json!({"Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Allow", "NotAction": "*", "Resource": "*"},
+                {"Effect": "Allow", "Action": "*", "NotResource": "*"}]}),
         ),
         role_with_inline(
             "h-both-not",
