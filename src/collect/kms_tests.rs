@@ -212,3 +212,30 @@ async fn a_failing_alias_page_fails_the_region_listing() {
     let gap = got["us-east-1"].gap().expect("a failed page fails the listing");
     assert_eq!((gap.operation.as_str(), gap.code.as_str()), ("ListAliases", "KMSInternalException"));
 }
+
+#[tokio::test]
+async fn key_policy_and_tags_denied_for_one_key_stay_with_that_key() {
+    let ctx = ctx_with(|r| match r.op.as_str() {
+        "ListKeys" => (200, list_keys(&["k-a", "k-b"], None)),
+        "ListAliases" => (200, NO_ALIASES.into()),
+        "DescribeKey" => (200, metadata(&key_of(r), "SYMMETRIC_DEFAULT", "AWS_KMS", "Enabled")),
+        "GetKeyPolicy" if key_of(r) == "k-b" => error("AccessDeniedException"),
+        "GetKeyPolicy" => (200, r#"{"Policy": "{\"Statement\": []}", "PolicyName": "default"}"#.into()),
+        "ListResourceTags" if key_of(r) == "k-a" => error("AccessDeniedException"),
+        "ListResourceTags" => (200, r#"{"Tags": [{"TagKey": "team", "TagValue": "core"}], "Truncated": false}"#.into()),
+        other => panic!("unexpected call {other}"),
+    });
+    let need = Need { regions: ["us-east-1".to_string()].into(), extra: true, tags: true, ..Default::default() };
+    let got = collect(&ctx, &need).await;
+    let keys = keys_of(&got);
+    let seen: Vec<(&str, Option<&str>, Option<&str>)> = keys
+        .iter()
+        .map(|k| {
+            (k.id.as_str(), k.policy.gap().map(|g| g.operation.as_str()), k.tags.gap().map(|g| g.operation.as_str()))
+        })
+        .collect();
+    assert_eq!(seen, [("k-a", None, Some("ListResourceTags")), ("k-b", Some("GetKeyPolicy"), None)]);
+    assert_eq!(keys[0].policy, Observed::Known(serde_json::json!({"Statement": []})));
+    assert_eq!(keys[1].tags, Observed::Known([("team".to_string(), "core".to_string())].into()));
+    assert_eq!(ctx.errors.lock().unwrap().len(), 2);
+}
