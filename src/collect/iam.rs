@@ -1,6 +1,7 @@
 //! Fills `Inventory::iam`: roles, users and groups with their attached and inline
 //! policies, from GetAccountAuthorizationDetails (every page), plus MFA devices of
-//! users when a requirement asks. IAM is global: read once, from us-east-1.
+//! users when a requirement asks. IAM is global: read once, from the partition's
+//! global region.
 
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{AttachedPolicy, Iam, IamPrincipal, InlinePolicy, ManagedPolicy, Observed, Principal};
@@ -9,7 +10,6 @@ use futures::future::join_all;
 use std::collections::BTreeMap;
 
 const SERVICE: &str = "iam";
-const REGION: &str = "us-east-1";
 
 pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call {
@@ -49,7 +49,8 @@ fn tags(list: &[aws_sdk_iam::types::Tag]) -> Observed<crate::inventory::Tags> {
 }
 
 pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
-    let client = aws_sdk_iam::Client::new(&ctx.config(REGION));
+    let region = ctx.global_region();
+    let client = aws_sdk_iam::Client::new(&ctx.config(region));
     let mut filter = vec![EntityType::Role, EntityType::User, EntityType::Group];
     if local_policies {
         filter.push(EntityType::LocalManagedPolicy);
@@ -62,7 +63,7 @@ pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
     {
         Ok(p) => p,
         Err(err) => {
-            let gap = ctx.gap(&err, SERVICE, REGION, "GetAccountAuthorizationDetails", None);
+            let gap = ctx.gap(&err, SERVICE, region, "GetAccountAuthorizationDetails", None);
             return Iam { principals: Observed::Unknown(gap.clone()), local_policies: Observed::Unknown(gap) };
         }
     };
@@ -74,6 +75,7 @@ pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
                 kind: Principal::Role,
                 name: r.role_name().unwrap_or_default().to_string(),
                 arn: r.arn().unwrap_or_default().to_string(),
+                path: r.path().unwrap_or_default().to_string(),
                 attached: attached(r.attached_managed_policies()),
                 inline: inline(r.role_policy_list()),
                 tags: tags(r.tags()),
@@ -86,6 +88,7 @@ pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
                 kind: Principal::User,
                 name: u.user_name().unwrap_or_default().to_string(),
                 arn: u.arn().unwrap_or_default().to_string(),
+                path: u.path().unwrap_or_default().to_string(),
                 attached: attached(u.attached_managed_policies()),
                 inline: inline(u.user_policy_list()),
                 tags: tags(u.tags()),
@@ -98,6 +101,7 @@ pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
                 kind: Principal::Group,
                 name: g.group_name().unwrap_or_default().to_string(),
                 arn: g.arn().unwrap_or_default().to_string(),
+                path: g.path().unwrap_or_default().to_string(),
                 attached: attached(g.attached_managed_policies()),
                 inline: inline(g.group_policy_list()),
                 tags: Observed::Known(Default::default()),
@@ -128,7 +132,7 @@ pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
             async move {
                 match all_pages(ctx, client.list_mfa_devices().user_name(&name).into_paginator().send()).await {
                     Ok(pages) => Observed::Known(pages.iter().map(|p| p.mfa_devices().len()).sum()),
-                    Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, REGION, "ListMFADevices", Some(&arn))),
+                    Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListMFADevices", Some(&arn))),
                 }
             }
         }))
@@ -140,3 +144,7 @@ pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
     let local = if local_policies { Observed::Known(policies) } else { Observed::default() };
     Iam { principals: Observed::Known(principals), local_policies: local }
 }
+
+#[cfg(test)]
+#[path = "iam_tests.rs"]
+mod tests;

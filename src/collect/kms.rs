@@ -1,9 +1,15 @@
-//! Fills `Inventory::kms_keys`: per region, every key (ListKeys) with its aliases
-//! and DescribeKey; rotation status, key policy and tags only when asked.
+//! Fills `Inventory::kms_keys`: per region, every key (ListKeys, every page) with
+//! its aliases (ListAliases, every page) and DescribeKey; rotation status, key
+//! policy and tags only when asked. A page error fails the region's listing; a
+//! failed read of one key is that key's gap; a key deleted after ListKeys
+//! (NotFoundException) is dropped without an error.
 
 use super::{per_region, Need};
 use crate::aws::{all_pages, Ctx};
-use crate::inventory::{KmsKey, Observed};
+use crate::inventory::{Gap, KmsKey, Observed};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::future::join_all;
 use std::collections::BTreeMap;
 
@@ -26,71 +32,124 @@ pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call { operation: "ListResourceTags", action: "kms:ListResourceTags", needed: |p| p.kms.tags },
 ];
 
+/// A read of one key: its value, or `Gone` when KMS says the key no longer exists
+/// (deleted between ListKeys and this call).
+enum Read<T> {
+    Got(T),
+    Gone,
+}
+
+/// Whether an SDK error is KMS's `NotFoundException`.
+fn not_found<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> bool {
+    err.as_service_error().and_then(|e| e.code()) == Some("NotFoundException")
+}
+
+/// One key: DescribeKey, then the rotation status (only for keys KMS can rotate),
+/// key policy and tags when asked. A failed read is this key's gap; a key KMS no
+/// longer knows is dropped.
 async fn key(
     ctx: &Ctx,
     kms: &aws_sdk_kms::Client,
     region: &str,
-    id: &str,
+    listed: (String, Option<String>),
     aliases: Vec<String>,
     need: &Need,
-) -> Result<KmsKey, crate::inventory::Gap> {
+) -> Option<KmsKey> {
+    let (id, listed_arn) = listed;
+    let mut k = KmsKey {
+        arn: listed_arn.unwrap_or_else(|| id.clone()),
+        id,
+        region: region.to_string(),
+        aliases,
+        manager: None,
+        state: None,
+        key_spec: None,
+        origin: None,
+        metadata_gap: None,
+        rotation: Observed::default(),
+        policy: Observed::default(),
+        tags: Observed::default(),
+    };
     let described = {
         let _permit = ctx.permit().await;
-        kms.describe_key().key_id(id).send().await.map_err(|e| ctx.gap(&e, SERVICE, region, "DescribeKey", Some(id)))?
+        kms.describe_key().key_id(&k.id).send().await
     };
-    let Some(meta) = described.key_metadata() else {
-        return Err(ctx.malformed(SERVICE, region, "DescribeKey", "KeyMetadata"));
-    };
-    let arn = meta.arn().unwrap_or(id).to_string();
+    match described {
+        Ok(out) => match out.key_metadata() {
+            Some(meta) => {
+                if let Some(arn) = meta.arn() {
+                    k.arn = arn.to_string();
+                }
+                k.manager = meta.key_manager().map(|m| m.as_str().to_string());
+                k.state = meta.key_state().map(|s| s.as_str().to_string());
+                k.key_spec = meta.key_spec().map(|s| s.as_str().to_string());
+                k.origin = meta.origin().map(|o| o.as_str().to_string());
+            }
+            None => {
+                let mut gap = ctx.malformed(SERVICE, region, "DescribeKey", "KeyMetadata");
+                gap.resource = Some(k.arn.clone());
+                k.metadata_gap = Some(gap);
+            }
+        },
+        Err(e) if not_found(&e) => return None,
+        Err(e) => k.metadata_gap = Some(ctx.gap(&e, SERVICE, region, "DescribeKey", Some(&k.arn))),
+    }
+    let (id, arn) = (k.id.as_str(), k.arn.as_str());
     let rotation = async {
         if !need.detail {
-            return Observed::default();
+            return Read::Got(Observed::default());
+        }
+        if let Some(gap) = &k.metadata_gap {
+            // without the metadata it is unknown whether the key can rotate at all
+            return Read::Got(Observed::Unknown(gap.clone()));
+        }
+        if let Some((_, why)) = k.rotation_exemption() {
+            // AWS answers GetKeyRotationStatus with an error for these keys
+            return Read::Got(Observed::Unknown(Gap::not_collected(&format!("rotation status ({why})"))));
         }
         let _permit = ctx.permit().await;
         match kms.get_key_rotation_status().key_id(id).send().await {
-            Ok(out) => Observed::Known(out.key_rotation_enabled()),
-            Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "GetKeyRotationStatus", Some(&arn))),
+            Ok(out) => Read::Got(Observed::Known(out.key_rotation_enabled())),
+            Err(e) if not_found(&e) => Read::Gone,
+            Err(e) => Read::Got(Observed::Unknown(ctx.gap(&e, SERVICE, region, "GetKeyRotationStatus", Some(arn)))),
         }
     };
     let policy = async {
         if !need.extra {
-            return Observed::default();
+            return Read::Got(Observed::default());
         }
         let _permit = ctx.permit().await;
         match kms.get_key_policy().key_id(id).policy_name("default").send().await {
-            Ok(out) => Observed::Known(
+            Ok(out) => Read::Got(Observed::Known(
                 out.policy().and_then(|p| serde_json::from_str(p).ok()).unwrap_or(serde_json::Value::Null),
-            ),
-            Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "GetKeyPolicy", Some(&arn))),
+            )),
+            Err(e) if not_found(&e) => Read::Gone,
+            Err(e) => Read::Got(Observed::Unknown(ctx.gap(&e, SERVICE, region, "GetKeyPolicy", Some(arn)))),
         }
     };
     let tags = async {
         if !need.tags {
-            return Observed::default();
+            return Read::Got(Observed::default());
         }
         match all_pages(ctx, kms.list_resource_tags().key_id(id).into_paginator().send()).await {
-            Ok(pages) => Observed::Known(
+            Ok(pages) => Read::Got(Observed::Known(
                 pages
                     .iter()
                     .flat_map(|p| p.tags())
                     .map(|t| (t.tag_key().to_string(), t.tag_value().to_string()))
                     .collect(),
-            ),
-            Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListResourceTags", Some(&arn))),
+            )),
+            Err(e) if not_found(&e) => Read::Gone,
+            Err(e) => Read::Got(Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListResourceTags", Some(arn)))),
         }
     };
-    let (rotation, policy, tags) = tokio::join!(rotation, policy, tags);
-    Ok(KmsKey {
-        id: id.to_string(),
-        arn: arn.clone(),
-        region: region.to_string(),
-        aliases,
-        manager: meta.key_manager().map(|m| m.as_str().to_string()),
-        state: meta.key_state().map(|s| s.as_str().to_string()),
-        rotation,
-        policy,
-        tags,
-    })
+    let (Read::Got(rotation), Read::Got(policy), Read::Got(tags)) = tokio::join!(rotation, policy, tags) else {
+        return None;
+    };
+    k.rotation = rotation;
+    k.policy = policy;
+    k.tags = tags;
+    Some(k)
 }
 
 async fn region_keys(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<KmsKey>> {
@@ -113,24 +172,19 @@ async fn region_keys(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<KmsKe
             by_key.entry(target.to_string()).or_default().push(name.trim_start_matches("alias/").to_string());
         }
     }
-    let mut ids = Vec::new();
+    let mut listed = Vec::new();
     for k in keys.iter().flat_map(|p| p.keys()) {
         let Some(id) = k.key_id() else {
             return Observed::Unknown(ctx.malformed(SERVICE, region, "ListKeys", "a key's KeyId"));
         };
-        ids.push(id.to_string());
+        listed.push((id.to_string(), k.key_arn().map(str::to_string)));
     }
-    let described =
-        join_all(ids.iter().map(|id| key(ctx, &kms, region, id, by_key.remove(id).unwrap_or_default(), need))).await;
-    let mut out = Vec::new();
-    for k in described {
-        match k {
-            Ok(k) => out.push(k),
-            // a key that cannot be described leaves the listing incomplete
-            Err(gap) => return Observed::Unknown(gap),
-        }
-    }
-    Observed::Known(out)
+    let described = join_all(listed.into_iter().map(|l| {
+        let aliases = by_key.remove(&l.0).unwrap_or_default();
+        key(ctx, &kms, region, l, aliases, need)
+    }))
+    .await;
+    Observed::Known(described.into_iter().flatten().collect())
 }
 
 pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<KmsKey>>> {
@@ -146,3 +200,7 @@ pub async fn key_manager(ctx: &Ctx, region: &str, key: &str) -> Observed<Option<
         Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeKey", Some(key))),
     }
 }
+
+#[cfg(test)]
+#[path = "kms_tests.rs"]
+mod tests;

@@ -9,8 +9,16 @@ use serde_json::{json, Value as Json};
 pub static KIND: Kind = Kind {
     name: "kms.key",
     summary: "KMS keys: rotation, customer-managed, enabled, key policy principals",
-    doc: "Keys of the requirement's regions, named by their first alias (without `alias/`) or \
-their key id. Rotation status, the key policy and tags are read only when a requirement asks. \
+    doc: "Keys of the requirement's regions (ListKeys and ListAliases, every page), named by \
+their first alias (without `alias/`) or their key id. DescribeKey gives `KeyManager`, \
+`KeyState`, `KeySpec` and `Origin`; when it fails for one key, that key's fields are unknown \
+and the other keys are still judged, and a key deleted after ListKeys is simply gone. \
+Rotation status, the key policy and tags are read only when a requirement asks. AWS KMS \
+rotates automatically only symmetric encryption keys (`KeySpec` SYMMETRIC_DEFAULT) whose key \
+material it generated (`Origin` AWS_KMS): for asymmetric and HMAC keys, keys with imported \
+material (`Origin` EXTERNAL), keys in a custom key store (`Origin` AWS_CLOUDHSM or \
+EXTERNAL_KEY_STORE) and keys pending deletion, `rotation` does not apply (not_applicable, with \
+the reason) and GetKeyRotationStatus is not called. \
 `region_agnostic_principals` checks that service principals in the key policy carry no region \
 (`logs.amazonaws.com`, not `logs.us-east-1.amazonaws.com`), so the policy holds in every \
 region, opt-in ones included.",
@@ -18,9 +26,13 @@ region, opt-in ones included.",
     tags: true,
     selectable: true,
     fields: &[
-        Field::new("rotation", Bool, "Automatic key rotation is enabled (GetKeyRotationStatus)."),
-        Field::new("customer_managed", Bool, "KeyManager is CUSTOMER (not an AWS managed key)."),
-        Field::new("enabled", Bool, "KeyState is Enabled."),
+        Field::new(
+            "rotation",
+            Bool,
+            "Automatic key rotation is enabled (GetKeyRotationStatus `KeyRotationEnabled`); not applicable to keys KMS cannot rotate automatically (asymmetric, HMAC, imported material, custom key store, pending deletion).",
+        ),
+        Field::new("customer_managed", Bool, "DescribeKey `KeyManager` is CUSTOMER (not an AWS managed key)."),
+        Field::new("enabled", Bool, "DescribeKey `KeyState` is Enabled."),
         Field::new(
             "policy_principals",
             StrList,
@@ -64,18 +76,28 @@ fn checks(req: &Requirement, k: &KmsKey) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     if let Some(want) = e.bool("rotation") {
-        out.push(Check::of("rotation", json!(want), &k.rotation, |v| json!(v), |v| *v == want));
+        out.push(match (&k.metadata_gap, k.rotation_exemption()) {
+            (Some(gap), _) => Check::unknown("rotation", json!(want), gap),
+            (None, Some((observed, why))) => Check::not_applicable("rotation", json!(want), json!(observed), why),
+            (None, None) => Check::of("rotation", json!(want), &k.rotation, |v| json!(v), |v| *v == want),
+        });
     }
     if let Some(want) = e.bool("customer_managed") {
-        out.push(Check::new(
-            "customer_managed",
-            json!(want),
-            json!(k.manager),
-            (k.manager.as_deref() == Some("CUSTOMER")) == want,
-        ));
+        out.push(match &k.metadata_gap {
+            Some(gap) => Check::unknown("customer_managed", json!(want), gap),
+            None => Check::new(
+                "customer_managed",
+                json!(want),
+                json!(k.manager),
+                (k.manager.as_deref() == Some("CUSTOMER")) == want,
+            ),
+        });
     }
     if let Some(want) = e.bool("enabled") {
-        out.push(Check::new("enabled", json!(want), json!(k.state), (k.state.as_deref() == Some("Enabled")) == want));
+        out.push(match &k.metadata_gap {
+            Some(gap) => Check::unknown("enabled", json!(want), gap),
+            None => Check::new("enabled", json!(want), json!(k.state), (k.state.as_deref() == Some("Enabled")) == want),
+        });
     }
     if let Some(wanted) = e.list("policy_principals") {
         out.push(Check::of(
@@ -129,3 +151,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |k| checks(req, k),
     )
 }
+
+#[cfg(test)]
+#[path = "kms_key_tests.rs"]
+mod tests;

@@ -245,6 +245,7 @@ pub(crate) fn principal(kind: Principal, name: &str) -> IamPrincipal {
                 Principal::Group => "group",
             }
         ),
+        path: "/".into(),
         attached: Vec::new(),
         inline: Vec::new(),
         tags: Observed::Known(BTreeMap::new()),
@@ -790,6 +791,9 @@ pub(crate) fn key(alias: &str, rotation: Observed<bool>, policy: serde_json::Val
         aliases: vec![alias.into()],
         manager: Some("CUSTOMER".into()),
         state: Some("Enabled".into()),
+        key_spec: Some("SYMMETRIC_DEFAULT".into()),
+        origin: Some("AWS_KMS".into()),
+        metadata_gap: None,
         rotation,
         policy: Observed::Known(policy),
         tags: Observed::Known(BTreeMap::new()),
