@@ -1,5 +1,6 @@
 //! Fills `Inventory::networks`: per region, VPCs, peering connections and route
-//! tables (every page of each). Filters are applied here, never server-side.
+//! tables (every page of each), keeping the states AWS reports (CIDR associations,
+//! routes) for evaluation to judge. Filters are applied here, never server-side.
 
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{
@@ -54,6 +55,12 @@ pub const CALLS: &[super::permissions::Call] = &[
     },
 ];
 
+/// An IPv6 block with its association state (VPC and subnet states are separate
+/// enums with the same values).
+fn association<S: AsRef<str>>(cidr: Option<&str>, state: Option<S>) -> Option<CidrAssociation> {
+    Some(CidrAssociation { cidr: cidr?.to_string(), state: state.map(|s| s.as_ref().to_string()) })
+}
+
 fn side(info: Option<&VpcPeeringConnectionVpcInfo>) -> PeeringSide {
     let info = info.cloned().unwrap_or_else(|| VpcPeeringConnectionVpcInfo::builder().build());
     let mut cidrs: Vec<String> = info.cidr_block().map(str::to_string).into_iter().collect();
@@ -101,13 +108,7 @@ async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_l
                             .ipv6_cidr_block_association_set()
                             .iter()
                             .filter_map(|a| {
-                                Some(CidrAssociation {
-                                    cidr: a.ipv6_cidr_block()?.to_string(),
-                                    state: a
-                                        .ipv6_cidr_block_state()
-                                        .and_then(|s| s.state())
-                                        .map(|s| s.as_str().to_string()),
-                                })
+                                association(a.ipv6_cidr_block(), a.ipv6_cidr_block_state().and_then(|s| s.state()))
                             })
                             .collect(),
                         tags: super::tag_map(v.tags(), |t| (t.key(), t.value())),
@@ -184,13 +185,7 @@ async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_l
                             .ipv6_cidr_block_association_set()
                             .iter()
                             .filter_map(|a| {
-                                Some(CidrAssociation {
-                                    cidr: a.ipv6_cidr_block()?.to_string(),
-                                    state: a
-                                        .ipv6_cidr_block_state()
-                                        .and_then(|s| s.state())
-                                        .map(|s| s.as_str().to_string()),
-                                })
+                                association(a.ipv6_cidr_block(), a.ipv6_cidr_block_state().and_then(|s| s.state()))
                             })
                             .collect(),
                         availability_zone: s.availability_zone().map(str::to_string),
@@ -312,7 +307,8 @@ async fn resolve_prefix_lists(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str
 }
 
 /// Fills `Inventory::security_groups`: per region, every security group with its
-/// ingress rules and tags (DescribeSecurityGroups, every page).
+/// ingress rules and tags (DescribeSecurityGroups, every page), and the entries of
+/// the managed prefix lists those rules admit traffic from.
 pub async fn security_groups(ctx: &Ctx, need: &super::Need) -> BTreeMap<String, Observed<Vec<SecurityGroup>>> {
     super::per_region(&need.regions, |r| region_groups(ctx, r)).await
 }
