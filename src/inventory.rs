@@ -702,17 +702,19 @@ pub struct DbInstance {
     /// `DBClusterIdentifier`: the cluster the instance belongs to (Aurora, Multi-AZ DB cluster).
     #[serde(default)]
     pub cluster_id: Option<String>,
-    /// The cluster, read (DescribeDBClusters) for Aurora instances when a
+    /// The cluster, read (DescribeDBClusters) for cluster members when a
     /// requirement expects a setting AWS keeps on the cluster; `None` when not read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster: Option<Observed<DbCluster>>,
 }
 
 impl DbInstance {
-    /// Aurora engines (`aurora-mysql`, `aurora-postgresql`, …) keep Multi-AZ,
-    /// replicas, encryption, backups and deletion protection on the DB cluster.
-    pub fn is_aurora(&self) -> bool {
-        self.engine.as_deref().is_some_and(|e| e.starts_with("aurora"))
+    /// Whether Multi-AZ, replicas, encryption, backups and deletion protection
+    /// live on a DB cluster: Aurora engines (`aurora-mysql`, `aurora-postgresql`, …)
+    /// and members of a Multi-AZ DB cluster (whose instances AWS does not let one
+    /// modify, only the cluster).
+    pub fn cluster_managed(&self) -> bool {
+        self.cluster_id.is_some() || self.engine.as_deref().is_some_and(|e| e.starts_with("aurora"))
     }
 }
 

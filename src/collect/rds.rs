@@ -1,7 +1,7 @@
 //! Fills `Inventory::db_instances`: per region, every DB instance
 //! (DescribeDBInstances, every page) with its subnets, replicas and tags, and,
-//! when a requirement expects a setting Aurora keeps on the cluster, the cluster of
-//! each Aurora instance (DescribeDBClusters, every page).
+//! when a requirement expects a setting AWS keeps on the cluster, the cluster of
+//! each instance that has one (DescribeDBClusters, every page).
 
 use super::{per_region, Need};
 use crate::aws::{all_pages, Ctx};
@@ -86,10 +86,10 @@ async fn region_instances(ctx: &Ctx, region: &str, with_clusters: bool) -> Obser
             cluster: None,
         });
     }
-    // the cluster listing is read only when some Aurora instance needs it
-    if with_clusters && out.iter().any(|d| d.is_aurora() && d.cluster_id.is_some()) {
+    // the cluster listing is read only when some cluster member needs it
+    if with_clusters && out.iter().any(|d| d.cluster_id.is_some()) {
         let clusters = region_clusters(ctx, &rds, region).await;
-        for d in out.iter_mut().filter(|d| d.is_aurora()) {
+        for d in out.iter_mut() {
             let Some(cid) = d.cluster_id.as_deref() else { continue };
             d.cluster = Some(match &clusters {
                 Ok(all) => match all.get(cid) {

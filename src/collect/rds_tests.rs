@@ -224,3 +224,49 @@ async fn blackhole_default_route_leaves_the_db_subnet_private() {
     assert_eq!(statuses(&f), [(Some("arn:aws:rds:us-east-1:111122223333:db:plain"), Status::Pass)]);
     assert_eq!(observed(&f[0], "private_subnets"), &json!(["subnet-a"]));
 }
+
+#[tokio::test]
+async fn multi_az_db_cluster_members_are_judged_by_their_cluster() {
+    // a Multi-AZ DB cluster (engine postgres): its instances cannot be modified on
+    // their own; MultiAZ, retention and protection are the cluster's
+    let ctx = ctx_with(|r| match r.op.as_str() {
+        "DescribeDBInstances" => answer(
+            "DescribeDBInstances",
+            &format!(
+                "<DBInstances>{}{}</DBInstances>",
+                instance("maz-1", "postgres", Some("maz"), false),
+                instance("maz-2", "postgres", Some("maz"), false)
+            ),
+        ),
+        "DescribeDBClusters" => answer(
+            "DescribeDBClusters",
+            &format!(
+                "<DBClusters>{}</DBClusters>",
+                cluster("maz", true, 7, false, &[member("maz-1", true), member("maz-2", false)], &[])
+            ),
+        ),
+        _ => rds_error(400, "InvalidAction"),
+    });
+    let (_, f) = findings(
+        &ctx,
+        "[requirement.expect]\nmulti_az = true\nbackup_retention_at_least = 7\ndeletion_protection = true",
+    )
+    .await;
+    assert_eq!(
+        statuses(&f),
+        [
+            (Some("arn:aws:rds:us-east-1:111122223333:db:maz-1"), Status::Drift),
+            (Some("arn:aws:rds:us-east-1:111122223333:db:maz-2"), Status::Drift),
+        ]
+    );
+    let checks: Vec<(&str, Option<bool>, &serde_json::Value)> =
+        f[0].checks.iter().map(|c| (c.field.as_ref(), c.ok, &c.observed)).collect();
+    assert_eq!(
+        checks,
+        [
+            ("backup_retention_at_least", Some(true), &json!(7)),
+            ("deletion_protection", Some(false), &json!(false)),
+            ("multi_az", Some(true), &json!(true)),
+        ]
+    );
+}

@@ -14,8 +14,9 @@ identifier. `private_subnets` asks that every subnet of the instance's DB subnet
 (DBSubnetGroup.Subnets) is private: its route table has no `active` route sending 0.0.0.0/0 \
 or ::/0 to an internet gateway (a `blackhole` route is no path). `replica_regions` names \
 regions that must each hold a read replica (cross-region replicas are listed by ARN). \
-Aurora instances (Engine `aurora*`): AWS documents MultiAZ, StorageEncrypted, \
-BackupRetentionPeriod and DeletionProtection as managed by the DB cluster, and Aurora's \
+Aurora instances (Engine `aurora*`) and members of Multi-AZ DB clusters: AWS documents \
+MultiAZ, StorageEncrypted, BackupRetentionPeriod and DeletionProtection as managed by the \
+DB cluster (a Multi-AZ DB cluster's instances cannot be modified at all), and their \
 replicas are the cluster's reader instances, so those fields are read from the instance's \
 cluster (DBClusterIdentifier; DescribeDBClusters, every page, called only when such a field \
 is expected): MultiAZ, StorageEncrypted, BackupRetentionPeriod, DeletionProtection, \
@@ -27,13 +28,13 @@ unknown. Engine, PubliclyAccessible and the subnets stay the instance's own.",
     selectable: true,
     fields: &[
         Field::new("engine", Str, "Database engine, e.g. postgres."),
-        Field::new("storage_encrypted", Bool, "Storage is encrypted at rest (StorageEncrypted; Aurora: the cluster's)."),
+        Field::new("storage_encrypted", Bool, "Storage is encrypted at rest (StorageEncrypted; in a cluster: the cluster's)."),
         Field::new("publicly_accessible", Bool, "Whether the instance is publicly accessible (usually false)."),
         Field::new("private_subnets", Bool, "Every subnet of its DB subnet group is private."),
-        Field::new("backup_retention_at_least", Int, "Automated backups are kept at least this many days (BackupRetentionPeriod; Aurora: the cluster's)."),
-        Field::new("deletion_protection", Bool, "Deletion protection is enabled (DeletionProtection; Aurora: the cluster's)."),
-        Field::new("multi_az", Bool, "The instance is Multi-AZ (MultiAZ; Aurora: the cluster has instances in several zones)."),
-        Field::new("read_replicas_at_least", Int, "At least this many read replicas (ReadReplicaDBInstanceIdentifiers; Aurora: the cluster's other readers and replica clusters)."),
+        Field::new("backup_retention_at_least", Int, "Automated backups are kept at least this many days (BackupRetentionPeriod; in a cluster: the cluster's)."),
+        Field::new("deletion_protection", Bool, "Deletion protection is enabled (DeletionProtection; in a cluster: the cluster's)."),
+        Field::new("multi_az", Bool, "The instance is Multi-AZ (MultiAZ; in a cluster: the cluster has instances in several zones)."),
+        Field::new("read_replicas_at_least", Int, "At least this many read replicas (ReadReplicaDBInstanceIdentifiers; in a cluster: its other readers and replica clusters)."),
         Field::new("replica_regions", StrList, "Regions that must each hold a read replica of the instance."),
     ],
     plan: |req, plan| {
@@ -47,7 +48,7 @@ unknown. Engine, PubliclyAccessible and the subnets stay the instance's own.",
     evaluate,
 };
 
-/// Fields AWS keeps on the DB cluster for Aurora instances.
+/// Fields AWS keeps on the DB cluster for Aurora instances and cluster members.
 const CLUSTER_FIELDS: &[&str] = &[
     "storage_encrypted",
     "backup_retention_at_least",
@@ -57,7 +58,7 @@ const CLUSTER_FIELDS: &[&str] = &[
     "replica_regions",
 ];
 
-/// The settings a check reads: the instance's own, or for Aurora its cluster's.
+/// The settings a check reads: the instance's own, or its cluster's.
 struct Settings {
     storage_encrypted: Option<bool>,
     backup_retention_days: Option<i32>,
@@ -69,7 +70,7 @@ struct Settings {
 }
 
 fn settings(d: &DbInstance) -> Observed<Settings> {
-    if !d.is_aurora() {
+    if !d.cluster_managed() {
         return Observed::Known(Settings {
             storage_encrypted: d.storage_encrypted,
             backup_retention_days: Some(d.backup_retention_days),
@@ -90,7 +91,7 @@ fn settings(d: &DbInstance) -> Observed<Settings> {
             )))
         }
     };
-    // Aurora's replicas: the cluster's readers, and replica clusters
+    // a cluster's replicas: its readers, and replica clusters
     let readers = cluster.members.iter().filter(|m| m.writer == Some(false) && m.id != d.id).map(|m| m.id.clone());
     Observed::Known(Settings {
         storage_encrypted: cluster.storage_encrypted,
