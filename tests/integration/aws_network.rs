@@ -216,3 +216,76 @@ async fn aurora_instances_are_judged_by_their_cluster() {
     assert_eq!(a.observed("writer-has-reader", Some(&arn("orders-1")), "read_replicas_at_least"), json!(["orders-2"]));
     assert_eq!(a.report["errors"], json!([]));
 }
+
+const ORIGIN_PROFILE: &str = r#"[profile]
+name = "origin"
+regions = ["us-east-1"]
+
+[[requirement]]
+id = "origin-not-world"
+kind = "ec2.security_group"
+select = { name = "origin" }
+[requirement.expect]
+world_open_ports = []
+
+[[requirement]]
+id = "origin-internal-only"
+kind = "ec2.security_group"
+select = { name = "origin" }
+[requirement.expect]
+restrict_ports = { "443" = ["10.0.0.0/8"] }
+"#;
+
+#[tokio::test]
+async fn aws_managed_prefix_list_is_judged_by_its_service_ranges() {
+    // AWS-managed lists hold the public ranges of an AWS service (here CloudFront's
+    // origin-facing servers): not the whole internet, but not internal sources either
+    let acct = account();
+    let ec2 = acct.ec2("us-east-1");
+    let lists = ec2
+        .describe_managed_prefix_lists()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("prefix-list-name")
+                .values("com.amazonaws.global.cloudfront.origin-facing")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let list = lists
+        .prefix_lists()
+        .iter()
+        .find(|l| l.prefix_list_name() == Some("com.amazonaws.global.cloudfront.origin-facing"))
+        .and_then(|l| l.prefix_list_id())
+        .unwrap()
+        .to_string();
+    let entries = ec2.get_managed_prefix_list_entries().prefix_list_id(&list).send().await.unwrap();
+    let mut expected: Vec<String> =
+        entries.entries().iter().map(|e| format!("tcp/443 from {} (prefix list {list})", e.cidr().unwrap())).collect();
+    expected.sort();
+    expected.dedup();
+    assert!(!expected.is_empty(), "the emulator lists CloudFront's ranges");
+    let vpc = ec2.create_vpc().cidr_block("10.0.0.0/16").send().await.unwrap();
+    let vpc = vpc.vpc().and_then(|v| v.vpc_id()).unwrap().to_string();
+    let g = ec2.create_security_group().group_name("origin").description("cdn").vpc_id(&vpc).send().await.unwrap();
+    let id = g.group_id().unwrap().to_string();
+    let rule = IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(443)
+        .to_port(443)
+        .prefix_list_ids(PrefixListId::builder().prefix_list_id(&list).build())
+        .build();
+    ec2.authorize_security_group_ingress().group_id(&id).ip_permissions(rule).send().await.unwrap();
+
+    let p = profile(ORIGIN_PROFILE);
+    let a = audit::run(&acct, &[p.path().to_str().unwrap()], &[]);
+    a.assert_code(1);
+    let arn = format!("arn:aws:ec2:us-east-1:{}:security-group/{id}", acct.id);
+    assert_eq!(
+        a.rows(),
+        [row("origin-internal-only", Some(&arn), "drift"), row("origin-not-world", Some(&arn), "pass")]
+    );
+    assert_eq!(a.observed("origin-not-world", Some(&arn), "world_open_ports"), json!([]));
+    assert_eq!(a.observed("origin-internal-only", Some(&arn), "restrict_ports"), json!(expected));
+}
