@@ -28,13 +28,33 @@ unknown. Engine, PubliclyAccessible and the subnets stay the instance's own.",
     selectable: true,
     fields: &[
         Field::new("engine", Str, "Database engine, e.g. postgres."),
-        Field::new("storage_encrypted", Bool, "Storage is encrypted at rest (StorageEncrypted; in a cluster: the cluster's)."),
+        Field::new(
+            "storage_encrypted",
+            Bool,
+            "Storage is encrypted at rest (StorageEncrypted; in a cluster: the cluster's).",
+        ),
         Field::new("publicly_accessible", Bool, "Whether the instance is publicly accessible (usually false)."),
         Field::new("private_subnets", Bool, "Every subnet of its DB subnet group is private."),
-        Field::new("backup_retention_at_least", Int, "Automated backups are kept at least this many days (BackupRetentionPeriod; in a cluster: the cluster's)."),
-        Field::new("deletion_protection", Bool, "Deletion protection is enabled (DeletionProtection; in a cluster: the cluster's)."),
-        Field::new("multi_az", Bool, "The instance is Multi-AZ (MultiAZ; in a cluster: the cluster has instances in several zones)."),
-        Field::new("read_replicas_at_least", Int, "At least this many read replicas (ReadReplicaDBInstanceIdentifiers; in a cluster: its other readers and replica clusters)."),
+        Field::new(
+            "backup_retention_at_least",
+            Int,
+            "Automated backups are kept at least this many days (BackupRetentionPeriod; in a cluster: the cluster's).",
+        ),
+        Field::new(
+            "deletion_protection",
+            Bool,
+            "Deletion protection is enabled (DeletionProtection; in a cluster: the cluster's).",
+        ),
+        Field::new(
+            "multi_az",
+            Bool,
+            "The instance is Multi-AZ (MultiAZ; in a cluster: the cluster has instances in several zones).",
+        ),
+        Field::new(
+            "read_replicas_at_least",
+            Int,
+            "At least this many read replicas (ReadReplicaDBInstanceIdentifiers; in a cluster: its readers, replica clusters).",
+        ),
         Field::new("replica_regions", StrList, "Regions that must each hold a read replica of the instance."),
     ],
     plan: |req, plan| {
