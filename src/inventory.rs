@@ -286,9 +286,38 @@ pub struct Vpc {
     pub id: String,
     pub region: String,
     pub owner: Option<String>,
+    /// IPv4 CIDRs that carry traffic: the primary `CidrBlock`, then every
+    /// `CidrBlockAssociationSet` entry whose state is `associated`.
     pub cidrs: Vec<String>,
-    pub ipv6_cidrs: Vec<String>,
+    /// Every `Ipv6CidrBlockAssociationSet` entry, with its state: only `associated`
+    /// ones are in use (a disassociated block stays listed for a while).
+    pub ipv6_cidrs: Vec<CidrAssociation>,
     pub tags: Tags,
+}
+
+/// A CIDR block associated (or once associated) with a VPC or subnet, with the
+/// association's `CidrBlockState.State` (`associating`, `associated`,
+/// `disassociating`, `disassociated`, `failing`, `failed`; `None` when absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CidrAssociation {
+    pub cidr: String,
+    pub state: Option<String>,
+}
+
+impl CidrAssociation {
+    /// Whether AWS says the block is associated (in use); `None` when no state was given.
+    pub fn associated(&self) -> Option<bool> {
+        self.state.as_deref().map(|s| s == "associated")
+    }
+
+    /// The block with its state, e.g. `2600:1f18::/56 (disassociated)`.
+    pub fn label(&self) -> String {
+        match self.state.as_deref() {
+            Some("associated") => self.cidr.clone(),
+            Some(s) => format!("{} ({s})", self.cidr),
+            None => format!("{} (state not reported)", self.cidr),
+        }
+    }
 }
 
 impl Vpc {
@@ -319,6 +348,33 @@ pub struct Route {
     pub destination: String,
     pub peering_id: Option<String>,
     pub gateway_id: Option<String>,
+    /// `active`, or `blackhole` when the target is gone (a detached internet
+    /// gateway, a deleted peering connection). AWS always sends it; `None` (absent)
+    /// is never taken for `active`.
+    #[serde(default)]
+    pub state: Option<String>,
+}
+
+impl Route {
+    /// Whether the route carries traffic: `Some(false)` for `blackhole`, `None` when
+    /// the answer gave no state.
+    pub fn active(&self) -> Option<bool> {
+        self.state.as_deref().map(|s| s == "active")
+    }
+
+    /// The destination, with the state when it is not `active`.
+    pub fn label(&self) -> String {
+        match self.state.as_deref() {
+            Some("active") => self.destination.clone(),
+            Some(s) => format!("{} ({s})", self.destination),
+            None => format!("{} (state not reported)", self.destination),
+        }
+    }
+
+    fn to_internet_gateway(&self) -> bool {
+        (self.destination == "0.0.0.0/0" || self.destination == "::/0")
+            && self.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-"))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -347,12 +403,31 @@ impl RouteTable {
 }
 
 impl RouteTable {
-    /// Whether the table sends all traffic (0.0.0.0/0 or ::/0) to an internet gateway.
-    pub fn routes_to_internet(&self) -> bool {
-        self.routes.iter().any(|r| {
-            (r.destination == "0.0.0.0/0" || r.destination == "::/0")
-                && r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-"))
-        })
+    /// Routes that send all traffic (0.0.0.0/0 or ::/0) to an internet gateway,
+    /// whatever their state.
+    pub fn internet_routes(&self) -> impl Iterator<Item = &Route> {
+        self.routes.iter().filter(|r| r.to_internet_gateway())
+    }
+
+    /// Whether the table sends all traffic to an internet gateway through an
+    /// `active` route. A `blackhole` route is no path; a route without a state
+    /// leaves the answer unknown unless another route is active.
+    pub fn routes_to_internet(&self) -> Observed<bool> {
+        let mut unsure = None;
+        for r in self.internet_routes() {
+            match r.active() {
+                Some(true) => return Observed::Known(true),
+                Some(false) => {}
+                None => unsure = Some(r),
+            }
+        }
+        match unsure {
+            Some(r) => Observed::Unknown(Gap::not_collected(&format!(
+                "State of route {} in {} (absent from the answer)",
+                r.destination, self.id
+            ))),
+            None => Observed::Known(false),
+        }
     }
 }
 
@@ -361,7 +436,8 @@ pub struct Subnet {
     pub id: String,
     pub vpc_id: String,
     pub cidr: Option<String>,
-    pub ipv6_cidrs: Vec<String>,
+    /// `Ipv6CidrBlockAssociationSet`, with each association's state.
+    pub ipv6_cidrs: Vec<CidrAssociation>,
     pub availability_zone: Option<String>,
     pub tags: Tags,
 }
@@ -524,6 +600,17 @@ pub struct IngressRule {
     pub cidrs: Vec<String>,
     /// Source security groups.
     pub groups: Vec<String>,
+    /// Source managed prefix lists (`PrefixListIds`), each with its entries.
+    #[serde(default)]
+    pub prefix_lists: Vec<PrefixListSource>,
+}
+
+/// A managed prefix list a rule admits traffic from, and the CIDRs it holds
+/// (GetManagedPrefixListEntries, current version), or why they are unknown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrefixListSource {
+    pub id: String,
+    pub entries: Observed<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -744,6 +831,43 @@ pub struct DbInstance {
     pub read_replicas: Vec<String>,
     pub subnets: Vec<String>,
     pub tags: Observed<Tags>,
+    /// `DBClusterIdentifier`: the cluster the instance belongs to (Aurora, Multi-AZ DB cluster).
+    #[serde(default)]
+    pub cluster_id: Option<String>,
+    /// The cluster, read (DescribeDBClusters) for cluster members when a
+    /// requirement expects a setting AWS keeps on the cluster; `None` when not read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<Observed<DbCluster>>,
+}
+
+impl DbInstance {
+    /// Whether Multi-AZ, replicas, encryption, backups and deletion protection
+    /// live on a DB cluster: Aurora engines (`aurora-mysql`, `aurora-postgresql`, …)
+    /// and members of a Multi-AZ DB cluster (whose instances AWS does not let one
+    /// modify, only the cluster).
+    pub fn cluster_managed(&self) -> bool {
+        self.cluster_id.is_some() || self.engine.as_deref().is_some_and(|e| e.starts_with("aurora"))
+    }
+}
+
+/// The cluster-level settings of a DB cluster (DescribeDBClusters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbCluster {
+    pub id: String,
+    pub multi_az: Option<bool>,
+    pub storage_encrypted: Option<bool>,
+    pub deletion_protection: Option<bool>,
+    pub backup_retention_days: Option<i32>,
+    /// `DBClusterMembers`: instance identifier and whether it is the writer.
+    pub members: Vec<DbClusterMember>,
+    /// `ReadReplicaIdentifiers`: replica clusters (ARNs when in another region).
+    pub read_replicas: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbClusterMember {
+    pub id: String,
+    pub writer: Option<bool>,
 }
 
 // ---- Secrets Manager, CloudWatch Logs, SNS ---------------------------------------------
@@ -832,7 +956,8 @@ pub struct Inventory {
 
 impl Network {
     /// Whether a subnet is public: its route table (explicit association, else the
-    /// VPC's main table) sends all traffic to an internet gateway.
+    /// VPC's main table) sends all traffic to an internet gateway through an
+    /// `active` route (a `blackhole` route is no path).
     pub fn public_subnet(&self, subnet_id: &str) -> Observed<bool> {
         let (subnets, tables) = match (&self.subnets, &self.route_tables) {
             (Observed::Known(s), Observed::Known(t)) => (s, t),
@@ -844,7 +969,10 @@ impl Network {
         let own: Vec<&RouteTable> = tables.iter().filter(|t| t.vpc_id == subnet.vpc_id).collect();
         let table =
             own.iter().find(|t| t.subnets.iter().any(|s| s == subnet_id)).or_else(|| own.iter().find(|t| t.main));
-        Observed::Known(table.is_some_and(|t| t.routes_to_internet()))
+        match table {
+            Some(t) => t.routes_to_internet(),
+            None => Observed::Known(false),
+        }
     }
 }
 

@@ -1,10 +1,11 @@
 //! Fills `Inventory::networks`: per region, VPCs, peering connections and route
-//! tables (every page of each). Filters are applied here, never server-side.
+//! tables (every page of each), keeping the states AWS reports (CIDR associations,
+//! routes) for evaluation to judge. Filters are applied here, never server-side.
 
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{
-    FlowLog, IngressRule, Instance, Network, Observed, Peering, PeeringSide, Route, RouteTable, SecurityGroup, Subnet,
-    Vpc,
+    CidrAssociation, FlowLog, IngressRule, Instance, Network, Observed, Peering, PeeringSide, PrefixListSource, Route,
+    RouteTable, SecurityGroup, Subnet, Vpc,
 };
 use aws_sdk_ec2::types::VpcPeeringConnectionVpcInfo;
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,6 +39,11 @@ pub const CALLS: &[super::permissions::Call] = &[
         needed: |p| !p.security_groups.is_empty(),
     },
     super::permissions::Call {
+        operation: "GetManagedPrefixListEntries",
+        action: "ec2:GetManagedPrefixListEntries",
+        needed: |p| !p.security_groups.is_empty(),
+    },
+    super::permissions::Call {
         operation: "DescribeFlowLogs",
         action: "ec2:DescribeFlowLogs",
         needed: |p| p.network_flow_logs,
@@ -48,6 +54,12 @@ pub const CALLS: &[super::permissions::Call] = &[
         needed: |p| !p.instances.is_empty(),
     },
 ];
+
+/// An IPv6 block with its association state (VPC and subnet states are separate
+/// enums with the same values).
+fn association<S: AsRef<str>>(cidr: Option<&str>, state: Option<S>) -> Option<CidrAssociation> {
+    Some(CidrAssociation { cidr: cidr?.to_string(), state: state.map(|s| s.as_ref().to_string()) })
+}
 
 fn side(info: Option<&VpcPeeringConnectionVpcInfo>) -> PeeringSide {
     let info = info.cloned().unwrap_or_else(|| VpcPeeringConnectionVpcInfo::builder().build());
@@ -80,9 +92,11 @@ async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_l
                         region: region.to_string(),
                         owner: v.owner_id().map(str::to_string),
                         cidrs: {
+                            // secondary blocks count only while associated
                             let mut c: Vec<String> = v.cidr_block().map(str::to_string).into_iter().collect();
                             for a in v.cidr_block_association_set() {
-                                if let Some(b) = a.cidr_block() {
+                                let state = a.cidr_block_state().and_then(|s| s.state()).map(|s| s.as_str());
+                                if let (Some(b), Some("associated")) = (a.cidr_block(), state) {
                                     if !c.iter().any(|x| x == b) {
                                         c.push(b.to_string());
                                     }
@@ -93,7 +107,9 @@ async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_l
                         ipv6_cidrs: v
                             .ipv6_cidr_block_association_set()
                             .iter()
-                            .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
+                            .filter_map(|a| {
+                                association(a.ipv6_cidr_block(), a.ipv6_cidr_block_state().and_then(|s| s.state()))
+                            })
                             .collect(),
                         tags: super::tag_map(v.tags(), |t| (t.key(), t.value())),
                     })
@@ -143,6 +159,7 @@ async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_l
                                     .to_string(),
                                 peering_id: r.vpc_peering_connection_id().map(str::to_string),
                                 gateway_id: r.gateway_id().map(str::to_string),
+                                state: r.state().map(|s| s.as_str().to_string()),
                             })
                             .collect(),
                     })
@@ -167,7 +184,9 @@ async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_l
                         ipv6_cidrs: s
                             .ipv6_cidr_block_association_set()
                             .iter()
-                            .filter_map(|a| a.ipv6_cidr_block().map(str::to_string))
+                            .filter_map(|a| {
+                                association(a.ipv6_cidr_block(), a.ipv6_cidr_block_state().and_then(|s| s.state()))
+                            })
                             .collect(),
                         availability_zone: s.availability_zone().map(str::to_string),
                         tags: super::tag_map(s.tags(), |t| (t.key(), t.value())),
@@ -235,6 +254,12 @@ async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<SecurityGroup>> 
                     .chain(p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6().map(str::to_string)))
                     .collect(),
                 groups: p.user_id_group_pairs().iter().filter_map(|u| u.group_id().map(str::to_string)).collect(),
+                prefix_lists: p
+                    .prefix_list_ids()
+                    .iter()
+                    .filter_map(|l| l.prefix_list_id())
+                    .map(|id| PrefixListSource { id: id.to_string(), entries: Observed::default() })
+                    .collect(),
             })
             .collect();
         groups.push(SecurityGroup {
@@ -247,11 +272,43 @@ async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<SecurityGroup>> 
             tags: Observed::Known(super::tag_map(g.tags(), |t| (t.key(), t.value()))),
         });
     }
+    resolve_prefix_lists(ctx, &ec2, region, &mut groups).await;
     Observed::Known(groups)
 }
 
+/// The CIDRs of one managed prefix list (GetManagedPrefixListEntries, every page).
+/// AWS-managed lists (`com.amazonaws.*`) answer the same way, with the public
+/// address ranges of their service.
+async fn prefix_list_entries(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str, id: &str) -> Observed<Vec<String>> {
+    let stream = ec2.get_managed_prefix_list_entries().prefix_list_id(id).into_paginator().send();
+    match all_pages(ctx, stream).await {
+        Ok(pages) => Observed::Known(
+            pages.iter().flat_map(|p| p.entries()).filter_map(|e| e.cidr().map(str::to_string)).collect(),
+        ),
+        Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "GetManagedPrefixListEntries", Some(id))),
+    }
+}
+
+/// Reads each distinct prefix list the region's rules name, once, and gives every
+/// rule its entries. A list that cannot be read stays unknown on the rules using it.
+async fn resolve_prefix_lists(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str, groups: &mut [SecurityGroup]) {
+    let ids: BTreeSet<String> =
+        groups.iter().flat_map(|g| &g.ingress).flat_map(|r| &r.prefix_lists).map(|l| l.id.clone()).collect();
+    if ids.is_empty() {
+        return;
+    }
+    let read = futures::future::join_all(ids.iter().map(|id| prefix_list_entries(ctx, ec2, region, id))).await;
+    let lists: BTreeMap<&String, Observed<Vec<String>>> = ids.iter().zip(read).collect();
+    for l in groups.iter_mut().flat_map(|g| g.ingress.iter_mut()).flat_map(|r| r.prefix_lists.iter_mut()) {
+        if let Some(entries) = lists.get(&l.id) {
+            l.entries = entries.clone();
+        }
+    }
+}
+
 /// Fills `Inventory::security_groups`: per region, every security group with its
-/// ingress rules and tags (DescribeSecurityGroups, every page).
+/// ingress rules and tags (DescribeSecurityGroups, every page), and the entries of
+/// the managed prefix lists those rules admit traffic from.
 pub async fn security_groups(ctx: &Ctx, need: &super::Need) -> BTreeMap<String, Observed<Vec<SecurityGroup>>> {
     super::per_region(&need.regions, |r| region_groups(ctx, r)).await
 }
@@ -288,3 +345,7 @@ async fn region_instances(ctx: &Ctx, region: &str) -> Observed<Vec<Instance>> {
 pub async fn instances(ctx: &Ctx, need: &super::Need) -> BTreeMap<String, Observed<Vec<Instance>>> {
     super::per_region(&need.regions, |r| region_instances(ctx, r)).await
 }
+
+#[cfg(test)]
+#[path = "ec2_tests.rs"]
+mod tests;

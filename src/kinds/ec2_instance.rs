@@ -11,7 +11,8 @@ pub static KIND: Kind = Kind {
     summary: "EC2 instances: instance type, public or private subnet, tags",
     doc: "Instances of the requirement's regions that are not terminated (DescribeInstances, \
 every page), named by their Name tag, else their id. `public_subnet` judges the instance's \
-subnet by its route table, as ec2.vpc does.",
+subnet (SubnetId) by its route table, as ec2.vpc does: public when an `active` route sends \
+0.0.0.0/0 or ::/0 to an internet gateway (a `blackhole` route is no path).",
     regional: true,
     tags: true,
     selectable: true,
@@ -20,7 +21,7 @@ subnet by its route table, as ec2.vpc does.",
         Field::new(
             "public_subnet",
             Bool,
-            "true: the instance's subnet routes to an internet gateway; false: it does not.",
+            "true: the instance's subnet has an active route to an internet gateway; false: it has none.",
         ),
     ],
     plan: |req, plan| {
@@ -72,7 +73,10 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |i| Meta {
-            id: format!("arn:aws:ec2:{}:{}:instance/{}", i.region, i.owner.as_deref().unwrap_or(""), i.id).into(),
+            id: inv
+                .partition
+                .arn("ec2", &i.region, i.owner.as_deref().unwrap_or(""), &format!("instance/{}", i.id))
+                .into(),
             name: i.name().into(),
             region: Some(i.region.as_str().into()),
             tags: Some(&i.tags),

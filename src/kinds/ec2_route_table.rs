@@ -14,14 +14,20 @@ pub static KIND: Kind = Kind {
 with it), named by their Name tag, else their id. `vpc` and `include_main` choose the \
 candidates: `vpc` keeps tables of VPCs whose Name tag (or id) matches the glob, and the VPC's \
 main table, which AWS creates untagged with the VPC, is left out unless `include_main = true`. \
-Subnet associations have no tags of their own in AWS; the table they bind is what carries them.",
+Subnet associations have no tags of their own in AWS; the table they bind is what carries them. \
+`routes_to_internet` reads Routes[]: a route for 0.0.0.0/0 or ::/0 whose GatewayId is an \
+internet gateway counts only while its State is `active` (`blackhole`: the gateway is gone).",
     regional: true,
     tags: true,
     selectable: true,
     fields: &[
         Field::new("vpc", Str, "Glob on the Name tag (or id) of the table's VPC (chooses candidates)."),
         Field::new("include_main", Bool, "Also check each VPC's main route table (chooses candidates)."),
-        Field::new("routes_to_internet", Bool, "The table sends 0.0.0.0/0 or ::/0 to an internet gateway."),
+        Field::new(
+            "routes_to_internet",
+            Bool,
+            "The table sends 0.0.0.0/0 or ::/0 to an internet gateway through an active route.",
+        ),
     ],
     plan: |req, plan| {
         plan.networks.extend(req.regions.iter().cloned());
@@ -32,13 +38,14 @@ Subnet associations have no tags of their own in AWS; the table they bind is wha
 fn checks(req: &Requirement, t: &RouteTable) -> Vec<Check> {
     let mut out = Vec::new();
     if let Some(want) = req.expect.bool("routes_to_internet") {
-        let gateways: Vec<&str> = t
-            .routes
-            .iter()
-            .filter(|r| r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-")))
-            .map(|r| r.destination.as_str())
-            .collect();
-        out.push(Check::new("routes_to_internet", json!(want), json!(gateways), t.routes_to_internet() == want));
+        let routes: Vec<String> = t.internet_routes().map(|r| r.label()).collect();
+        out.push(Check::of(
+            "routes_to_internet",
+            json!(want),
+            &t.routes_to_internet(),
+            |_| json!(routes),
+            |r| *r == want,
+        ));
     }
     out
 }
@@ -83,7 +90,10 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |(t, region, tags)| Meta {
-            id: format!("arn:aws:ec2:{region}:{}:route-table/{}", t.owner.as_deref().unwrap_or(""), t.id).into(),
+            id: inv
+                .partition
+                .arn("ec2", region, t.owner.as_deref().unwrap_or(""), &format!("route-table/{}", t.id))
+                .into(),
             name: t.name().into(),
             region: Some(region.as_str().into()),
             tags: Some(tags),

@@ -2,7 +2,7 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
-use crate::inventory::{IngressRule, Inventory, SecurityGroup};
+use crate::inventory::{Gap, IngressRule, Inventory, Observed, SecurityGroup};
 use crate::profile::Requirement;
 use serde_json::json;
 use std::net::IpAddr;
@@ -10,11 +10,19 @@ use std::net::IpAddr;
 pub static KIND: Kind = Kind {
     name: "ec2.security_group",
     summary: "Security groups: ports restricted to source ranges, ports open to the world",
-    doc: "Ingress rules of the security groups in the requirement's regions, selected by group \
-name or tags. `restrict_ports` names the only source ranges a port may be reached from (a \
-rule whose range lies inside an allowed CIDR is fine; rules from other security groups are \
-not IP ranges and are not counted). `world_open_ports` lists the only ports any rule may open \
-to 0.0.0.0/0 or ::/0 (\"only HTTPS from the outside world\" is `[\"443\"]`).",
+    doc: "Ingress rules of the security groups in the requirement's regions \
+(DescribeSecurityGroups, every page: IpPermissions[] with IpRanges, Ipv6Ranges, \
+UserIdGroupPairs and PrefixListIds), selected by group name or tags. A rule whose source is a \
+managed prefix list admits every CIDR of the list: each distinct list is read once per region \
+(GetManagedPrefixListEntries, every page, current version), and its entries count as the \
+rule's sources. AWS-managed lists (com.amazonaws.*) hold the public ranges of an AWS service \
+and are judged by those ranges like any other. A list whose entries cannot be read makes \
+the checks it could change `unknown`, never pass. `restrict_ports` names the only source \
+ranges a port may be reached from (a rule whose range lies inside an allowed CIDR is fine; \
+rules from other security groups are not IP ranges and are not counted). \
+`world_open_ports` lists the only ports any rule may open to 0.0.0.0/0 or ::/0, directly \
+or through a prefix list holding either (\"only HTTPS from the outside world\" is \
+`[\"443\"]`).",
     regional: true,
     tags: true,
     selectable: true,
@@ -119,42 +127,76 @@ fn rule_label(r: &IngressRule, source: &str) -> String {
     format!("{ports} from {source}")
 }
 
+/// Every source range of a rule, labelled for a finding: its own CIDRs, and the
+/// entries of its prefix lists (`10.0.0.0/8 (prefix list pl-1)`). Lists whose
+/// entries are unknown come back as gaps.
+fn sources(r: &IngressRule) -> (Vec<(String, String)>, Vec<Gap>) {
+    let mut out: Vec<(String, String)> = r.cidrs.iter().map(|c| (c.clone(), c.clone())).collect();
+    let mut gaps = Vec::new();
+    for l in &r.prefix_lists {
+        match &l.entries {
+            Observed::Known(entries) => {
+                out.extend(entries.iter().map(|e| (e.clone(), format!("{e} (prefix list {})", l.id))));
+            }
+            Observed::Unknown(g) => gaps.push(g.clone()),
+        }
+    }
+    (out, gaps)
+}
+
+/// A check over offending rules: drift when any rule offends, else unknown when a
+/// prefix list that could have offended was not read, else pass.
+fn verdict(field: &'static str, expected: serde_json::Value, mut offending: Vec<String>, gaps: &[Gap]) -> Check {
+    offending.sort();
+    offending.dedup();
+    match gaps.first() {
+        Some(g) if offending.is_empty() => Check::unknown(field, expected, g),
+        _ => {
+            let ok = offending.is_empty();
+            Check::new(field, expected, json!(offending), ok)
+        }
+    }
+}
+
 fn checks(req: &Requirement, g: &SecurityGroup) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     if let Some(rules) = e.map("restrict_ports") {
         let mut offending = Vec::new();
+        let mut gaps = Vec::new();
         for (spec, allowed) in rules {
             let Ok(port) = PortSpec::parse(spec) else { continue };
             let allowed: Vec<Cidr> = allowed.split(',').filter_map(Cidr::parse).collect();
             for r in g.ingress.iter().filter(|r| port.covered_by(r)) {
-                for c in &r.cidrs {
-                    let inside = Cidr::parse(c).is_some_and(|c| allowed.iter().any(|a| c.within(a)));
+                let (srcs, unread) = sources(r);
+                gaps.extend(unread);
+                for (c, label) in srcs {
+                    let inside = Cidr::parse(&c).is_some_and(|c| allowed.iter().any(|a| c.within(a)));
                     if !inside {
-                        offending.push(rule_label(r, c));
+                        offending.push(rule_label(r, &label));
                     }
                 }
             }
         }
-        offending.sort();
-        offending.dedup();
-        out.push(Check::new("restrict_ports", json!(rules), json!(offending), offending.is_empty()));
+        out.push(verdict("restrict_ports", json!(rules), offending, &gaps));
     }
     if let Some(ports) = e.list("world_open_ports") {
         let allowed: Vec<PortSpec> = ports.iter().filter_map(|p| PortSpec::parse(p).ok()).collect();
         let mut offending = Vec::new();
+        let mut gaps = Vec::new();
         for r in &g.ingress {
-            for c in r.cidrs.iter().filter(|c| Cidr::parse(c).is_some_and(|c| c.is_world())) {
-                let single = r.protocol != "-1" && r.from_port.is_some() && r.from_port == r.to_port;
-                let ok = single && allowed.iter().any(|p| p.covered_by(r));
-                if !ok {
-                    offending.push(rule_label(r, c));
-                }
+            let single = r.protocol != "-1" && r.from_port.is_some() && r.from_port == r.to_port;
+            if single && allowed.iter().any(|p| p.covered_by(r)) {
+                // this port may be open to the world: no source of the rule matters
+                continue;
+            }
+            let (srcs, unread) = sources(r);
+            gaps.extend(unread);
+            for (_, label) in srcs.iter().filter(|(c, _)| Cidr::parse(c).is_some_and(|c| c.is_world())) {
+                offending.push(rule_label(r, label));
             }
         }
-        offending.sort();
-        offending.dedup();
-        out.push(Check::new("world_open_ports", json!(ports), json!(offending), offending.is_empty()));
+        out.push(verdict("world_open_ports", json!(ports), offending, &gaps));
     }
     out
 }
@@ -168,7 +210,10 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |g| Meta {
-            id: format!("arn:aws:ec2:{}:{}:security-group/{}", g.region, g.owner.as_deref().unwrap_or(""), g.id).into(),
+            id: inv
+                .partition
+                .arn("ec2", &g.region, g.owner.as_deref().unwrap_or(""), &format!("security-group/{}", g.id))
+                .into(),
             name: g.name.as_str().into(),
             region: Some(g.region.as_str().into()),
             tags: Some(&g.tags),
@@ -177,3 +222,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |g| checks(req, g),
     )
 }
+
+#[cfg(test)]
+#[path = "ec2_security_group_tests.rs"]
+mod tests;

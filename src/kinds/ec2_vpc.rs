@@ -2,23 +2,34 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
-use crate::inventory::{Inventory, Network, Observed, RouteTable, Subnet, Tags, Vpc};
+use crate::inventory::{Gap, Inventory, Network, Observed, RouteTable, Subnet, Tags, Vpc};
 use crate::profile::Requirement;
 use serde_json::json;
 
 pub static KIND: Kind = Kind {
     name: "ec2.vpc",
     summary: "VPCs: public and private subnets, IPv6 (dual stack)",
-    doc: "VPCs of the requirement's regions, named by their Name tag (else their id). A subnet is \
-public when its route table — the one explicitly associated with it, else the VPC's main \
-table — sends 0.0.0.0/0 or ::/0 to an internet gateway; every other subnet is private.",
+    doc: "VPCs of the requirement's regions (DescribeVpcs, every page), named by their Name tag \
+(else their id). Subnets come from DescribeSubnets and routes from DescribeRouteTables. A \
+subnet is public when its route table — the one explicitly associated with it, else the \
+VPC's main table — sends 0.0.0.0/0 or ::/0 to an internet gateway (`igw-…`) through a route \
+whose State is `active`; a `blackhole` route (its gateway detached or deleted) is no path. \
+Every other subnet is private. A route without a State (AWS always sends one) leaves the \
+subnet's side unknown. `ipv6` reads Ipv6CidrBlockAssociationSet: only blocks whose \
+Ipv6CidrBlockState.State is `associated` count; `associating`, `disassociating`, \
+`disassociated`, `failing` and `failed` blocks carry no traffic (they are shown with their \
+state). Flow logs come from DescribeFlowLogs (FlowLogStatus `ACTIVE`, ResourceId the VPC).",
     regional: true,
     tags: true,
     selectable: true,
     fields: &[
-        Field::new("public_subnets", Int, "At least this many public subnets (routed to an internet gateway)."),
+        Field::new(
+            "public_subnets",
+            Int,
+            "At least this many public subnets (an active route to an internet gateway).",
+        ),
         Field::new("private_subnets", Int, "At least this many private subnets."),
-        Field::new("ipv6", Bool, "An IPv6 CIDR block is associated with the VPC (dual stack)."),
+        Field::new("ipv6", Bool, "An IPv6 CIDR block is associated with the VPC (state `associated`; dual stack)."),
         Field::new("flow_logs", Bool, "An active flow log watches the VPC."),
     ],
     plan: |req, plan| {
@@ -52,13 +63,33 @@ fn split(vpc: &Vpc, net: &Network) -> Observed<(Vec<String>, Vec<String>)> {
     };
     let (mut public, mut private) = (Vec::new(), Vec::new());
     for s in subnets.iter().filter(|s| s.vpc_id == vpc.id) {
-        if table_of(s, tables).is_some_and(RouteTable::routes_to_internet) {
-            public.push(s.id.clone());
-        } else {
-            private.push(s.id.clone());
+        let internet = match table_of(s, tables) {
+            Some(t) => t.routes_to_internet(),
+            None => Observed::Known(false),
+        };
+        match internet {
+            Observed::Known(true) => public.push(s.id.clone()),
+            Observed::Known(false) => private.push(s.id.clone()),
+            // a subnet whose side is not known makes both counts unknown
+            Observed::Unknown(g) => return Observed::Unknown(g),
         }
     }
     Observed::Known((public, private))
+}
+
+/// Whether the VPC has an `associated` IPv6 block. Observed lists every block,
+/// with its state when it is not `associated`; a block without a state is unknown.
+fn ipv6_check(want: bool, vpc: &Vpc) -> Check {
+    let labels: Vec<String> = vpc.ipv6_cidrs.iter().map(|a| a.label()).collect();
+    let associated = vpc.ipv6_cidrs.iter().any(|a| a.associated() == Some(true));
+    match vpc.ipv6_cidrs.iter().find(|a| a.associated().is_none()) {
+        Some(a) if !associated => Check::unknown(
+            "ipv6",
+            json!(want),
+            &Gap::not_collected(&format!("Ipv6CidrBlockState of {} in {} (absent from the answer)", a.cidr, vpc.id)),
+        ),
+        _ => Check::new("ipv6", json!(want), json!(labels), associated == want),
+    }
 }
 
 fn checks(req: &Requirement, vpc: &Vpc, net: &Network) -> Vec<Check> {
@@ -93,7 +124,7 @@ fn checks(req: &Requirement, vpc: &Vpc, net: &Network) -> Vec<Check> {
         ));
     }
     if let Some(want) = e.bool("ipv6") {
-        out.push(Check::new("ipv6", json!(want), json!(vpc.ipv6_cidrs), vpc.ipv6_cidrs.is_empty() != want));
+        out.push(ipv6_check(want, vpc));
     }
     out
 }
@@ -109,7 +140,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
                 Observed::Known(vpcs) => owned.extend(vpcs.iter().map(|v| (v, net, Observed::Known(v.tags.clone())))),
                 Observed::Unknown(g) => gaps.push(g.clone()),
             },
-            None => gaps.push(crate::inventory::Gap::not_collected(&format!("VPCs in {region}"))),
+            None => gaps.push(Gap::not_collected(&format!("VPCs in {region}"))),
         }
     }
     let listing = Listing { items: owned.iter().collect(), gaps };
@@ -117,7 +148,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         req,
         listing,
         |(v, _, tags)| Meta {
-            id: format!("arn:aws:ec2:{}:{}:vpc/{}", v.region, v.owner.as_deref().unwrap_or(""), v.id).into(),
+            id: inv.partition.arn("ec2", &v.region, v.owner.as_deref().unwrap_or(""), &format!("vpc/{}", v.id)).into(),
             name: v.name().into(),
             region: Some(v.region.as_str().into()),
             tags: Some(tags),
@@ -126,3 +157,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |(v, net, _)| checks(req, v, net),
     )
 }
+
+#[cfg(test)]
+#[path = "ec2_vpc_tests.rs"]
+mod tests;

@@ -12,8 +12,10 @@ pub static KIND: Kind = Kind {
     summary: "VPC peering mesh across regions: every pair active, optionally routed",
     doc: "`mesh` lists one VPC per region (chosen by Name tag or tags); every pair of them must be \
 joined by an `active` peering connection. A cross-region connection is seen from both regions \
-and counted once. With `routes = true`, every route table of each VPC must send the peer VPC's \
-primary CIDR through that connection. One finding per pair, named by both ends, so a missing \
+and counted once (DescribeVpcPeeringConnections, Status.Code). With `routes = true`, every \
+route table of each VPC (DescribeRouteTables) must send the peer VPC's primary CIDR through \
+that connection by a route whose State is `active`: a `blackhole` route (its connection \
+deleted or rejected) carries nothing. One finding per pair, named by both ends, so a missing \
 link is reported as exactly that pair.",
     regional: false,
     tags: false,
@@ -24,7 +26,7 @@ link is reported as exactly that pair.",
             Mesh,
             "The VPCs that must be fully peered: [{ region = \"us-east-1\", vpc = { name = \"prod\" } }, …].",
         ),
-        Field::new("routes", Bool, "Each side's route tables route the peer's CIDR via the connection."),
+        Field::new("routes", Bool, "Each side's route tables route the peer's CIDR via the connection (active route)."),
     ],
     plan: |req, plan| {
         for node in req.expect.mesh("mesh").unwrap_or_default() {
@@ -107,17 +109,32 @@ fn routes_check(inv: &Inventory, vpc: &Vpc, peer: &Vpc, pcx: &str) -> Check {
         Observed::Unknown(g) => return Check::unknown(field, expected, &g),
     };
     let own: Vec<_> = tables.iter().filter(|t| t.vpc_id == vpc.id).collect();
-    let missing: Vec<&str> = own
-        .iter()
-        .filter(|t| !t.routes.iter().any(|r| r.destination == cidr && r.peering_id.as_deref() == Some(pcx)))
-        .map(|t| t.id.as_str())
-        .collect();
+    let mut missing: Vec<String> = Vec::new();
+    let mut unsure: Option<Gap> = None;
+    for t in &own {
+        let via: Vec<&crate::inventory::Route> =
+            t.routes.iter().filter(|r| r.destination == cidr && r.peering_id.as_deref() == Some(pcx)).collect();
+        if via.iter().any(|r| r.active() == Some(true)) {
+            continue;
+        }
+        match via.first() {
+            Some(r) if r.active().is_none() => {
+                unsure =
+                    Some(Gap::not_collected(&format!("State of route {cidr} in {} (absent from the answer)", t.id)))
+            }
+            Some(r) => missing.push(format!("{} ({})", t.id, r.state.as_deref().unwrap_or_default())),
+            None => missing.push(t.id.clone()),
+        }
+    }
+    if let (Some(g), true) = (&unsure, missing.is_empty()) {
+        return Check::unknown(field, expected, g);
+    }
     let observed = if own.is_empty() {
         json!("no route tables")
     } else if missing.is_empty() {
         json!(format!("{} route table(s) route {cidr} via {pcx}", own.len()))
     } else {
-        json!(format!("no route to {cidr} via {pcx} in {}", missing.join(", ")))
+        json!(format!("no active route to {cidr} via {pcx} in {}", missing.join(", ")))
     };
     Check::new(field, expected, observed, !own.is_empty() && missing.is_empty())
 }

@@ -10,25 +10,56 @@ pub static KIND: Kind = Kind {
     name: "rds.instance",
     summary: "RDS DB instances: engine, encryption at rest, not public, private subnets, backups, replicas",
     doc: "DB instances of the requirement's regions (DescribeDBInstances, every page), named by \
-identifier. `private_subnets` asks that every subnet of the instance's DB subnet group is \
-private (its route table sends no traffic to an internet gateway). `replica_regions` names \
-regions that must each hold a read replica (cross-region replicas are listed by ARN).",
+identifier. `private_subnets` asks that every subnet of the instance's DB subnet group \
+(DBSubnetGroup.Subnets) is private: its route table has no `active` route sending 0.0.0.0/0 \
+or ::/0 to an internet gateway (a `blackhole` route is no path). `replica_regions` names \
+regions that must each hold a read replica (cross-region replicas are listed by ARN). \
+Aurora instances (Engine `aurora*`) and members of Multi-AZ DB clusters: AWS documents \
+MultiAZ, StorageEncrypted, BackupRetentionPeriod and DeletionProtection as managed by the \
+DB cluster (a Multi-AZ DB cluster's instances cannot be modified at all), and their \
+replicas are the cluster's reader instances, so those fields are read from the instance's \
+cluster (DBClusterIdentifier; DescribeDBClusters, every page, called only when such a field \
+is expected): MultiAZ, StorageEncrypted, BackupRetentionPeriod, DeletionProtection, \
+DBClusterMembers whose IsClusterWriter is false (other than the instance itself) and \
+ReadReplicaIdentifiers (replica clusters). A cluster that cannot be read makes those fields \
+unknown. Engine, PubliclyAccessible and the subnets stay the instance's own.",
     regional: true,
     tags: true,
     selectable: true,
     fields: &[
         Field::new("engine", Str, "Database engine, e.g. postgres."),
-        Field::new("storage_encrypted", Bool, "Storage is encrypted at rest."),
+        Field::new(
+            "storage_encrypted",
+            Bool,
+            "Storage is encrypted at rest (StorageEncrypted; in a cluster: the cluster's).",
+        ),
         Field::new("publicly_accessible", Bool, "Whether the instance is publicly accessible (usually false)."),
         Field::new("private_subnets", Bool, "Every subnet of its DB subnet group is private."),
-        Field::new("backup_retention_at_least", Int, "Automated backups are kept at least this many days."),
-        Field::new("deletion_protection", Bool, "Deletion protection is enabled."),
-        Field::new("multi_az", Bool, "The instance is Multi-AZ."),
-        Field::new("read_replicas_at_least", Int, "The instance has at least this many read replicas."),
+        Field::new(
+            "backup_retention_at_least",
+            Int,
+            "Automated backups are kept at least this many days (BackupRetentionPeriod; in a cluster: the cluster's).",
+        ),
+        Field::new(
+            "deletion_protection",
+            Bool,
+            "Deletion protection is enabled (DeletionProtection; in a cluster: the cluster's).",
+        ),
+        Field::new(
+            "multi_az",
+            Bool,
+            "The instance is Multi-AZ (MultiAZ; in a cluster: the cluster has instances in several zones).",
+        ),
+        Field::new(
+            "read_replicas_at_least",
+            Int,
+            "At least this many read replicas (ReadReplicaDBInstanceIdentifiers; in a cluster: its readers, replica clusters).",
+        ),
         Field::new("replica_regions", StrList, "Regions that must each hold a read replica of the instance."),
     ],
     plan: |req, plan| {
         plan.rds.add(req);
+        plan.rds.detail |= CLUSTER_FIELDS.iter().any(|f| req.expect.has(f));
         if req.expect.has("private_subnets") {
             plan.networks.extend(req.regions.iter().cloned());
             plan.network_subnets = true;
@@ -36,6 +67,75 @@ regions that must each hold a read replica (cross-region replicas are listed by 
     },
     evaluate,
 };
+
+/// Fields AWS keeps on the DB cluster for Aurora instances and cluster members.
+const CLUSTER_FIELDS: &[&str] = &[
+    "storage_encrypted",
+    "backup_retention_at_least",
+    "deletion_protection",
+    "multi_az",
+    "read_replicas_at_least",
+    "replica_regions",
+];
+
+/// The settings a check reads: the instance's own, or its cluster's.
+struct Settings {
+    storage_encrypted: Option<bool>,
+    backup_retention_days: Option<i32>,
+    deletion_protection: Option<bool>,
+    multi_az: Option<bool>,
+    read_replicas: Vec<String>,
+    /// Where the values come from, for checks that find them absent.
+    source: String,
+}
+
+fn settings(d: &DbInstance) -> Observed<Settings> {
+    if !d.cluster_managed() {
+        return Observed::Known(Settings {
+            storage_encrypted: d.storage_encrypted,
+            backup_retention_days: Some(d.backup_retention_days),
+            deletion_protection: d.deletion_protection,
+            multi_az: d.multi_az,
+            read_replicas: d.read_replicas.clone(),
+            source: "DescribeDBInstances".into(),
+        });
+    }
+    let cluster = match (&d.cluster_id, &d.cluster) {
+        (_, Some(Observed::Known(c))) => c,
+        (_, Some(Observed::Unknown(g))) => return Observed::Unknown(g.clone()),
+        (Some(cid), None) => return Observed::Unknown(Gap::not_collected(&format!("DB cluster {cid}"))),
+        (None, None) => {
+            return Observed::Unknown(Gap::not_collected(&format!(
+                "DB cluster of Aurora instance {} (no DBClusterIdentifier in the answer)",
+                d.id
+            )))
+        }
+    };
+    // a cluster's replicas: its readers, and replica clusters
+    let readers = cluster.members.iter().filter(|m| m.writer == Some(false) && m.id != d.id).map(|m| m.id.clone());
+    Observed::Known(Settings {
+        storage_encrypted: cluster.storage_encrypted,
+        backup_retention_days: cluster.backup_retention_days,
+        deletion_protection: cluster.deletion_protection,
+        multi_az: cluster.multi_az,
+        read_replicas: readers.chain(cluster.read_replicas.iter().cloned()).collect(),
+        source: format!("DescribeDBClusters {}", cluster.id),
+    })
+}
+
+/// A boolean setting, from the instance or its cluster.
+fn flag(
+    field: &'static str,
+    want: bool,
+    s: &Observed<Settings>,
+    get: fn(&Settings) -> Option<bool>,
+    name: &str,
+) -> Check {
+    match s {
+        Observed::Known(s) => Check::flag(field, want, get(s), &format!("{name} ({})", s.source)),
+        Observed::Unknown(g) => Check::unknown(field, json!(want), g),
+    }
+}
 
 fn replica_region(replica: &str, home: &str) -> String {
     // a cross-region replica is listed by ARN: arn:aws:rds:REGION:ACCOUNT:db:ID
@@ -51,8 +151,9 @@ fn checks(req: &Requirement, d: &DbInstance, inv: &Inventory) -> Vec<Check> {
     if let Some(want) = e.str("engine") {
         out.push(Check::new("engine", json!(want), json!(d.engine), d.engine.as_deref() == Some(want)));
     }
+    let s = settings(d);
     if let Some(want) = e.bool("storage_encrypted") {
-        out.push(Check::flag("storage_encrypted", want, d.storage_encrypted, "StorageEncrypted"));
+        out.push(flag("storage_encrypted", want, &s, |s| s.storage_encrypted, "StorageEncrypted"));
     }
     if let Some(want) = e.bool("publicly_accessible") {
         out.push(Check::flag("publicly_accessible", want, d.publicly_accessible, "PubliclyAccessible"));
@@ -81,30 +182,43 @@ fn checks(req: &Requirement, d: &DbInstance, inv: &Inventory) -> Vec<Check> {
         });
     }
     if let Some(min) = e.int("backup_retention_at_least") {
-        out.push(Check::new(
-            "backup_retention_at_least",
-            json!(format!(">= {min}")),
-            json!(d.backup_retention_days),
-            i64::from(d.backup_retention_days) >= min,
-        ));
+        let expected = json!(format!(">= {min}"));
+        out.push(match &s {
+            Observed::Known(Settings { backup_retention_days: Some(days), .. }) => {
+                Check::new("backup_retention_at_least", expected, json!(days), i64::from(*days) >= min)
+            }
+            Observed::Known(s) => Check::unknown(
+                "backup_retention_at_least",
+                expected,
+                &Gap::not_collected(&format!("BackupRetentionPeriod ({}; absent from the answer)", s.source)),
+            ),
+            Observed::Unknown(g) => Check::unknown("backup_retention_at_least", expected, g),
+        });
     }
     if let Some(want) = e.bool("deletion_protection") {
-        out.push(Check::flag("deletion_protection", want, d.deletion_protection, "DeletionProtection"));
+        out.push(flag("deletion_protection", want, &s, |s| s.deletion_protection, "DeletionProtection"));
     }
     if let Some(want) = e.bool("multi_az") {
-        out.push(Check::flag("multi_az", want, d.multi_az, "MultiAZ"));
+        out.push(flag("multi_az", want, &s, |s| s.multi_az, "MultiAZ"));
     }
     if let Some(min) = e.int("read_replicas_at_least") {
-        out.push(Check::new(
+        out.push(Check::of(
             "read_replicas_at_least",
             json!(format!(">= {min}")),
-            json!(d.read_replicas),
-            d.read_replicas.len() as i64 >= min,
+            &s,
+            |s| json!(s.read_replicas),
+            |s| s.read_replicas.len() as i64 >= min,
         ));
     }
     if let Some(regions) = e.list("replica_regions") {
-        let have: Vec<String> = d.read_replicas.iter().map(|r| replica_region(r, &d.region)).collect();
-        out.push(Check::new("replica_regions", json!(regions), json!(have), regions.iter().all(|r| have.contains(r))));
+        let have = s.as_ref().map(|s| s.read_replicas.iter().map(|r| replica_region(r, &d.region)).collect::<Vec<_>>());
+        out.push(Check::of(
+            "replica_regions",
+            json!(regions),
+            &have,
+            |h| json!(h),
+            |h| regions.iter().all(|r| h.contains(r)),
+        ));
     }
     out
 }
@@ -127,3 +241,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |d| checks(req, d, inv),
     )
 }
+
+#[cfg(test)]
+#[path = "rds_instance_tests.rs"]
+mod tests;

@@ -508,7 +508,12 @@ pub(crate) fn table(id: &str, vpc: &Vpc, routes: &[(&str, &str)]) -> RouteTable 
         vpc_id: vpc.id.clone(),
         routes: routes
             .iter()
-            .map(|(d, p)| Route { destination: d.to_string(), peering_id: Some(p.to_string()), gateway_id: None })
+            .map(|(d, p)| Route {
+                destination: d.to_string(),
+                peering_id: Some(p.to_string()),
+                gateway_id: None,
+                state: Some("active".into()),
+            })
             .collect(),
         main: true,
         subnets: Vec::new(),
@@ -904,6 +909,7 @@ pub(crate) fn rule(protocol: &str, from: i32, to: i32, cidr: &str) -> IngressRul
         to_port: Some(to),
         cidrs: vec![cidr.into()],
         groups: vec![],
+        prefix_lists: vec![],
     }
 }
 
@@ -981,7 +987,12 @@ fn vpc_public_and_private_subnets_by_route_table() {
         availability_zone: None,
         tags: BTreeMap::new(),
     };
-    let igw = Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) };
+    let igw = Route {
+        destination: "0.0.0.0/0".into(),
+        peering_id: None,
+        gateway_id: Some("igw-1".into()),
+        state: Some("active".into()),
+    };
     let tables = vec![
         RouteTable {
             id: "rtb-main".into(),
@@ -1330,6 +1341,8 @@ fn rds_instance_fields_and_private_subnets() {
         read_replicas: replicas,
         subnets: vec![subnet.into()],
         tags: Observed::Known(BTreeMap::new()),
+        cluster_id: None,
+        cluster: None,
     };
     let net = network_with_public_subnet("subnet-pub", &["subnet-priv"]);
     let west_replica = "arn:aws:rds:us-west-2:1:db:orders-replica".to_string();
@@ -1479,8 +1492,12 @@ fn ec2_instance_type_and_subnet() {
     let mut net = network_with_public_subnet("subnet-x", &["subnet-a"]);
     if let Observed::Known(tables) = &mut net.route_tables {
         for t in tables.iter_mut() {
-            t.routes =
-                vec![Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) }];
+            t.routes = vec![Route {
+                destination: "0.0.0.0/0".into(),
+                peering_id: None,
+                gateway_id: Some("igw-1".into()),
+                state: Some("active".into()),
+            }];
         }
     }
     let inv = Inventory {
@@ -1513,7 +1530,12 @@ pub(crate) fn network_with_public_subnet(public: &str, private: &[&str]) -> Netw
         availability_zone: None,
         tags: BTreeMap::new(),
     };
-    let igw = Route { destination: "0.0.0.0/0".into(), peering_id: None, gateway_id: Some("igw-1".into()) };
+    let igw = Route {
+        destination: "0.0.0.0/0".into(),
+        peering_id: None,
+        gateway_id: Some("igw-1".into()),
+        state: Some("active".into()),
+    };
     Network {
         vpcs: Observed::Known(vec![]),
         peerings: Observed::Known(vec![]),
@@ -1556,6 +1578,8 @@ fn absent_fields_never_pass_an_expected_false() {
         read_replicas: vec![],
         subnets: vec![],
         tags: Observed::Known(BTreeMap::new()),
+        cluster_id: None,
+        cluster: None,
     };
     let f = evaluate(&[r], &Inventory { db_instances: one_region(vec![db]), ..Default::default() });
     assert_eq!(f[0].status, Status::Unknown);
