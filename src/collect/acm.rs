@@ -138,13 +138,9 @@ async fn describe_region(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<V
                 match client.list_tags_for_certificate().certificate_arn(&c.arn).send().await {
                     Ok(o) => Some(Observed::Known(super::tag_map(o.tags(), |t| (Some(t.key()), t.value())))),
                     Err(err) if gone(&err) => None,
-                    Err(err) => Some(Observed::Unknown(ctx.gap(
-                        &err,
-                        SERVICE,
-                        region,
-                        "ListTagsForCertificate",
-                        Some(&c.arn),
-                    ))),
+                    Err(err) => {
+                        Some(Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListTagsForCertificate", Some(&c.arn))))
+                    }
                 }
             }
         }))

@@ -164,9 +164,9 @@ pub async fn collect(ctx: &Ctx, logging: bool, tags: bool) -> Observed<Vec<Distr
                 let _permit = ctx.permit().await;
                 match cf.get_distribution_config().id(id).send().await {
                     Ok(o) => match o.distribution_config() {
-                        Some(c) => Some(Observed::Known(
-                            c.logging().filter(|l| l.enabled()).map(|l| l.bucket().to_string()),
-                        )),
+                        Some(c) => {
+                            Some(Observed::Known(c.logging().filter(|l| l.enabled()).map(|l| l.bucket().to_string())))
+                        }
                         None => Some(Observed::Unknown(ctx.malformed(
                             SERVICE,
                             region,

@@ -156,4 +156,4 @@ pub async fn collect(ctx: &Ctx) -> Observed<Vec<RecordSet>> {
 
 #[cfg(test)]
 #[path = "route53_tests.rs"]
-mod tests;
+pub(crate) mod tests;

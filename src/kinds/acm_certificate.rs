@@ -37,11 +37,7 @@ is gone.",
             "Every domain has its validation CNAME (ResourceRecord), and where the account hosts the zone, \
 Route 53 holds a CNAME at that name whose value is ResourceRecord.Value.",
         ),
-        Field::new(
-            "min_days_to_expiry",
-            Int,
-            "The certificate stays valid (NotAfter) at least this many more days.",
-        ),
+        Field::new("min_days_to_expiry", Int, "The certificate stays valid (NotAfter) at least this many more days."),
     ],
     plan: |req, plan| {
         plan.certificates.extend(req.regions.iter().cloned());

@@ -143,12 +143,9 @@ fn checks(req: &Requirement, d: &Distribution, inv: &Inventory) -> Vec<Check> {
             Observed::Known(None) => match &d.log_deliveries {
                 Observed::Unknown(g) => Check::unknown("logging", json!(want), g),
                 Observed::Known(dests) if dests.is_empty() => Check::new("logging", json!(want), json!(null), !want),
-                Observed::Known(dests) => Check::new(
-                    "logging",
-                    json!(want),
-                    json!(format!("v2 delivery to {}", dests.join(", "))),
-                    want,
-                ),
+                Observed::Known(dests) => {
+                    Check::new("logging", json!(want), json!(format!("v2 delivery to {}", dests.join(", "))), want)
+                }
             },
             Observed::Known(Some(target)) => {
                 let name = bucket_of(target);
