@@ -3,6 +3,7 @@
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
 use crate::inventory::{Distribution, Gap, Inventory, Observed};
+use crate::partition::Partition;
 use crate::profile::Requirement;
 use serde_json::json;
 
@@ -69,7 +70,7 @@ the default certificate).",
             plan.s3_list = true;
         }
         if e.has("web_acl") {
-            plan.web_acls.insert(("CLOUDFRONT".into(), "us-east-1".into()));
+            plan.web_acls.insert(("CLOUDFRONT".into(), waf_region(req).into()));
         }
     },
     evaluate,
@@ -92,6 +93,12 @@ const TLS: &[&str] = &[
 
 /// The policy CloudFront applies: TLSv1 on its default certificate.
 const DEFAULT_CERTIFICATE_POLICY: &str = "TLSv1";
+
+/// Where CloudFront's web ACLs (scope CLOUDFRONT) are read: the global region of
+/// the partition the requirement's regions belong to (us-east-1 in `aws`).
+fn waf_region(req: &Requirement) -> &'static str {
+    req.regions.iter().next().map(|r| Partition::of_region(r)).unwrap_or_default().global_region
+}
 
 fn bucket_of(target: &str) -> &str {
     target.split(".s3").next().unwrap_or(target)
@@ -126,7 +133,8 @@ fn checks(req: &Requirement, d: &Distribution, inv: &Inventory) -> Vec<Check> {
         ));
     }
     if let Some(want) = e.bool("web_acl") {
-        let acls = Inventory::regional(&inv.web_acls, "CLOUDFRONT:us-east-1", "CloudFront web ACLs");
+        let key = format!("CLOUDFRONT:{}", waf_region(req));
+        let acls = Inventory::regional(&inv.web_acls, &key, "CloudFront web ACLs");
         out.push(match (&d.web_acl, acls) {
             (None, _) => Check::new("web_acl", json!(want), json!(null), !want),
             (Some(id), Observed::Known(list)) => {

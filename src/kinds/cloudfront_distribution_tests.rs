@@ -69,3 +69,20 @@ fn cloudfront_logging_v2_delivery_passes_and_its_absence_drifts() {
     d.log_deliveries = Observed::Known(vec!["arn:aws:logs:us-east-1:1:delivery-destination:cdn".into()]);
     assert_eq!(evaluate(&[off], &with(d))[0].status, Status::Drift);
 }
+
+#[test]
+fn cloudfront_web_acls_are_read_in_the_partitions_global_region() {
+    let mut r = req("cloudfront.distribution", "[requirement.expect]\nweb_acl = true");
+    let plan = crate::collect::Plan::for_requirements([&r]);
+    assert_eq!(plan.web_acls.iter().collect::<Vec<_>>(), [&("CLOUDFRONT".to_string(), "us-east-1".to_string())]);
+    r.regions = vec!["cn-north-1".into()];
+    let plan = crate::collect::Plan::for_requirements([&r]);
+    assert_eq!(plan.web_acls.iter().collect::<Vec<_>>(), [&("CLOUDFRONT".to_string(), "cn-northwest-1".to_string())]);
+    // evaluation reads the same key (here never collected, so unknown, never a pass)
+    let f = evaluate(&[r], &with(distribution(Observed::Known(None), Some("acl-1"))));
+    assert_eq!(f[0].status, Status::Unknown);
+    assert_eq!(
+        f[0].checks[0].error.as_deref(),
+        Some("CloudFront web ACLs in CLOUDFRONT:cn-northwest-1 was not collected")
+    );
+}
