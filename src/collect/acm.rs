@@ -196,17 +196,48 @@ async fn cname_values(ctx: &Ctx, r53: &aws_sdk_route53::Client, zone: &str, name
     }
 }
 
-/// The public zone with the longest suffix of `name` (both decoded).
-fn zone_for(name: &str, zones: &[(String, String)]) -> Option<String> {
-    zones
-        .iter()
-        .filter(|(_, z)| name == z || name.ends_with(&format!(".{z}")))
-        .max_by_key(|(_, z)| z.len())
-        .map(|(id, _)| id.clone())
+/// The public zones with the longest suffix of `name` (both decoded). Route 53
+/// lets an account hold several public zones of one name; only the one the
+/// registrar delegates to answers, and the API does not say which that is.
+fn zones_for(name: &str, zones: &[(String, String)]) -> Vec<String> {
+    let matching = zones.iter().filter(|(_, z)| name == z || name.ends_with(&format!(".{z}")));
+    let longest = matching.clone().map(|(_, z)| z.len()).max();
+    matching.filter(|(_, z)| Some(z.len()) == longest).map(|(id, _)| id.clone()).collect()
+}
+
+/// One answer from the lookups in every candidate zone: they must agree, else
+/// which one DNS serves decides, and that cannot be told from the API.
+fn agreed(region: &str, name: &str, answers: Vec<Observed<Vec<String>>>) -> Observed<Option<Vec<String>>> {
+    let mut first: Option<Vec<String>> = None;
+    for answer in answers {
+        let values = match answer {
+            Observed::Unknown(g) => return Observed::Unknown(g),
+            Observed::Known(v) => v,
+        };
+        match &first {
+            Some(f) if *f != values => {
+                return Observed::Unknown(Gap {
+                    service: "route53".into(),
+                    region: region.to_string(),
+                    operation: "ListResourceRecordSets".into(),
+                    resource: Some(name.to_string()),
+                    code: "AmbiguousHostedZone".into(),
+                    message: format!(
+                        "several public hosted zones of the account hold {name} with different records; \
+the delegated one cannot be told from the API"
+                    ),
+                    class: crate::inventory::ErrorClass::Other,
+                })
+            }
+            Some(_) => {}
+            None => first = Some(values),
+        }
+    }
+    Observed::Known(first)
 }
 
 /// Fills `route53_values` of every validation: each distinct record is looked
-/// up once, in the zone with the longest matching suffix.
+/// up once in each zone with the longest matching suffix.
 async fn check_records(ctx: &Ctx, all: &mut BTreeMap<String, Observed<Vec<Certificate>>>) {
     let r53 = aws_sdk_route53::Client::new(&ctx.config(ctx.global_region()));
     let zones = public_zones(ctx, &r53).await;
@@ -215,8 +246,8 @@ async fn check_records(ctx: &Ctx, all: &mut BTreeMap<String, Observed<Vec<Certif
         let known = all.values().filter_map(|o| o.known()).flatten().filter_map(|c| c.validations.known());
         for (name, _) in known.flatten().filter_map(|v| v.record.as_ref()) {
             let name = dns_name(name);
-            if let Some(zone) = zone_for(&name, zones) {
-                lookups.insert((zone, name));
+            for zone in zones_for(&name, zones) {
+                lookups.insert((zone, name.clone()));
             }
         }
     }
@@ -241,10 +272,11 @@ async fn check_records(ctx: &Ctx, all: &mut BTreeMap<String, Observed<Vec<Certif
                     (Ok(_), None) => Observed::Known(None),
                     (Ok(zones), Some((name, _))) => {
                         let name = dns_name(name);
-                        match zone_for(&name, zones) {
-                            None => Observed::Known(None),
-                            Some(zone) => results.get(&(zone, name)).cloned().unwrap_or_default().map(Some),
-                        }
+                        let answers: Vec<Observed<Vec<String>>> = zones_for(&name, zones)
+                            .into_iter()
+                            .map(|zone| results.get(&(zone, name.clone())).cloned().unwrap_or_default())
+                            .collect();
+                        agreed(ctx.global_region(), &name, answers)
                     }
                 };
             }

@@ -154,3 +154,28 @@ async fn acm_record_lookup_denied_is_unknown_and_an_unhosted_name_is_not_looked_
     );
     assert_eq!(certs[1].validations.known().unwrap()[0].route53_values, Observed::Known(None));
 }
+
+#[tokio::test]
+async fn acm_two_public_zones_of_one_name_that_disagree_leave_the_record_unknown() {
+    let ctx = fake::ctx_with(|r| match r.op.as_str() {
+        "ListCertificates" => (200, format!("{{\"CertificateSummaryList\":[{}]}}", summary(A, "a.example.com"))),
+        "DescribeCertificate" => (200, described(A, "a.example.com", "_x1.a.example.com.", "_y1.acm-validations.aws.")),
+        // the record with ACM's value in one zone, nothing in the other
+        _ if r.uri.contains("/hostedzone/Z1/rrset") => {
+            let sets: &[(&str, &str, &[&str])] = &[("_x1.a.example.com.", "CNAME", &["_y1.acm-validations.aws."])];
+            (200, records_xml(sets))
+        }
+        _ if r.uri.contains("/hostedzone/Z2/rrset") => {
+            let sets: &[(&str, &str, &[&str])] = &[("b.example.com.", "A", &["192.0.2.2"])];
+            (200, records_xml(sets))
+        }
+        _ if r.uri.contains("/hostedzone") => {
+            (200, zones_xml(&[("Z1", "example.com.", false), ("Z2", "example.com.", false)]))
+        }
+        _ => (500, r53_error("InternalError")),
+    });
+    let got = collect(&ctx, &regions(), true, false).await;
+    let v = &got["us-east-1"].known().unwrap()[0].validations.known().unwrap()[0].route53_values;
+    let gap = v.gap().expect("unknown");
+    assert_eq!((gap.code.as_str(), gap.resource.as_deref()), ("AmbiguousHostedZone", Some("_x1.a.example.com")));
+}
