@@ -18,7 +18,9 @@ CNAME that ACM issued and, when a public hosted zone of the account holds its na
 CNAME at that name exists in Route 53 with ACM's value: ACM validates (and renews) only when \
 the CNAME resolves to ResourceRecord.Value. Names and values are compared as DNS does: case \
 folded, trailing dot optional, Route 53's `\\NNN` octal escapes decoded. A record with the \
-right name but another value drifts, with the values found. A certificate that could not be \
+right name but another value drifts, with the values found; several public zones of the \
+account with that name that hold different records leave it unknown (the delegated one \
+cannot be told from the API). A certificate that could not be \
 described is unknown for the fields DescribeCertificate answers; one deleted while being read \
 is gone.",
     regional: true,
