@@ -51,7 +51,7 @@ pub const CALLS: &[super::permissions::Call] = &[
 
 /// A DNS name as DNS compares it: Route 53 escapes decoded, case folded, without
 /// the trailing dot (which is optional in both ACM's and Route 53's answers).
-pub(crate) fn dns_name(name: &str) -> String {
+fn dns_name(name: &str) -> String {
     decode_name(name)
 }
 
