@@ -10,7 +10,7 @@
 use crate::support::account;
 use crate::support::audit::{self, row};
 use crate::support::Account;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const ACM_VALUES: &str = "localstack/samples/cdn/acm_values.toml";
 const WILDCARD: &str = "localstack/samples/cdn/wildcard.toml";
@@ -192,4 +192,44 @@ async fn cloudfront_logging_v2_passes_and_tls_policies_compare_by_strength() {
     assert_eq!(a.observed(req, Some(&bare), "logging"), json!(null));
     assert_eq!(a.observed(req, Some(&bare), "min_tls"), json!("TLSv1_2016"));
     assert_eq!(a.report["errors"], json!([]));
+}
+
+/// The emulator cannot deny one certificate's read: the fault proxy answers
+/// DescribeCertificate for that ARN with ACM's AccessDeniedException.
+#[tokio::test]
+async fn acm_describe_denied_for_one_certificate_leaves_only_that_one_unknown() {
+    use crate::support::faults::{Fault, FaultProxy, Rule, When};
+    let acct = account();
+    let zone = zone(&acct).await.unwrap();
+    let (good, good_name, good_value) = certificate(&acct, "ok.cdn.example").await.unwrap();
+    let (hidden, hidden_name, hidden_value) = certificate(&acct, "hidden.cdn.example").await.unwrap();
+    upsert(&acct, &zone, &good_name, aws_sdk_route53::types::RrType::Cname, &good_value).await.unwrap();
+    upsert(&acct, &zone, &hidden_name, aws_sdk_route53::types::RrType::Cname, &hidden_value).await.unwrap();
+    let rule =
+        Rule::new(Fault::AccessDenied, When::Contains(hidden.clone())).service("acm").operation("DescribeCertificate");
+    let proxy = FaultProxy::start(&acct.endpoint, vec![rule], 12);
+    let a = audit::run_at(&acct, &proxy.url, &[ACM_VALUES], &[], &[]);
+    a.assert_code(3);
+    let req = "cdn-certs-validated";
+    let mut rows = a.rows();
+    rows.sort();
+    let mut want = vec![row(req, Some(&good), "pass"), row(req, Some(&hidden), "unknown")];
+    want.sort();
+    assert_eq!(rows, want);
+    let checks: Vec<(String, Value)> = a.finding(req, Some(&hidden))["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["field"].as_str().unwrap().to_string(), c["ok"].clone()))
+        .collect();
+    assert_eq!(
+        checks,
+        [("validation_method".to_string(), Value::Null), ("dns_validation_records".to_string(), Value::Null)]
+    );
+    let errors = a.report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        (&errors[0]["service"], &errors[0]["operation"], &errors[0]["resource"]),
+        (&json!("acm"), &json!("DescribeCertificate"), &json!(hidden))
+    );
 }
