@@ -179,3 +179,28 @@ async fn acm_two_public_zones_of_one_name_that_disagree_leave_the_record_unknown
     let gap = v.gap().expect("unknown");
     assert_eq!((gap.code.as_str(), gap.resource.as_deref()), ("AmbiguousHostedZone", Some("_x1.a.example.com")));
 }
+
+#[tokio::test]
+async fn acm_certificate_deleted_before_its_tags_are_read_is_gone() {
+    let ctx = fake::ctx_with(|r| match r.op.as_str() {
+        "ListCertificates" => (
+            200,
+            format!("{{\"CertificateSummaryList\":[{},{}]}}", summary(A, "a.example.com"), summary(B, "b.example.com")),
+        ),
+        "DescribeCertificate" if r.body.contains(A) => {
+            (200, described(A, "a.example.com", "_x1.a.example.com.", "_y1.acm-validations.aws."))
+        }
+        "DescribeCertificate" => (200, described(B, "b.example.com", "_x2.b.example.com.", "_y2.acm-validations.aws.")),
+        "ListTagsForCertificate" if r.body.contains(A) => {
+            (200, "{\"Tags\":[{\"Key\":\"team\",\"Value\":\"web\"}]}".into())
+        }
+        "ListTagsForCertificate" => acm_error("ResourceNotFoundException"),
+        _ => (500, format!("unexpected {}", r.op)),
+    });
+    let got = collect(&ctx, &regions(), false, true).await;
+    let certs = got["us-east-1"].known().expect("listing known");
+    let arns: Vec<&str> = certs.iter().map(|c| c.arn.as_str()).collect();
+    assert_eq!(arns, [A]);
+    assert_eq!(certs[0].tags.known().and_then(|t| t.get("team")).map(String::as_str), Some("web"));
+    assert_eq!(*ctx.errors.lock().unwrap(), []);
+}
