@@ -9,7 +9,7 @@ use serde_json::json;
 
 pub static KIND: Kind = Kind {
     name: "cloudfront.distribution",
-    summary: "CloudFront distributions: OAC, origin failover, WAF, logging to an existing bucket, TLS, aliases",
+    summary: "CloudFront distributions: OAC, origin failover, WAF, standard logging (legacy or v2), TLS, aliases",
     doc: "Every distribution of the account (CloudFront is global), named by its first alias, \
 else its id. Reads ListDistributions (origins, origin groups, default cache behaviour, \
 WebACLId, ViewerCertificate, CustomErrorResponses) and, for `logging`, GetDistributionConfig \
