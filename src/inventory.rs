@@ -262,9 +262,10 @@ pub struct DomainValidation {
     pub status: Option<String>,
     /// The CNAME ACM asks for: (name, value).
     pub record: Option<(String, String)>,
-    /// Whether that CNAME exists in a public hosted zone of the account:
-    /// `Known(None)` when no zone of the account holds the domain.
-    pub record_in_route53: Observed<Option<bool>>,
+    /// The values of the CNAME record sets at that name in the public hosted zone
+    /// of the account that holds it (decoded, lower case, no trailing dot; empty
+    /// when there is none): `Known(None)` when no zone of the account holds it.
+    pub route53_values: Observed<Option<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -273,7 +274,9 @@ pub struct Certificate {
     pub domain: String,
     pub region: String,
     pub status: Option<String>,
-    pub validations: Vec<DomainValidation>,
+    /// From DescribeCertificate; unknown when that call failed for this certificate
+    /// (its status and expiry then come from the ListCertificates summary).
+    pub validations: Observed<Vec<DomainValidation>>,
     /// Seconds since the epoch.
     pub not_after: Option<i64>,
     pub tags: Observed<Tags>,
@@ -716,9 +719,17 @@ pub struct Distribution {
     pub web_acl: Option<String>,
     pub acm_certificate: Option<String>,
     pub min_tls: Option<String>,
+    /// ViewerCertificate.CloudFrontDefaultCertificate with no ACM or IAM
+    /// certificate: CloudFront then applies TLSv1 whatever MinimumProtocolVersion says.
+    #[serde(default)]
+    pub default_certificate: bool,
     pub error_codes: Vec<i32>,
-    /// Bucket of standard logging when enabled (`name.s3.amazonaws.com`).
+    /// Bucket of standard logging (legacy) when enabled (`name.s3.amazonaws.com`).
     pub logging: Observed<Option<String>>,
+    /// Standard logging v2: the destinations of the CloudWatch Logs deliveries whose
+    /// source is this distribution's access logs (read only when legacy logging is off).
+    #[serde(default)]
+    pub log_deliveries: Observed<Vec<String>>,
     pub tags: Observed<Tags>,
 }
 

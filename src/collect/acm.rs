@@ -1,16 +1,25 @@
 //! Fills `Inventory::certificates`: per region, every certificate (all key types)
-//! with DescribeCertificate; and, when asked, whether each DNS validation CNAME
-//! exists in a public Route 53 hosted zone of the account.
+//! with DescribeCertificate; and, when asked, the values of each DNS validation
+//! CNAME in the public Route 53 hosted zone of the account that holds its name.
+//!
+//! One certificate that cannot be described is that certificate's gap (its
+//! validations unknown; status and expiry from the ListCertificates summary); one
+//! deleted between ListCertificates and DescribeCertificate
+//! (ResourceNotFoundException) is gone.
 
+use super::route53::decode_name;
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Certificate, DomainValidation, Gap, Observed};
+use aws_sdk_acm::error::ProvideErrorMetadata;
 use aws_sdk_acm::types::{Filters, KeyAlgorithm};
 use aws_sdk_route53::types::RrType;
 use futures::future::join_all;
 use std::collections::{BTreeMap, BTreeSet};
 
 const SERVICE: &str = "acm";
-const R53_REGION: &str = "us-east-1";
+/// Record sets read per validation name: a name can hold several CNAME sets
+/// (weighted, latency… routing), each with its own value.
+const RECORDS_PER_NAME: i32 = 20;
 
 pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call {
@@ -40,13 +49,27 @@ pub const CALLS: &[super::permissions::Call] = &[
     },
 ];
 
-fn fqdn(name: &str) -> String {
-    let n = name.trim().to_ascii_lowercase();
-    if n.ends_with('.') {
-        n
-    } else {
-        format!("{n}.")
-    }
+/// A DNS name as DNS compares it: Route 53 escapes decoded, case folded, without
+/// the trailing dot (which is optional in both ACM's and Route 53's answers).
+fn dns_name(name: &str) -> String {
+    decode_name(name)
+}
+
+fn gone<E: ProvideErrorMetadata>(err: &aws_sdk_acm::error::SdkError<E>) -> bool {
+    err.as_service_error().and_then(|e| e.code()) == Some("ResourceNotFoundException")
+}
+
+fn validations(c: &aws_sdk_acm::types::CertificateDetail) -> Vec<DomainValidation> {
+    c.domain_validation_options()
+        .iter()
+        .map(|v| DomainValidation {
+            domain: v.domain_name().to_string(),
+            method: v.validation_method().map(|m| m.as_str().to_string()),
+            status: v.validation_status().map(|s| s.as_str().to_string()),
+            record: v.resource_record().map(|r| (r.name().to_string(), r.value().to_string())),
+            route53_values: Observed::default(),
+        })
+        .collect()
 }
 
 async fn describe_region(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<Vec<Certificate>> {
@@ -57,7 +80,8 @@ async fn describe_region(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<V
         Ok(p) => p,
         Err(err) => return Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListCertificates", None)),
     };
-    let mut arns: Vec<String> = Vec::new();
+    // what the summary says, used when the certificate cannot be described
+    let mut summaries: Vec<Certificate> = Vec::new();
     for s in pages.iter().flat_map(|p| p.certificate_summary_list()) {
         let Some(arn) = s.certificate_arn() else {
             return Observed::Unknown(ctx.malformed(
@@ -67,45 +91,42 @@ async fn describe_region(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<V
                 "a certificate's CertificateArn",
             ));
         };
-        arns.push(arn.to_string());
+        summaries.push(Certificate {
+            arn: arn.to_string(),
+            domain: s.domain_name().unwrap_or_default().to_string(),
+            region: region.to_string(),
+            status: s.status().map(|v| v.as_str().to_string()),
+            validations: Observed::default(),
+            not_after: s.not_after().map(|t| t.secs()),
+            tags: Observed::default(),
+        });
     }
-    let described = join_all(arns.iter().map(|arn| {
+    let described = join_all(summaries.iter().map(|s| {
         let client = client.clone();
         async move {
             let _permit = ctx.permit().await;
-            match client.describe_certificate().certificate_arn(arn).send().await {
-                Ok(out) => Ok(out.certificate().cloned()),
-                Err(err) => Err(ctx.gap(&err, SERVICE, region, "DescribeCertificate", Some(arn))),
+            match client.describe_certificate().certificate_arn(&s.arn).send().await {
+                Ok(out) => Some(match out.certificate() {
+                    Some(c) => Ok(c.clone()),
+                    None => Err(ctx.malformed(SERVICE, region, "DescribeCertificate", "the Certificate")),
+                }),
+                Err(err) if gone(&err) => None,
+                Err(err) => Some(Err(ctx.gap(&err, SERVICE, region, "DescribeCertificate", Some(&s.arn)))),
             }
         }
     }))
     .await;
     let mut certs = Vec::new();
-    for (arn, result) in arns.iter().zip(described) {
+    for (summary, result) in summaries.into_iter().zip(described) {
         match result {
-            // one certificate that cannot be described makes the listing incomplete
-            Err(gap) => return Observed::Unknown(gap),
-            Ok(None) => {
-                return Observed::Unknown(ctx.malformed(SERVICE, region, "DescribeCertificate", "the Certificate"))
-            }
-            Ok(Some(c)) => certs.push(Certificate {
-                arn: arn.clone(),
-                domain: c.domain_name().unwrap_or_default().to_string(),
-                region: region.to_string(),
+            None => {}
+            Some(Err(gap)) => certs.push(Certificate { validations: Observed::Unknown(gap), ..summary }),
+            Some(Ok(c)) => certs.push(Certificate {
+                domain: c.domain_name().map(str::to_string).unwrap_or(summary.domain),
                 status: c.status().map(|s| s.as_str().to_string()),
-                validations: c
-                    .domain_validation_options()
-                    .iter()
-                    .map(|v| DomainValidation {
-                        domain: v.domain_name().to_string(),
-                        method: v.validation_method().map(|m| m.as_str().to_string()),
-                        status: v.validation_status().map(|s| s.as_str().to_string()),
-                        record: v.resource_record().map(|r| (r.name().to_string(), r.value().to_string())),
-                        record_in_route53: Observed::default(),
-                    })
-                    .collect(),
+                validations: Observed::Known(validations(&c)),
                 not_after: c.not_after().map(|t| t.secs()),
-                tags: Observed::default(),
+                ..summary
             }),
         }
     }
@@ -115,98 +136,150 @@ async fn describe_region(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<V
             async move {
                 let _permit = ctx.permit().await;
                 match client.list_tags_for_certificate().certificate_arn(&c.arn).send().await {
-                    Ok(o) => Observed::Known(super::tag_map(o.tags(), |t| (Some(t.key()), t.value()))),
+                    Ok(o) => Some(Observed::Known(super::tag_map(o.tags(), |t| (Some(t.key()), t.value())))),
+                    Err(err) if gone(&err) => None,
                     Err(err) => {
-                        Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListTagsForCertificate", Some(&c.arn)))
+                        Some(Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListTagsForCertificate", Some(&c.arn))))
                     }
                 }
             }
         }))
         .await;
-        for (c, t) in certs.iter_mut().zip(tags) {
-            c.tags = t;
+        let mut kept = Vec::with_capacity(certs.len());
+        for (mut c, t) in certs.into_iter().zip(tags) {
+            if let Some(t) = t {
+                c.tags = t;
+                kept.push(c);
+            }
         }
+        certs = kept;
     }
     Observed::Known(certs)
 }
 
-/// Public hosted zones of the account: (zone id, zone name as FQDN).
+/// Public hosted zones of the account: (zone id, decoded zone name).
 async fn public_zones(ctx: &Ctx, r53: &aws_sdk_route53::Client) -> Result<Vec<(String, String)>, Gap> {
     let pages = all_pages(ctx, r53.list_hosted_zones().into_paginator().send())
         .await
-        .map_err(|err| ctx.gap(&err, "route53", R53_REGION, "ListHostedZones", None))?;
+        .map_err(|err| ctx.gap(&err, "route53", ctx.global_region(), "ListHostedZones", None))?;
     Ok(pages
         .iter()
         .flat_map(|p| p.hosted_zones())
         .filter(|z| !z.config().is_some_and(|c| c.private_zone()))
-        .map(|z| (z.id().trim_start_matches("/hostedzone/").to_string(), fqdn(z.name())))
+        .map(|z| (z.id().trim_start_matches("/hostedzone/").to_string(), dns_name(z.name())))
         .collect())
 }
 
-async fn cname_exists(ctx: &Ctx, r53: &aws_sdk_route53::Client, zone: &str, name: &str) -> Observed<bool> {
+/// The values of the CNAME record sets named exactly `name` in a zone (empty
+/// when there is none): the listing starts at (name, CNAME), and Route 53 lists
+/// names escaped, so each listed name is decoded before it is compared.
+async fn cname_values(ctx: &Ctx, r53: &aws_sdk_route53::Client, zone: &str, name: &str) -> Observed<Vec<String>> {
     let _permit = ctx.permit().await;
     let call = r53
         .list_resource_record_sets()
         .hosted_zone_id(zone)
         .start_record_name(name)
         .start_record_type(RrType::Cname)
-        .max_items(1);
+        .max_items(RECORDS_PER_NAME);
     match call.send().await {
         Ok(out) => Observed::Known(
             out.resource_record_sets()
-                .first()
-                .is_some_and(|r| fqdn(r.name()) == fqdn(name) && *r.r#type() == RrType::Cname),
+                .iter()
+                .take_while(|r| dns_name(r.name()) == name)
+                .filter(|r| *r.r#type() == RrType::Cname)
+                .flat_map(|r| r.resource_records().iter().map(|v| dns_name(v.value())))
+                .collect(),
         ),
-        Err(err) => Observed::Unknown(ctx.gap(&err, "route53", R53_REGION, "ListResourceRecordSets", Some(name))),
+        Err(err) => {
+            Observed::Unknown(ctx.gap(&err, "route53", ctx.global_region(), "ListResourceRecordSets", Some(name)))
+        }
     }
 }
 
-/// Fills `record_in_route53` of every validation: each distinct record is looked
-/// up once, in the zone with the longest matching suffix.
+/// The public zones with the longest suffix of `name` (both decoded). Route 53
+/// lets an account hold several public zones of one name; only the one the
+/// registrar delegates to answers, and the API does not say which that is.
+fn zones_for(name: &str, zones: &[(String, String)]) -> Vec<String> {
+    let matching = zones.iter().filter(|(_, z)| name == z || name.ends_with(&format!(".{z}")));
+    let longest = matching.clone().map(|(_, z)| z.len()).max();
+    matching.filter(|(_, z)| Some(z.len()) == longest).map(|(id, _)| id.clone()).collect()
+}
+
+/// One answer from the lookups in every candidate zone: they must agree, else
+/// which one DNS serves decides, and that cannot be told from the API.
+fn agreed(region: &str, name: &str, answers: Vec<Observed<Vec<String>>>) -> Observed<Option<Vec<String>>> {
+    let mut first: Option<Vec<String>> = None;
+    for answer in answers {
+        let values = match answer {
+            Observed::Unknown(g) => return Observed::Unknown(g),
+            Observed::Known(v) => v,
+        };
+        match &first {
+            Some(f) if *f != values => {
+                return Observed::Unknown(Gap {
+                    service: "route53".into(),
+                    region: region.to_string(),
+                    operation: "ListResourceRecordSets".into(),
+                    resource: Some(name.to_string()),
+                    code: "AmbiguousHostedZone".into(),
+                    message: format!(
+                        "several public hosted zones of the account hold {name} with different records; \
+the delegated one cannot be told from the API"
+                    ),
+                    class: crate::inventory::ErrorClass::Other,
+                })
+            }
+            Some(_) => {}
+            None => first = Some(values),
+        }
+    }
+    Observed::Known(first)
+}
+
+/// Fills `route53_values` of every validation: each distinct record is looked
+/// up once in each zone with the longest matching suffix.
 async fn check_records(ctx: &Ctx, all: &mut BTreeMap<String, Observed<Vec<Certificate>>>) {
-    let r53 = aws_sdk_route53::Client::new(&ctx.config(R53_REGION));
+    let r53 = aws_sdk_route53::Client::new(&ctx.config(ctx.global_region()));
     let zones = public_zones(ctx, &r53).await;
     let mut lookups: BTreeSet<(String, String)> = BTreeSet::new();
-    let zone_for = |name: &str, zones: &[(String, String)]| -> Option<String> {
-        let name = fqdn(name);
-        zones
-            .iter()
-            .filter(|(_, z)| name == *z || name.ends_with(&format!(".{z}")))
-            .max_by_key(|(_, z)| z.len())
-            .map(|(id, _)| id.clone())
-    };
     if let Ok(zones) = &zones {
-        for certs in all.values().filter_map(|o| o.known()) {
-            for v in certs.iter().flat_map(|c| &c.validations) {
-                if let (Some((name, _)), Some(zone)) =
-                    (&v.record, v.record.as_ref().and_then(|r| zone_for(&r.0, zones)))
-                {
-                    lookups.insert((zone, fqdn(name)));
-                }
+        let known = all.values().filter_map(|o| o.known()).flatten().filter_map(|c| c.validations.known());
+        for (name, _) in known.flatten().filter_map(|v| v.record.as_ref()) {
+            let name = dns_name(name);
+            for zone in zones_for(&name, zones) {
+                lookups.insert((zone, name.clone()));
             }
         }
     }
-    let results: BTreeMap<(String, String), Observed<bool>> = join_all(lookups.into_iter().map(|(zone, name)| {
-        let r53 = r53.clone();
-        async move {
-            let found = cname_exists(ctx, &r53, &zone, &name).await;
-            ((zone, name), found)
-        }
-    }))
-    .await
-    .into_iter()
-    .collect();
+    let results: BTreeMap<(String, String), Observed<Vec<String>>> =
+        join_all(lookups.into_iter().map(|(zone, name)| {
+            let r53 = r53.clone();
+            async move {
+                let found = cname_values(ctx, &r53, &zone, &name).await;
+                ((zone, name), found)
+            }
+        }))
+        .await
+        .into_iter()
+        .collect();
     for certs in all.values_mut() {
         let Observed::Known(certs) = certs else { continue };
-        for v in certs.iter_mut().flat_map(|c| c.validations.iter_mut()) {
-            v.record_in_route53 = match (&zones, &v.record) {
-                (Err(g), _) => Observed::Unknown(g.clone()),
-                (Ok(_), None) => Observed::Known(None),
-                (Ok(zones), Some((name, _))) => match zone_for(name, zones) {
-                    None => Observed::Known(None),
-                    Some(zone) => results.get(&(zone, fqdn(name))).cloned().unwrap_or_default().map(Some),
-                },
-            };
+        for c in certs.iter_mut() {
+            let Observed::Known(validations) = &mut c.validations else { continue };
+            for v in validations.iter_mut() {
+                v.route53_values = match (&zones, &v.record) {
+                    (Err(g), _) => Observed::Unknown(g.clone()),
+                    (Ok(_), None) => Observed::Known(None),
+                    (Ok(zones), Some((name, _))) => {
+                        let name = dns_name(name);
+                        let answers: Vec<Observed<Vec<String>>> = zones_for(&name, zones)
+                            .into_iter()
+                            .map(|zone| results.get(&(zone, name.clone())).cloned().unwrap_or_default())
+                            .collect();
+                        agreed(ctx.global_region(), &name, answers)
+                    }
+                };
+            }
         }
     }
 }
@@ -224,3 +297,7 @@ pub async fn collect(
     }
     all
 }
+
+#[cfg(test)]
+#[path = "acm_tests.rs"]
+mod tests;

@@ -1,13 +1,19 @@
 //! Fills `Inventory::distributions`: every CloudFront distribution
 //! (ListDistributions, every page); its logging configuration and tags only when
-//! asked. CloudFront is global; its API lives in us-east-1.
+//! asked. CloudFront is global: its API, and the CloudWatch Logs deliveries of its
+//! standard logging v2, live in the partition's global region.
+//!
+//! One distribution whose configuration or tags cannot be read is that
+//! distribution's gap; one deleted between the listing and those reads
+//! (NoSuchDistribution / NoSuchResource) is gone.
 
 use crate::aws::{all_pages, Ctx};
-use crate::inventory::{DistOrigin, DistOriginGroup, Distribution, Observed};
+use crate::inventory::{DistOrigin, DistOriginGroup, Distribution, Gap, Observed};
+use aws_sdk_cloudfront::error::ProvideErrorMetadata;
 use futures::future::join_all;
+use std::collections::BTreeMap;
 
 const SERVICE: &str = "cloudfront";
-const REGION: &str = "us-east-1";
 
 pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call {
@@ -21,19 +27,71 @@ pub const CALLS: &[super::permissions::Call] = &[
         needed: |p| p.cloudfront_logging,
     },
     super::permissions::Call {
+        operation: "DescribeDeliverySources",
+        action: "logs:DescribeDeliverySources",
+        needed: |p| p.cloudfront_logging,
+    },
+    super::permissions::Call {
+        operation: "DescribeDeliveries",
+        action: "logs:DescribeDeliveries",
+        needed: |p| p.cloudfront_logging,
+    },
+    super::permissions::Call {
         operation: "ListTagsForResource",
         action: "cloudfront:ListTagsForResource",
         needed: |p| p.cloudfront_tags,
     },
 ];
 
+/// Whether an error says the distribution no longer exists.
+fn gone<E: ProvideErrorMetadata>(err: &aws_sdk_cloudfront::error::SdkError<E>) -> bool {
+    matches!(err.as_service_error().and_then(|e| e.code()), Some("NoSuchDistribution" | "NoSuchResource"))
+}
+
+/// Standard logging v2: per distribution ARN, the destinations of the deliveries
+/// whose source sends that distribution's access logs. A delivery source names the
+/// resources it reads (`resourceArns`), its `service` (`cloudfront`) and `logType`
+/// (`ACCESS_LOGS`); a delivery pairs one source (`deliverySourceName`) with one
+/// destination. DescribeDeliveries takes no filter: every page is read and matched
+/// by source name. A source reported INACTIVE (its resource deleted) sends nothing.
+async fn v2_deliveries(ctx: &Ctx) -> Result<BTreeMap<String, Vec<String>>, Gap> {
+    let region = ctx.global_region();
+    let logs = aws_sdk_cloudwatchlogs::Client::new(&ctx.config(region));
+    let sources = all_pages(ctx, logs.describe_delivery_sources().into_paginator().send())
+        .await
+        .map_err(|e| ctx.gap(&e, "logs", region, "DescribeDeliverySources", None))?;
+    let deliveries = all_pages(ctx, logs.describe_deliveries().into_paginator().send())
+        .await
+        .map_err(|e| ctx.gap(&e, "logs", region, "DescribeDeliveries", None))?;
+    let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for d in deliveries.iter().flat_map(|p| p.deliveries()) {
+        if let (Some(source), Some(dest)) = (d.delivery_source_name(), d.delivery_destination_arn()) {
+            by_source.entry(source).or_default().push(dest.to_string());
+        }
+    }
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for s in sources.iter().flat_map(|p| p.delivery_sources()) {
+        let access_logs = s.service().is_some_and(|v| v.eq_ignore_ascii_case("cloudfront"))
+            && s.log_type() == Some("ACCESS_LOGS")
+            && s.status().is_none_or(|st| st.as_str() == "ACTIVE");
+        let dests = s.name().and_then(|n| by_source.get(n));
+        if let (true, Some(dests)) = (access_logs, dests) {
+            for arn in s.resource_arns() {
+                out.entry(arn.clone()).or_default().extend(dests.iter().cloned());
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub async fn collect(ctx: &Ctx, logging: bool, tags: bool) -> Observed<Vec<Distribution>> {
-    let cf = aws_sdk_cloudfront::Client::new(&ctx.config(REGION));
+    let region = ctx.global_region();
+    let cf = aws_sdk_cloudfront::Client::new(&ctx.config(region));
     let pages = match all_pages(ctx, cf.list_distributions().into_paginator().send()).await {
         Ok(p) => p,
-        Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, REGION, "ListDistributions", None)),
+        Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListDistributions", None)),
     };
-    let mut out: Vec<Distribution> = pages
+    let out: Vec<Distribution> = pages
         .iter()
         .filter_map(|p| p.distribution_list())
         .flat_map(|l| l.items())
@@ -81,11 +139,17 @@ pub async fn collect(ctx: &Ctx, logging: bool, tags: bool) -> Observed<Vec<Distr
                 .filter(|s| !s.is_empty())
                 .map(str::to_string),
             min_tls: d.viewer_certificate().and_then(|v| v.minimum_protocol_version()).map(|v| v.as_str().to_string()),
+            default_certificate: d.viewer_certificate().is_some_and(|v| {
+                v.cloud_front_default_certificate() == Some(true)
+                    && v.acm_certificate_arn().is_none_or(str::is_empty)
+                    && v.iam_certificate_id().is_none_or(str::is_empty)
+            }),
             error_codes: d
                 .custom_error_responses()
                 .map(|c| c.items().iter().map(|r| r.error_code()).collect())
                 .unwrap_or_default(),
             logging: Observed::default(),
+            log_deliveries: Observed::default(),
             tags: Observed::default(),
         })
         .collect();
@@ -95,38 +159,65 @@ pub async fn collect(ctx: &Ctx, logging: bool, tags: bool) -> Observed<Vec<Distr
         async move {
             let log = async {
                 if !logging {
-                    return Observed::default();
+                    return Some(Observed::default());
                 }
                 let _permit = ctx.permit().await;
                 match cf.get_distribution_config().id(id).send().await {
-                    Ok(o) => Observed::Known(
-                        o.distribution_config()
-                            .and_then(|c| c.logging())
-                            .filter(|l| l.enabled())
-                            .map(|l| l.bucket().to_string()),
-                    ),
-                    Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, REGION, "GetDistributionConfig", Some(arn))),
+                    Ok(o) => match o.distribution_config() {
+                        Some(c) => {
+                            Some(Observed::Known(c.logging().filter(|l| l.enabled()).map(|l| l.bucket().to_string())))
+                        }
+                        None => Some(Observed::Unknown(ctx.malformed(
+                            SERVICE,
+                            region,
+                            "GetDistributionConfig",
+                            "the DistributionConfig",
+                        ))),
+                    },
+                    Err(e) if gone(&e) => None,
+                    Err(e) => Some(Observed::Unknown(ctx.gap(&e, SERVICE, region, "GetDistributionConfig", Some(arn)))),
                 }
             };
             let tag = async {
                 if !tags {
-                    return Observed::default();
+                    return Some(Observed::default());
                 }
                 let _permit = ctx.permit().await;
                 match cf.list_tags_for_resource().resource(arn).send().await {
-                    Ok(o) => Observed::Known(
+                    Ok(o) => Some(Observed::Known(
                         o.tags().map(|t| super::tag_map(t.items(), |x| (Some(x.key()), x.value()))).unwrap_or_default(),
-                    ),
-                    Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, REGION, "ListTagsForResource", Some(arn))),
+                    )),
+                    Err(e) if gone(&e) => None,
+                    Err(e) => Some(Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTagsForResource", Some(arn)))),
                 }
             };
             tokio::join!(log, tag)
         }
     }))
     .await;
-    for (d, (log, tag)) in out.iter_mut().zip(details) {
-        d.logging = log;
-        d.tags = tag;
+    let mut kept = Vec::with_capacity(out.len());
+    for (mut d, details) in out.into_iter().zip(details) {
+        // deleted since the listing: simply gone
+        if let (Some(log), Some(tag)) = details {
+            d.logging = log;
+            d.tags = tag;
+            kept.push(d);
+        }
+    }
+    let mut out = kept;
+    // standard logging v2 only matters where legacy logging is off
+    if logging && out.iter().any(|d| matches!(d.logging, Observed::Known(None))) {
+        let v2 = v2_deliveries(ctx).await;
+        for d in out.iter_mut().filter(|d| matches!(d.logging, Observed::Known(None))) {
+            d.log_deliveries = match &v2 {
+                Ok(map) => Observed::Known(map.get(&d.arn).cloned().unwrap_or_default()),
+                Err(g) => Observed::Unknown(g.clone()),
+            };
+        }
     }
     Observed::Known(out)
 }
+
+#[cfg(test)]
+#[path = "cloudfront_tests.rs"]
+mod tests;

@@ -2,7 +2,7 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
-use crate::inventory::{Certificate, Gap, Inventory, Observed};
+use crate::inventory::{Certificate, DomainValidation, Gap, Inventory, Observed};
 use crate::profile::Requirement;
 use serde_json::json;
 
@@ -10,22 +10,36 @@ pub static KIND: Kind = Kind {
     name: "acm.certificate",
     summary: "ACM certificates: status, validation method, DNS validation records, expiry",
     doc: "Certificates of every key type in the requirement's regions (a CloudFront certificate \
-lives in us-east-1), selected by domain name. `dns_validation_records` asks that every domain \
-has the validation CNAME that ACM issued and, when a public hosted zone of the account holds \
-the domain, that the CNAME really exists in Route 53 — the classic miss of a stack that \
-requests a certificate and never creates its validation record.",
+lives in us-east-1), selected by domain name. Reads ListCertificates (every key type), \
+DescribeCertificate (Status, NotAfter, DomainValidationOptions: DomainName, ValidationMethod, \
+ResourceRecord Name and Value) and, for `dns_validation_records`, Route 53 ListHostedZones and \
+ListResourceRecordSets. `dns_validation_records` asks that every domain has the validation \
+CNAME that ACM issued and, when a public hosted zone of the account holds its name, that a \
+CNAME at that name exists in Route 53 with ACM's value: ACM validates (and renews) only when \
+the CNAME resolves to ResourceRecord.Value. Names and values are compared as DNS does: case \
+folded, trailing dot optional, Route 53's `\\NNN` octal escapes decoded. A record with the \
+right name but another value drifts, with the values found; several public zones of the \
+account with that name that hold different records leave it unknown (the delegated one \
+cannot be told from the API). A certificate that could not be \
+described is unknown for the fields DescribeCertificate answers; one deleted while being read \
+is gone.",
     regional: true,
     tags: true,
     selectable: true,
     fields: &[
-        Field::new("status", Str, "Certificate status, e.g. ISSUED."),
-        Field::new("validation_method", OneOf(&["DNS", "EMAIL"]), "How every domain of the certificate is validated."),
+        Field::new("status", Str, "Certificate status (DescribeCertificate Status), e.g. ISSUED."),
+        Field::new(
+            "validation_method",
+            OneOf(&["DNS", "EMAIL"]),
+            "How every domain of the certificate is validated (DomainValidationOptions[].ValidationMethod).",
+        ),
         Field::new(
             "dns_validation_records",
             Bool,
-            "Every domain has its validation CNAME, present in Route 53 when the account hosts the zone.",
+            "Every domain has its validation CNAME (ResourceRecord), and where the account hosts the zone, \
+Route 53 holds a CNAME at that name whose value is ResourceRecord.Value.",
         ),
-        Field::new("min_days_to_expiry", Int, "The certificate stays valid at least this many more days."),
+        Field::new("min_days_to_expiry", Int, "The certificate stays valid (NotAfter) at least this many more days."),
     ],
     plan: |req, plan| {
         plan.certificates.extend(req.regions.iter().cloned());
@@ -41,47 +55,93 @@ fn now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
+/// A DNS name as DNS compares it: case folded, without the optional trailing dot.
+/// (ACM's values carry no escapes; the collector decodes Route 53's.)
+fn dns_name(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Why a check cannot be judged when the certificate could not be described.
+fn undescribed(c: &Certificate) -> Option<&Gap> {
+    c.validations.gap()
+}
+
+/// One domain's validation record against Route 53: whether it is in place, and
+/// what was observed.
+fn record_state(v: &DomainValidation) -> (Result<bool, &Gap>, serde_json::Value) {
+    let Some((name, value)) = &v.record else {
+        return (Ok(false), json!({ "domain": v.domain, "record": null, "state": "no validation record issued" }));
+    };
+    let want = dns_name(value);
+    let row = |state: &str| json!({ "domain": v.domain, "record": name, "value": value, "state": state });
+    match &v.route53_values {
+        Observed::Unknown(g) => (Err(g), row("unknown")),
+        Observed::Known(None) => (Ok(true), row("issued; zone not in this account")),
+        Observed::Known(Some(found)) if found.is_empty() => (Ok(false), row("missing from Route 53")),
+        // every CNAME set at the name must answer ACM's value: DNS may serve any of them
+        Observed::Known(Some(found)) if found.iter().all(|f| *f == want) => (Ok(true), row("present in Route 53")),
+        Observed::Known(Some(found)) => {
+            let mut r = row("wrong value in Route 53");
+            r["found"] = json!(found);
+            (Ok(false), r)
+        }
+    }
+}
+
 fn checks(req: &Requirement, c: &Certificate) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     if let Some(want) = e.str("status") {
-        out.push(Check::new("status", json!(want), json!(c.status), c.status.as_deref() == Some(want)));
+        out.push(match (&c.status, undescribed(c)) {
+            (None, Some(g)) => Check::unknown("status", json!(want), g),
+            (status, _) => Check::new("status", json!(want), json!(status), status.as_deref() == Some(want)),
+        });
     }
     if let Some(want) = e.str("validation_method") {
-        let methods: Vec<Option<&str>> = c.validations.iter().map(|v| v.method.as_deref()).collect();
-        let ok = !methods.is_empty() && methods.iter().all(|m| *m == Some(want));
-        out.push(Check::new("validation_method", json!(want), json!(methods), ok));
+        out.push(match &c.validations {
+            Observed::Unknown(g) => Check::unknown("validation_method", json!(want), g),
+            Observed::Known(vs) => {
+                let methods: Vec<Option<&str>> = vs.iter().map(|v| v.method.as_deref()).collect();
+                let ok = !methods.is_empty() && methods.iter().all(|m| *m == Some(want));
+                Check::new("validation_method", json!(want), json!(methods), ok)
+            }
+        });
     }
     if let Some(want) = e.bool("dns_validation_records") {
-        let mut observed = Vec::new();
-        let mut all_present = !c.validations.is_empty();
-        let mut gap: Option<&Gap> = None;
-        for v in &c.validations {
-            let (present, state) = match (&v.record, &v.record_in_route53) {
-                (None, _) => (false, json!("no validation record issued")),
-                (Some(_), Observed::Known(None)) => (true, json!("issued; zone not in this account")),
-                (Some(_), Observed::Known(Some(true))) => (true, json!("present in Route 53")),
-                (Some(_), Observed::Known(Some(false))) => (false, json!("missing from Route 53")),
-                (Some(_), Observed::Unknown(g)) => {
-                    gap = Some(g);
-                    (true, json!(null))
+        out.push(match &c.validations {
+            Observed::Unknown(g) => Check::unknown("dns_validation_records", json!(want), g),
+            Observed::Known(vs) => {
+                let mut observed = Vec::new();
+                let mut all_present = !vs.is_empty();
+                let mut gap: Option<&Gap> = None;
+                for v in vs {
+                    let (present, row) = record_state(v);
+                    match present {
+                        Ok(p) => all_present &= p,
+                        Err(g) => gap = gap.or(Some(g)),
+                    }
+                    observed.push(row);
                 }
-            };
-            all_present &= present;
-            observed.push(json!({ "domain": v.domain, "record": v.record.as_ref().map(|r| &r.0), "state": state }));
-        }
-        out.push(if all_present != want {
-            Check::new("dns_validation_records", json!(want), json!(observed), false)
-        } else if let Some(g) = gap {
-            Check::unknown("dns_validation_records", json!(want), g)
-        } else {
-            Check::new("dns_validation_records", json!(want), json!(observed), true)
+                // a record seen missing or wrong decides, even when another could not be read
+                if !all_present {
+                    Check::new("dns_validation_records", json!(want), json!(observed), !want)
+                } else if let Some(g) = gap {
+                    Check::unknown("dns_validation_records", json!(want), g)
+                } else {
+                    Check::new("dns_validation_records", json!(want), json!(observed), want)
+                }
+            }
         });
     }
     if let Some(min) = e.int("min_days_to_expiry") {
-        let days = c.not_after.map(|t| (t - now()).div_euclid(86_400));
-        let ok = days.is_some_and(|d| d >= min);
-        out.push(Check::new("min_days_to_expiry", json!(format!(">= {min}")), json!(days), ok));
+        out.push(match (c.not_after, undescribed(c)) {
+            (None, Some(g)) => Check::unknown("min_days_to_expiry", json!(format!(">= {min}")), g),
+            (not_after, _) => {
+                let days = not_after.map(|t| (t - now()).div_euclid(86_400));
+                let ok = days.is_some_and(|d| d >= min);
+                Check::new("min_days_to_expiry", json!(format!(">= {min}")), json!(days), ok)
+            }
+        });
     }
     out
 }
@@ -104,3 +164,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |c| checks(req, c),
     )
 }
+
+#[cfg(test)]
+#[path = "acm_certificate_tests.rs"]
+mod tests;

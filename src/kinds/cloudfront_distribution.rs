@@ -3,17 +3,27 @@
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
 use crate::inventory::{Distribution, Gap, Inventory, Observed};
+use crate::partition::Partition;
 use crate::profile::Requirement;
 use serde_json::json;
 
 pub static KIND: Kind = Kind {
     name: "cloudfront.distribution",
-    summary: "CloudFront distributions: OAC, origin failover, WAF, logging to an existing bucket, TLS, aliases",
+    summary: "CloudFront distributions: OAC, origin failover, WAF, standard logging (legacy or v2), TLS, aliases",
     doc: "Every distribution of the account (CloudFront is global), named by its first alias, \
-else its id. `web_acl` asks for an attached WAFv2 web ACL that exists in the account's \
-CLOUDFRONT scope; `logging` asks for standard logging into a bucket that exists in this \
-account (a hard-coded bucket name of another stack drifts). `min_tls` is the oldest \
-acceptable MinimumProtocolVersion, e.g. TLSv1.2_2021.",
+else its id. Reads ListDistributions (origins, origin groups, default cache behaviour, \
+WebACLId, ViewerCertificate, CustomErrorResponses) and, for `logging`, GetDistributionConfig \
+(Logging) and CloudWatch Logs DescribeDeliverySources / DescribeDeliveries. `web_acl` asks for \
+an attached WAFv2 web ACL that exists in the account's CLOUDFRONT scope. `logging` asks for \
+standard logging: legacy logging (Logging.Enabled) into a bucket that exists in this account \
+(a hard-coded bucket name of another stack drifts), or, when legacy logging is off, standard \
+logging v2: a CloudWatch Logs delivery whose delivery source (service cloudfront, logType \
+ACCESS_LOGS) names the distribution's ARN in resourceArns. `min_tls` is the oldest acceptable \
+security policy, e.g. TLSv1.2_2021; policies are ordered by what they accept (SSLv3 < TLSv1 < \
+TLSv1_2016 < TLSv1.1_2016 < TLSv1.2_2018 < TLSv1.2_2019 < TLSv1.2_2021 < TLSv1.2_2025 < \
+TLSv1.3_2025), an unknown policy name never passes, and a distribution on the CloudFront default \
+certificate (CloudFrontDefaultCertificate, no ACM or IAM certificate) is served with TLSv1 \
+whatever MinimumProtocolVersion says.",
     regional: false,
     tags: true,
     selectable: true,
@@ -30,9 +40,19 @@ acceptable MinimumProtocolVersion, e.g. TLSv1.2_2021.",
             "Status codes the origin group fails over on must include these, e.g. [\"500\", \"503\"].",
         ),
         Field::new("web_acl", Bool, "A WAFv2 web ACL is attached and exists (CLOUDFRONT scope)."),
-        Field::new("logging", Bool, "Standard logging is on, into a bucket that exists in this account."),
+        Field::new(
+            "logging",
+            Bool,
+            "Standard logging is on: legacy logging into a bucket that exists in this account, or a v2 \
+CloudWatch Logs delivery of the distribution's ACCESS_LOGS.",
+        ),
         Field::new("acm_certificate", Bool, "The viewer certificate comes from ACM."),
-        Field::new("min_tls", OneOf(TLS), "The oldest acceptable viewer MinimumProtocolVersion."),
+        Field::new(
+            "min_tls",
+            OneOf(TLS),
+            "The oldest acceptable viewer security policy (ViewerCertificate.MinimumProtocolVersion; TLSv1 on \
+the default certificate).",
+        ),
         Field::new("aliases", StrList, "Alternate domain names (CNAMEs) that must be configured."),
         Field::new("compression", Bool, "The default cache behaviour compresses objects."),
         Field::new(
@@ -50,14 +70,35 @@ acceptable MinimumProtocolVersion, e.g. TLSv1.2_2021.",
             plan.s3_list = true;
         }
         if e.has("web_acl") {
-            plan.web_acls.insert(("CLOUDFRONT".into(), "us-east-1".into()));
+            plan.web_acls.insert(("CLOUDFRONT".into(), waf_region(req).into()));
         }
     },
     evaluate,
 };
 
-const TLS: &[&str] =
-    &["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.3_2025"];
+/// CloudFront's viewer security policies, weakest first: each accepts a subset of
+/// the protocols and ciphers of the one before it (CloudFront Developer Guide,
+/// "Supported protocols and ciphers between viewers and CloudFront").
+const TLS: &[&str] = &[
+    "SSLv3",
+    "TLSv1",
+    "TLSv1_2016",
+    "TLSv1.1_2016",
+    "TLSv1.2_2018",
+    "TLSv1.2_2019",
+    "TLSv1.2_2021",
+    "TLSv1.2_2025",
+    "TLSv1.3_2025",
+];
+
+/// The policy CloudFront applies: TLSv1 on its default certificate.
+const DEFAULT_CERTIFICATE_POLICY: &str = "TLSv1";
+
+/// Where CloudFront's web ACLs (scope CLOUDFRONT) are read: the global region of
+/// the partition the requirement's regions belong to (us-east-1 in `aws`).
+fn waf_region(req: &Requirement) -> &'static str {
+    req.regions.iter().next().map(|r| Partition::of_region(r)).unwrap_or_default().global_region
+}
 
 fn bucket_of(target: &str) -> &str {
     target.split(".s3").next().unwrap_or(target)
@@ -92,7 +133,8 @@ fn checks(req: &Requirement, d: &Distribution, inv: &Inventory) -> Vec<Check> {
         ));
     }
     if let Some(want) = e.bool("web_acl") {
-        let acls = Inventory::regional(&inv.web_acls, "CLOUDFRONT:us-east-1", "CloudFront web ACLs");
+        let key = format!("CLOUDFRONT:{}", waf_region(req));
+        let acls = Inventory::regional(&inv.web_acls, &key, "CloudFront web ACLs");
         out.push(match (&d.web_acl, acls) {
             (None, _) => Check::new("web_acl", json!(want), json!(null), !want),
             (Some(id), Observed::Known(list)) => {
@@ -106,7 +148,13 @@ fn checks(req: &Requirement, d: &Distribution, inv: &Inventory) -> Vec<Check> {
     if let Some(want) = e.bool("logging") {
         out.push(match &d.logging {
             Observed::Unknown(g) => Check::unknown("logging", json!(want), g),
-            Observed::Known(None) => Check::new("logging", json!(want), json!(null), !want),
+            Observed::Known(None) => match &d.log_deliveries {
+                Observed::Unknown(g) => Check::unknown("logging", json!(want), g),
+                Observed::Known(dests) if dests.is_empty() => Check::new("logging", json!(want), json!(null), !want),
+                Observed::Known(dests) => {
+                    Check::new("logging", json!(want), json!(format!("v2 delivery to {}", dests.join(", "))), want)
+                }
+            },
             Observed::Known(Some(target)) => {
                 let name = bucket_of(target);
                 match inv.buckets.as_ref().map(|b| b.as_ref()) {
@@ -135,8 +183,17 @@ fn checks(req: &Requirement, d: &Distribution, inv: &Inventory) -> Vec<Check> {
     }
     if let Some(want) = e.str("min_tls") {
         let rank = |v: &str| TLS.iter().position(|t| *t == v);
-        let ok = matches!((d.min_tls.as_deref().and_then(rank), rank(want)), (Some(have), Some(need)) if have >= need);
-        out.push(Check::new("min_tls", json!(want), json!(d.min_tls), ok));
+        let (effective, observed) = if d.default_certificate {
+            let note = format!(
+                "{DEFAULT_CERTIFICATE_POLICY} (CloudFront default certificate; MinimumProtocolVersion {} not applied)",
+                d.min_tls.as_deref().unwrap_or("absent")
+            );
+            (Some(DEFAULT_CERTIFICATE_POLICY), json!(note))
+        } else {
+            (d.min_tls.as_deref(), json!(d.min_tls))
+        };
+        let ok = matches!((effective.and_then(rank), rank(want)), (Some(have), Some(need)) if have >= need);
+        out.push(Check::new("min_tls", json!(want), observed, ok));
     }
     if let Some(aliases) = e.list("aliases") {
         out.push(Check::new(
@@ -175,3 +232,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |d| checks(req, d, inv),
     )
 }
+
+#[cfg(test)]
+#[path = "cloudfront_distribution_tests.rs"]
+mod tests;

@@ -9,10 +9,15 @@ use serde_json::json;
 pub static KIND: Kind = Kind {
     name: "route53.record",
     summary: "Route 53 records: present by name and type, alias targets, public zone",
-    doc: "Every record set of every hosted zone of the account (Route 53 is global), named by \
-its fully qualified name without the trailing dot. `type` chooses the candidates, so \"an A \
-alias for the apex pointing at CloudFront\" is `select = { name = \"example.com\" }`, \
-`min_count = 1`, `type = \"A\"`, `alias_to = \"cloudfront.net\"`.",
+    doc: "Every record set of every hosted zone of the account (Route 53 is global; read with \
+ListHostedZones and ListResourceRecordSets: Name, Type, AliasTarget.DNSName, ResourceRecords), \
+named by its fully qualified name without the trailing dot. Route 53 lists every character of \
+a name other than a-z, 0-9, `-` and `_` as a `\\NNN` octal escape (`\\052` for `*`); names, \
+zone names and alias targets are decoded before they are selected, compared or reported, so \
+a wildcard record is `*.example.com` (escapes of a dot inside a label, spaces and bytes above \
+126 stay escaped). `type` chooses the candidates, so \"an A alias for the apex pointing at \
+CloudFront\" is `select = { name = \"example.com\" }`, `min_count = 1`, `type = \"A\"`, \
+`alias_to = \"cloudfront.net\"`.",
     regional: false,
     tags: false,
     selectable: true,

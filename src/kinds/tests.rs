@@ -425,13 +425,14 @@ pub(crate) fn cert(domain: &str, record: Option<&str>, in_r53: Observed<Option<b
         domain: domain.into(),
         region: "us-east-1".into(),
         status: Some("ISSUED".into()),
-        validations: vec![DomainValidation {
+        validations: Observed::Known(vec![DomainValidation {
             domain: domain.into(),
             method: Some("DNS".into()),
             status: Some("SUCCESS".into()),
             record: record.map(|r| (r.to_string(), "v".to_string())),
-            record_in_route53: in_r53,
-        }],
+            // present: the record with ACM's value "v"; absent: no CNAME at the name
+            route53_values: in_r53.map(|found| found.map(|p| if p { vec!["v".to_string()] } else { vec![] })),
+        }]),
         not_after: Some(4_102_444_800), // 2100-01-01
         tags: Observed::default(),
     }
@@ -1187,8 +1188,10 @@ pub(crate) fn distribution(logging: Observed<Option<String>>, web_acl: Option<&s
         web_acl: web_acl.map(str::to_string),
         acm_certificate: Some("arn:aws:acm:us-east-1:1:certificate/c".into()),
         min_tls: Some("TLSv1.2_2021".into()),
+        default_certificate: false,
         error_codes: vec![404],
         logging,
+        log_deliveries: Observed::default(),
         tags: Observed::Known(BTreeMap::new()),
     }
 }
