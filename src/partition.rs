@@ -33,6 +33,12 @@ impl Partition {
         PARTITIONS.iter().find(|(prefix, _)| region.starts_with(prefix)).map(|(_, p)| *p).unwrap_or(AWS)
     }
 
+    /// The partition of a requirement's regions (they are all of one partition in
+    /// any real audit: the first decides), `aws` when there are none.
+    pub fn of_regions(regions: &[String]) -> Partition {
+        regions.first().map(|r| Partition::of_region(r)).unwrap_or_default()
+    }
+
     /// A partition by its name (`aws`, `aws-cn`, …).
     pub fn named(name: &str) -> Option<Partition> {
         std::iter::once(AWS).chain(PARTITIONS.iter().map(|(_, p)| *p)).find(|p| p.name == name)

@@ -97,7 +97,7 @@ const DEFAULT_CERTIFICATE_POLICY: &str = "TLSv1";
 /// Where CloudFront's web ACLs (scope CLOUDFRONT) are read: the global region of
 /// the partition the requirement's regions belong to (us-east-1 in `aws`).
 fn waf_region(req: &Requirement) -> &'static str {
-    req.regions.iter().next().map(|r| Partition::of_region(r)).unwrap_or_default().global_region
+    Partition::of_regions(&req.regions).global_region
 }
 
 fn bucket_of(target: &str) -> &str {

@@ -6,7 +6,6 @@ use crate::inventory::{Inventory, ManagedGroupUse, Observed, RateRule, WebAcl};
 use crate::partition::Partition;
 use crate::profile::Requirement;
 use serde_json::json;
-use std::collections::BTreeSet;
 
 pub static KIND: Kind = Kind {
     name: "wafv2.web_acl",
@@ -74,12 +73,7 @@ fields unknown.",
 /// global region of the partition of the requirement's regions.
 fn keys(req: &Requirement) -> Vec<(String, String)> {
     if req.expect.str("scope") == Some("CLOUDFRONT") {
-        let regions: BTreeSet<&str> =
-            req.regions.iter().map(|r| Partition::of_region(r).global_region).collect::<BTreeSet<_>>();
-        if regions.is_empty() {
-            return vec![("CLOUDFRONT".into(), crate::partition::AWS.global_region.into())];
-        }
-        regions.into_iter().map(|r| ("CLOUDFRONT".to_string(), r.to_string())).collect()
+        vec![("CLOUDFRONT".into(), Partition::of_regions(&req.regions).global_region.into())]
     } else {
         req.regions.iter().map(|r| ("REGIONAL".to_string(), r.clone())).collect()
     }
