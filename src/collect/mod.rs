@@ -342,6 +342,19 @@ async fn bounded<T>(
     }
 }
 
+/// The audited account's id, for account-level reads (S3's account public access
+/// block). sts:GetCallerIdentity needs no permission, so no collector declares it.
+pub async fn caller_account(ctx: &Ctx, region: &str) -> Result<String, Gap> {
+    let _permit = ctx.permit().await;
+    match aws_sdk_sts::Client::new(&ctx.config(region)).get_caller_identity().send().await {
+        Ok(out) => match out.account() {
+            Some(a) => Ok(a.to_string()),
+            None => Err(ctx.malformed("sts", region, "GetCallerIdentity", "the Account")),
+        },
+        Err(err) => Err(ctx.gap(&err, "sts", region, "GetCallerIdentity", None)),
+    }
+}
+
 /// Tags as a map, from any SDK tag list.
 pub fn tag_map<T>(tags: &[T], kv: impl Fn(&T) -> (Option<&str>, Option<&str>)) -> crate::inventory::Tags {
     tags.iter()

@@ -5,9 +5,9 @@
 
 use super::S3Details;
 use crate::aws::{all_pages, Ctx};
+use crate::inventory::Gap;
 use crate::inventory::{Bucket, BucketEncryption, ErrorClass, Observed, PublicAccessBlock, ReplicationRule};
 use crate::profile::Selector;
-use crate::inventory::Gap;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -46,13 +46,6 @@ pub const CALLS: &[Call] = &[
     Call {
         operation: "GetPublicAccessBlock",
         action: "s3:GetAccountPublicAccessBlock",
-        needed: |p| any_detail(p, |d| d.public_access_block || d.access),
-    },
-    // names the account whose block s3control reads; needs no permission, but is
-    // declared so every call of this file is
-    Call {
-        operation: "GetCallerIdentity",
-        action: "sts:GetCallerIdentity",
         needed: |p| any_detail(p, |d| d.public_access_block || d.access),
     },
     Call { operation: "GetBucketLogging", action: "s3:GetBucketLogging", needed: |p| any_detail(p, |d| d.logging) },
@@ -488,15 +481,9 @@ pub async fn account_block(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Option
         return None;
     }
     let region = ctx.global_region();
-    let account = {
-        let _permit = ctx.permit().await;
-        match aws_sdk_sts::Client::new(&ctx.config(region)).get_caller_identity().send().await {
-            Ok(out) => match out.account() {
-                Some(a) => a.to_string(),
-                None => return Some(Observed::Unknown(ctx.malformed("sts", region, "GetCallerIdentity", "the Account"))),
-            },
-            Err(err) => return Some(Observed::Unknown(ctx.gap(&err, "sts", region, "GetCallerIdentity", None))),
-        }
+    let account = match super::caller_account(ctx, region).await {
+        Ok(a) => a,
+        Err(g) => return Some(Observed::Unknown(g)),
     };
     let _permit = ctx.permit().await;
     Some(match ctx.s3control(region).get_public_access_block().account_id(&account).send().await {
@@ -510,3 +497,7 @@ pub async fn account_block(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Option
         Err(err) => Observed::Unknown(ctx.gap(&err, "s3control", region, "GetPublicAccessBlock", None)),
     })
 }
+
+#[cfg(test)]
+#[path = "s3_tests.rs"]
+mod tests;

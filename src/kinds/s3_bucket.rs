@@ -75,12 +75,7 @@ fn key_matches(expected: &str, observed: &str) -> bool {
     expected == observed || last(expected) == last(observed)
 }
 
-fn checks(
-    req: &Requirement,
-    b: &Bucket,
-    all: &[Bucket],
-    account: &Observed<Option<PublicAccessBlock>>,
-) -> Vec<Check> {
+fn checks(req: &Requirement, b: &Bucket, all: &[Bucket], account: &Observed<Option<PublicAccessBlock>>) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     if let Some(want) = e.str("encryption") {
@@ -201,7 +196,11 @@ fn unknown_showing(field: &'static str, want: bool, observed: Json, gap: &Gap) -
 /// is on when either level has it on: `Ok(Some(level))` names where, `Ok(None)`
 /// is off at both, and `Err` is a level that could not be read while the other
 /// does not settle it.
-fn effective(b: &Bucket, account: &Observed<Option<PublicAccessBlock>>, flag: fn(&PublicAccessBlock) -> bool) -> Result<Option<&'static str>, Gap> {
+fn effective(
+    b: &Bucket,
+    account: &Observed<Option<PublicAccessBlock>>,
+    flag: fn(&PublicAccessBlock) -> bool,
+) -> Result<Option<&'static str>, Gap> {
     let on = |level: &Observed<Option<PublicAccessBlock>>| match level {
         Observed::Known(p) => Ok(p.as_ref().is_some_and(flag)),
         Observed::Unknown(g) => Err(g.clone()),
@@ -366,3 +365,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |b| checks(req, b, all, &account),
     )
 }
+
+#[cfg(test)]
+#[path = "s3_bucket_tests.rs"]
+mod tests;
