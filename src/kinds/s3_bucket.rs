@@ -15,11 +15,19 @@ mod public;
 pub static KIND: Kind = Kind {
     name: "s3.bucket",
     summary: "S3 buckets: encryption, versioning, public access block, logging, replication, tags",
-    doc: "All buckets of the account come from one global ListBuckets; each bucket is then read in \
-its own region. A bucket without a default encryption configuration, public access block or tag \
-set is observed as having none (AWS answers those with a specific error code); any other error \
-makes the affected fields unknown. `select.regions`, when given, keeps buckets of those regions; \
-otherwise every bucket of the account is a candidate.",
+    doc: "All buckets of the account come from one global ListBuckets (in the partition's global \
+region; a bucket listed without BucketRegion is located with GetBucketLocation); each bucket is then \
+read in its own region, and a bucket deleted in between (NoSuchBucket) is left out. A bucket without \
+a default encryption configuration, public access block, policy or tag set is observed as having \
+none (AWS answers those with a specific error code); any other error makes the affected fields \
+unknown. Public access is judged as S3 documents it (\"The meaning of public\", Blocking public \
+access): the account-level public access block (s3control GetPublicAccessBlock) combines with the \
+bucket's (GetPublicAccessBlock), S3 applying the most restrictive of the two, so a setting is in force \
+when either level has it on; an unreadable level leaves a field unknown only when the other level \
+does not settle it. `private` reads GetBucketAcl, GetBucketPolicy and GetBucketPolicyStatus \
+(IsPublic, S3's own verdict on the policy); where the service does not offer GetBucketPolicyStatus \
+the policy is evaluated with S3's documented rules. `select.regions`, when given, keeps buckets of \
+those regions; otherwise every bucket of the account is a candidate.",
     regional: false,
     tags: true,
     selectable: true,
@@ -41,7 +49,13 @@ static FIELDS: &[Field] = &[
     ),
     Field::new("bucket_key", Bool, "Whether S3 Bucket Keys are enabled for SSE-KMS."),
     Field::new("versioning", Bool, "true: versioning Enabled; false: never enabled or Suspended."),
-    Field::new("public_access_block", Bool, "true: all four bucket-level public access block flags are on."),
+    Field::new(
+        "public_access_block",
+        Bool,
+        "true: each of BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets is on at \
+bucket level (GetPublicAccessBlock) or account level (s3control GetPublicAccessBlock); observed shows both \
+levels (null: none configured).",
+    ),
     Field::new("access_logging", Bool, "Whether server access logging is enabled."),
     Field::new("replication", Bool, "Whether a replication configuration with at least one enabled rule exists."),
     Field::new(
@@ -49,7 +63,22 @@ static FIELDS: &[Field] = &[
         Bool,
         "An enabled replication rule targets a bucket of this account in another region, with versioning on.",
     ),
-    Field::new("private", Bool, "No ACL grant to AllUsers/AuthenticatedUsers and no policy statement allowing everyone; a CloudFront service principal may read only under an AWS:SourceArn condition."),
+    Field::new(
+        "private",
+        Bool,
+        "Nobody outside the account can read or write: no ACL grant (GetBucketAcl) to AllUsers or \
+AuthenticatedUsers unless IgnorePublicAcls is in force; no public policy unless RestrictPublicBuckets is \
+in force (which limits a public policy to AWS service principals and the owner account); and no \
+CloudFront service principal without an AWS:SourceArn condition. The policy is public when \
+GetBucketPolicyStatus says IsPublic; where S3 does not answer that call, an Allow statement for Principal \
+\"*\" (or {\"AWS\": \"*\"}), or with NotPrincipal, is public unless a condition limits it to fixed values \
+(no wildcard or policy variable, under an equality operator, not IfExists or ForAllValues) of \
+aws:SourceArn, aws:SourceVpc, aws:SourceVpce, aws:SourceOwner, aws:SourceAccount, \
+s3:x-amz-server-side-encryption-aws-kms-key-id or aws:userid, or to aws:SourceIp ranges (IpAddress) no \
+broader than /8 (IPv4) or /32 (IPv6); aws:SecureTransport, aws:UserAgent, aws:Referer and the like leave it \
+public. Observed lists each opening (statement Sid or #position, and why), marked when neutralised; if \
+IsPublic cannot be read and the rules find nothing, the field is unknown.",
+    ),
 ];
 
 fn details(req: &Requirement) -> S3Details {
