@@ -453,7 +453,14 @@ async fn bucket(
         async { tokio::join!(acl, policy, status) }
     );
     b.acl_grants = acl;
-    b.policy = policy;
+    // a policy that does not parse is unread, never an empty (private) one
+    b.policy = match policy {
+        Observed::Known(Some(serde_json::Value::Null)) => Observed::Unknown(Gap {
+            resource: Some(b.arn.clone()),
+            ..ctx.malformed(SERVICE, r, "GetBucketPolicy", "a policy document that parses as JSON")
+        }),
+        other => other,
+    };
     b.encryption = encryption;
     b.versioning = versioning;
     b.public_access_block = pab;

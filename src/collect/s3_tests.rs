@@ -246,3 +246,20 @@ async fn collected_policy_and_blocks_evaluate_to_exact_findings() {
     );
     assert_eq!(*ctx.errors.lock().unwrap(), []);
 }
+
+#[tokio::test]
+async fn a_policy_that_does_not_parse_is_unknown_not_empty() {
+    let ctx = ctx_with(|r| {
+        if r.uri.contains("?policy") && !r.uri.contains("policyStatus") {
+            (200, "{\"Statement\": [".into())
+        } else {
+            bucket_read(r, (501, error("NotImplemented")))
+        }
+    });
+    let got = collect(&ctx, &access()).await;
+    let gap = got.known().expect("listing")[0].policy.gap().cloned().expect("unknown");
+    assert_eq!(
+        (gap.describe(), gap.resource.as_deref()),
+        ("s3:GetBucketPolicy in us-east-1 failed with MalformedResponse".into(), Some("arn:aws:s3:::prod-a"))
+    );
+}
