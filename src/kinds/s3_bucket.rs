@@ -70,8 +70,8 @@ levels (null: none configured).",
 AuthenticatedUsers unless IgnorePublicAcls is in force; no public policy unless RestrictPublicBuckets is \
 in force (which limits a public policy to AWS service principals and the owner account); and no \
 CloudFront service principal without an AWS:SourceArn condition. The policy is public when \
-GetBucketPolicyStatus says IsPublic; where S3 does not answer that call, an Allow statement for Principal \
-\"*\" (or {\"AWS\": \"*\"}), or with NotPrincipal, is public unless a condition limits it to fixed values \
+GetBucketPolicyStatus says IsPublic; where S3 does not answer that call, an Allow statement with NotPrincipal \
+is public, and one for Principal \"*\" (or {\"AWS\": \"*\"}) is public unless a condition limits it to fixed values \
 (no wildcard or policy variable, under an equality operator, not IfExists or ForAllValues) of \
 aws:SourceArn, aws:SourceVpc, aws:SourceVpce, aws:SourceOwner, aws:SourceAccount, \
 s3:x-amz-server-side-encryption-aws-kms-key-id or aws:userid, or to aws:SourceIp ranges (IpAddress) no \
