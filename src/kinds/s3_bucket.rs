@@ -225,14 +225,14 @@ fn unknown_showing(field: &'static str, want: bool, observed: Json, gap: &Gap) -
 /// is on when either level has it on: `Ok(Some(level))` names where, `Ok(None)`
 /// is off at both, and `Err` is a level that could not be read while the other
 /// does not settle it.
-fn effective(
-    b: &Bucket,
-    account: &Observed<Option<PublicAccessBlock>>,
-    flag: fn(&PublicAccessBlock) -> bool,
-) -> Result<Option<&'static str>, Gap> {
-    let on = |level: &Observed<Option<PublicAccessBlock>>| match level {
+fn effective<'a>(
+    b: &'a Bucket,
+    account: &'a Observed<Option<PublicAccessBlock>>,
+    flag: Flag,
+) -> Result<Option<&'static str>, &'a Gap> {
+    let on = |level: &'a Observed<Option<PublicAccessBlock>>| match level {
         Observed::Known(p) => Ok(p.as_ref().is_some_and(flag)),
-        Observed::Unknown(g) => Err(g.clone()),
+        Observed::Unknown(g) => Err(g),
     };
     match (on(&b.public_access_block), on(account)) {
         (Ok(true), Ok(true)) => Ok(Some("bucket and account")),
@@ -256,7 +256,10 @@ fn level_json(level: &Observed<Option<PublicAccessBlock>>) -> Json {
     }
 }
 
-const FLAGS: [(&str, fn(&PublicAccessBlock) -> bool); 4] = [
+/// One public access block setting, read from a configuration.
+type Flag = fn(&PublicAccessBlock) -> bool;
+
+const FLAGS: [(&str, Flag); 4] = [
     ("BlockPublicAcls", |p| p.block_public_acls),
     ("IgnorePublicAcls", |p| p.ignore_public_acls),
     ("BlockPublicPolicy", |p| p.block_public_policy),
@@ -278,7 +281,7 @@ fn public_access_block_check(want: bool, b: &Bucket, account: &Observed<Option<P
         }
     }
     match gap {
-        Some(g) if all => unknown_showing(FIELD, want, observed, &g),
+        Some(g) if all => unknown_showing(FIELD, want, observed, g),
         _ => Check::new(FIELD, json!(want), observed, all == want),
     }
 }
@@ -293,7 +296,7 @@ fn private_check(want: bool, b: &Bucket, account: &Observed<Option<PublicAccessB
     let mut open = false;
     let mut gap: Option<Gap> = None;
     // an opening counts unless `flag` is in force at bucket or account level
-    let mut weigh = |text: String, flag: Option<(&str, fn(&PublicAccessBlock) -> bool)>, gap: &mut Option<Gap>| {
+    let mut weigh = |text: String, flag: Option<(&str, Flag)>, gap: &mut Option<Gap>| {
         let Some((name, flag)) = flag else {
             open = true;
             shown.push(text);
@@ -307,7 +310,7 @@ fn private_check(want: bool, b: &Bucket, account: &Observed<Option<PublicAccessB
             }
             Err(g) => {
                 shown.push(format!("{text} ({name} not observed)"));
-                *gap = gap.take().or(Some(g));
+                *gap = gap.take().or(Some(g.clone()));
             }
         }
     };
@@ -360,7 +363,7 @@ fn private_check(want: bool, b: &Bucket, account: &Observed<Option<PublicAccessB
     }
     match gap {
         Some(g) if !open => unknown_showing(FIELD, want, json!(shown), &g),
-        _ => Check::new(FIELD, json!(want), json!(shown), !open == want),
+        _ => Check::new(FIELD, json!(want), json!(shown), open != want),
     }
 }
 
