@@ -171,3 +171,58 @@ async fn account_level_block_completes_a_partial_bucket_block() {
     );
     assert_eq!(a.report["errors"], json!([]));
 }
+
+#[tokio::test]
+async fn account_level_block_neutralises_a_public_acl_and_policy() {
+    use aws_sdk_s3::types::{BucketCannedAcl, ObjectOwnership, OwnershipControls, OwnershipControlsRule};
+    let acct = account();
+    let name = acct.bucket("open-but-blocked");
+    let policy = reader(&name, "Everyone", ("Principal", json!("*")), None);
+    bucket_with_policy(&acct, "open-but-blocked", policy).await;
+    let s3 = acct.s3("us-east-1");
+    let owner = OwnershipControlsRule::builder().object_ownership(ObjectOwnership::ObjectWriter).build().expect("rule");
+    s3.put_bucket_ownership_controls()
+        .bucket(&name)
+        .ownership_controls(OwnershipControls::builder().rules(owner).build().expect("controls"))
+        .send()
+        .await
+        .expect("ownership controls");
+    s3.put_bucket_acl().bucket(&name).acl(BucketCannedAcl::PublicRead).send().await.expect("public-read ACL");
+
+    // before any block: both the ACL and the policy open the bucket
+    let a = audit_buckets(&acct, "private", "private = true");
+    a.assert_code(1);
+    let arn = format!("arn:aws:s3:::{name}");
+    assert_eq!(a.rows(), [row("private", Some(&arn), "drift")]);
+    assert_eq!(
+        a.observed("private", Some(&arn), "private"),
+        json!(["ACL grants READ to AllUsers", "policy statement Everyone allows everyone"])
+    );
+
+    // the account ignores public ACLs and restricts public buckets: S3 serves neither
+    let ctx = driftwatch::aws::Ctx::new(acct.config("us-east-1"), &driftwatch::aws::Settings::default(), false);
+    let ignore_and_restrict = aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
+        .block_public_acls(false)
+        .ignore_public_acls(true)
+        .block_public_policy(false)
+        .restrict_public_buckets(true)
+        .build();
+    ctx.s3control("us-east-1")
+        .put_public_access_block()
+        .account_id(&acct.id)
+        .public_access_block_configuration(ignore_and_restrict)
+        .send()
+        .await
+        .expect("account block");
+    let a = audit_buckets(&acct, "private", "private = true");
+    a.assert_code(0);
+    assert_eq!(a.rows(), [row("private", Some(&arn), "pass")]);
+    assert_eq!(
+        a.observed("private", Some(&arn), "private"),
+        json!([
+            "ACL grants READ to AllUsers (neutralised: IgnorePublicAcls is on at account level)",
+            "policy statement Everyone allows everyone (neutralised: RestrictPublicBuckets is on at account level)"
+        ])
+    );
+    assert_eq!(a.report["errors"], json!([]));
+}
