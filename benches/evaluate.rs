@@ -75,6 +75,7 @@ fn inventory(resources: usize) -> Inventory {
                 tags: Observed::Known(BTreeMap::from([("Environment".into(), "Production".into())])),
                 acl_grants: Observed::default(),
                 policy: Observed::default(),
+                policy_status: Observed::default(),
             }
         })
         .collect();
@@ -117,6 +118,7 @@ fn inventory(resources: usize) -> Inventory {
     }
     Inventory {
         buckets: Some(Observed::Known(buckets)),
+        s3_account_block: Some(Observed::Known(None)),
         iam: Some(Iam { principals: Observed::Known(principals), local_policies: Observed::Known(BTreeMap::new()) }),
         alarms: alarms.into_iter().map(|(r, a)| (r, Observed::Known(a))).collect(),
         ..Default::default()

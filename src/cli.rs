@@ -346,6 +346,7 @@ mod tests {
             policy["Statement"][0]["Action"],
             serde_json::json!([
                 "iam:GetAccountAuthorizationDetails",
+                "s3:GetAccountPublicAccessBlock",
                 "s3:GetBucketLocation",
                 "s3:GetBucketPublicAccessBlock",
                 "s3:GetBucketVersioning",

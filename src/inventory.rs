@@ -154,6 +154,11 @@ pub struct Bucket {
     /// The bucket policy; `None` when the bucket has none.
     #[serde(default)]
     pub policy: Observed<Option<serde_json::Value>>,
+    /// `PolicyStatus.IsPublic` from GetBucketPolicyStatus: S3's own verdict on the
+    /// policy; `None` when the bucket has no policy (NoSuchBucketPolicy). A service
+    /// that does not offer the call leaves a `NotAvailable` gap.
+    #[serde(default)]
+    pub policy_status: Observed<Option<bool>>,
 }
 
 // ---- IAM ---------------------------------------------------------------------
@@ -925,6 +930,10 @@ pub struct Inventory {
     #[serde(default)]
     pub partition: crate::partition::Partition,
     pub buckets: Option<Observed<Vec<Bucket>>>,
+    /// The account-level S3 public access block (s3control GetPublicAccessBlock);
+    /// `Known(None)` when none is configured, `None` when not collected.
+    #[serde(default)]
+    pub s3_account_block: Option<Observed<Option<PublicAccessBlock>>>,
     pub iam: Option<Iam>,
     /// Trails that apply to each collected region, by region; a multi-region trail
     /// appears under every region (the same ARN).

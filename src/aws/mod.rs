@@ -196,6 +196,19 @@ impl Ctx {
         aws_sdk_s3::Client::from_conf(conf)
     }
 
+    /// An S3 Control client (account-level settings such as the account's public
+    /// access block). AWS addresses these calls to `{account}.s3-control.…`; with a
+    /// custom endpoint (an emulator on 127.0.0.1) that host does not exist, so the
+    /// account prefix is dropped and the request goes to the endpoint itself (the
+    /// account still travels in the `x-amz-account-id` header).
+    pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
+        let mut conf = aws_sdk_s3control::config::Builder::from(&self.config(region));
+        if self.path_style {
+            conf = conf.endpoint_resolver(AccountlessHost::default());
+        }
+        aws_sdk_s3control::Client::from_conf(conf.build())
+    }
+
     /// Records a failed call as a gap (and in the report's errors).
     pub fn gap<E>(
         &self,
@@ -245,6 +258,31 @@ const GONE: &[&str] = &[
     "NoSuchDistribution",
     "NoSuchHostedZone",
 ];
+
+/// S3 Control's endpoint rules with the `{account}.` host prefix removed again (see
+/// [`Ctx::s3control`]); used only when a custom endpoint is configured.
+#[derive(Debug, Default)]
+struct AccountlessHost(aws_sdk_s3control::config::endpoint::DefaultResolver);
+
+impl aws_sdk_s3control::config::endpoint::ResolveEndpoint for AccountlessHost {
+    fn resolve_endpoint<'a>(
+        &'a self,
+        params: &'a aws_sdk_s3control::config::endpoint::Params,
+    ) -> aws_sdk_s3control::config::endpoint::EndpointFuture<'a> {
+        let resolved = self.0.resolve_endpoint(params);
+        aws_sdk_s3control::config::endpoint::EndpointFuture::new(Box::pin(async move {
+            let endpoint = resolved.await?;
+            let prefix = params.account_id().map(|a| format!("://{a}."));
+            match prefix {
+                Some(p) if endpoint.url().contains(&p) => {
+                    let url = endpoint.url().replacen(&p, "://", 1);
+                    Ok(endpoint.into_builder().url(url).build())
+                }
+                _ => Ok(endpoint),
+            }
+        }))
+    }
+}
 
 impl Ctx {
     /// A failed read of one listed resource: `None` when AWS says the resource no

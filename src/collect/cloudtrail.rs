@@ -34,9 +34,6 @@ pub const CALLS: &[super::permissions::Call] = &[
         needed: |p| !p.trails.is_empty() && p.trail_selectors,
     },
     super::permissions::Call { operation: "ListTags", action: "cloudtrail:ListTags", needed: |p| p.trail_tags },
-    // Asked only when an organization trail is listed, to tell whether this account
-    // owns it. AWS requires no permission for it, so the policy never lists it.
-    super::permissions::Call { operation: "GetCallerIdentity", action: "sts:GetCallerIdentity", needed: |_| false },
 ];
 
 async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
@@ -233,24 +230,6 @@ fn arn_account(arn: &str) -> Option<&str> {
     arn.split(':').nth(4).filter(|a| !a.is_empty())
 }
 
-/// The audited account: the one the audit's STS call named, else asked of STS
-/// here (only when an organization trail is listed).
-async fn caller_account(ctx: &Ctx) -> Result<String, Gap> {
-    if let Some(known) = ctx.account.get() {
-        return Ok(known.clone());
-    }
-    let region = ctx.sdk.region().map(|r| r.to_string()).unwrap_or_else(|| ctx.global_region().to_string());
-    let sts = aws_sdk_sts::Client::new(&ctx.config(&region));
-    let _permit = ctx.permit().await;
-    match sts.get_caller_identity().send().await {
-        Ok(out) => match out.account() {
-            Some(a) => Ok(a.to_string()),
-            None => Err(ctx.malformed("sts", &region, "GetCallerIdentity", "the Account")),
-        },
-        Err(err) => Err(ctx.gap(&err, "sts", &region, "GetCallerIdentity", None)),
-    }
-}
-
 /// A setting of an organization trail that another account (the management
 /// account) owns and that could not be read from this member account: said
 /// plainly, with the call that failed.
@@ -356,7 +335,7 @@ pub async fn collect(
             trails.insert(t.arn.clone(), (t.home_region.clone(), t.organization));
         }
     }
-    let account = if trails.values().any(|(_, org)| *org) { Some(caller_account(ctx).await) } else { None };
+    let account = if trails.values().any(|(_, org)| *org) { Some(super::caller_account(ctx, ctx.sdk.region().map(|r| r.as_ref()).unwrap_or(ctx.global_region())).await) } else { None };
     let account = &account;
     let read: BTreeMap<String, Option<Details>> = join_all(trails.iter().map(|(arn, (home, org))| async move {
         let got = match (org, account) {

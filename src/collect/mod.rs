@@ -42,7 +42,8 @@ pub struct S3Details {
     /// Region and versioning of the buckets that enabled replication rules target.
     pub replica_targets: bool,
     pub tags: bool,
-    /// ACL and bucket policy.
+    /// ACL, bucket policy and its status, and the public access block (bucket and
+    /// account level) that may neutralise them.
     pub access: bool,
 }
 
@@ -199,7 +200,7 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         if plan.s3.is_empty() && !plan.s3_list {
             None
         } else {
-            Some(s3::collect(ctx, &plan.s3).await)
+            Some(tokio::join!(s3::collect(ctx, &plan.s3), s3::account_block(ctx, &plan.s3)))
         }
     });
     let iam = bounded(ctx, until, "iam", async {
@@ -265,10 +266,17 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
         async { tokio::join!(dists, acls, records, dbs, ec2_instances) },
         async { tokio::join!(secrets, log_groups, topics) }
     );
+    let wants_account_block = plan.s3.iter().any(|(_, d)| d.public_access_block || d.access);
+    let (buckets, s3_account_block) = match buckets {
+        Ok(Some((list, account))) => (Ok(Some(list)), account),
+        Ok(None) => (Ok(None), None),
+        Err(g) => (Err(g.clone()), wants_account_block.then_some(Observed::Unknown(g))),
+    };
     Inventory {
         account: None,
         partition: ctx.partition,
         buckets: buckets.unwrap_or_else(|g| (!plan.s3.is_empty() || plan.s3_list).then_some(Observed::Unknown(g))),
+        s3_account_block,
         iam: iam.unwrap_or_else(|g| {
             plan.iam.then(|| crate::inventory::Iam {
                 principals: Observed::Unknown(g.clone()),
@@ -371,6 +379,23 @@ where
     match result {
         Ok(out) => Some(Observed::Known(read(out))),
         Err(e) => ctx.gap_unless_gone(&e, service, region, operation, Some(resource)).map(Observed::Unknown),
+    }
+}
+
+/// The audited account's id, for account-level reads (S3's account public access
+/// block). sts:GetCallerIdentity needs no permission, so no collector declares it.
+/// The audit's own STS call has usually named it already.
+pub async fn caller_account(ctx: &Ctx, region: &str) -> Result<String, Gap> {
+    if let Some(known) = ctx.account.get() {
+        return Ok(known.clone());
+    }
+    let _permit = ctx.permit().await;
+    match aws_sdk_sts::Client::new(&ctx.config(region)).get_caller_identity().send().await {
+        Ok(out) => match out.account() {
+            Some(a) => Ok(a.to_string()),
+            None => Err(ctx.malformed("sts", region, "GetCallerIdentity", "the Account")),
+        },
+        Err(err) => Err(ctx.gap(&err, "sts", region, "GetCallerIdentity", None)),
     }
 }
 

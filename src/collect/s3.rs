@@ -1,17 +1,22 @@
 //! Fills `Inventory::buckets`: one global ListBuckets, then per bucket, in the
-//! bucket's own region, only the reads some requirement needs.
+//! bucket's own region, only the reads some requirement needs; and
+//! `Inventory::s3_account_block`, the account-level public access block. A bucket
+//! deleted between the listing and its reads (`NoSuchBucket`) is simply gone.
 
 use super::S3Details;
 use crate::aws::{all_pages, Ctx};
-use crate::inventory::{Bucket, BucketEncryption, Observed, PublicAccessBlock, ReplicationRule};
+use crate::inventory::Gap;
+use crate::inventory::{Bucket, BucketEncryption, ErrorClass, Observed, PublicAccessBlock, ReplicationRule};
 use crate::profile::Selector;
 use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use futures::StreamExt;
 use std::collections::HashMap;
 
 const SERVICE: &str = "s3";
-/// ListBuckets is global; its endpoint is us-east-1.
-const LIST_REGION: &str = "us-east-1";
+/// The error code of a bucket that no longer exists.
+const GONE: &str = "NoSuchBucket";
 
 use super::permissions::Call;
 
@@ -35,7 +40,13 @@ pub const CALLS: &[Call] = &[
     Call {
         operation: "GetPublicAccessBlock",
         action: "s3:GetBucketPublicAccessBlock",
-        needed: |p| any_detail(p, |d| d.public_access_block),
+        needed: |p| any_detail(p, |d| d.public_access_block || d.access),
+    },
+    // s3control GetPublicAccessBlock (same operation name, account level)
+    Call {
+        operation: "GetPublicAccessBlock",
+        action: "s3:GetAccountPublicAccessBlock",
+        needed: |p| any_detail(p, |d| d.public_access_block || d.access),
     },
     Call { operation: "GetBucketLogging", action: "s3:GetBucketLogging", needed: |p| any_detail(p, |d| d.logging) },
     Call {
@@ -46,7 +57,35 @@ pub const CALLS: &[Call] = &[
     Call { operation: "GetBucketTagging", action: "s3:GetBucketTagging", needed: |p| any_detail(p, |d| d.tags) },
     Call { operation: "GetBucketAcl", action: "s3:GetBucketAcl", needed: |p| any_detail(p, |d| d.access) },
     Call { operation: "GetBucketPolicy", action: "s3:GetBucketPolicy", needed: |p| any_detail(p, |d| d.access) },
+    Call {
+        operation: "GetBucketPolicyStatus",
+        action: "s3:GetBucketPolicyStatus",
+        needed: |p| any_detail(p, |d| d.access),
+    },
 ];
+
+/// A failed call as a gap, not recorded among the audit's errors: a bucket that is
+/// gone, or a call the service does not offer where driftwatch has a fallback.
+fn unrecorded<E>(err: &SdkError<E, HttpResponse>, region: &str, operation: &str, resource: &str) -> Gap
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let (class, code, message) = crate::aws::classify(err);
+    Gap {
+        service: SERVICE.into(),
+        region: region.into(),
+        operation: operation.into(),
+        resource: Some(resource.to_string()),
+        code,
+        message,
+        class,
+    }
+}
+
+/// Whether a read found the bucket deleted.
+fn gone<T>(o: &Observed<T>) -> bool {
+    o.gap().is_some_and(|g| g.code == GONE)
+}
 
 /// Reads one optional per-bucket configuration: `absent_code` (how S3 says the
 /// configuration does not exist) becomes `None`, any other error a gap.
@@ -57,10 +96,13 @@ macro_rules! read {
             Ok(out) => Observed::Known($map(out)),
             Err(err) => {
                 let absent: &[&str] = $absent;
+                let arn = $ctx.partition.bucket_arn($bucket);
                 if err.code().is_some_and(|c| absent.contains(&c)) {
                     Observed::Known(None)
+                } else if err.code() == Some(GONE) {
+                    Observed::Unknown(unrecorded(&err, $region, $op, &arn))
                 } else {
-                    Observed::Unknown($ctx.gap(&err, SERVICE, $region, $op, Some(&format!("arn:aws:s3:::{}", $bucket))))
+                    Observed::Unknown($ctx.gap(&err, SERVICE, $region, $op, Some(&arn)))
                 }
             }
         }
@@ -68,15 +110,16 @@ macro_rules! read {
 }
 
 pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec<Bucket>> {
-    let client = ctx.s3(LIST_REGION);
+    let list_region = ctx.global_region();
+    let client = ctx.s3(list_region);
     let pages = match all_pages(ctx, client.list_buckets().max_buckets(1000).into_paginator().send()).await {
         Ok(p) => p,
-        Err(err) => return Observed::Unknown(ctx.gap(&err, SERVICE, LIST_REGION, "ListBuckets", None)),
+        Err(err) => return Observed::Unknown(ctx.gap(&err, SERVICE, list_region, "ListBuckets", None)),
     };
     let mut listed: Vec<(String, Option<String>)> = Vec::new();
     for b in pages.iter().flat_map(|p| p.buckets()) {
         let Some(name) = b.name() else {
-            return Observed::Unknown(ctx.malformed(SERVICE, LIST_REGION, "ListBuckets", "a bucket's Name"));
+            return Observed::Unknown(ctx.malformed(SERVICE, list_region, "ListBuckets", "a bucket's Name"));
         };
         listed.push((name.to_string(), b.bucket_region().map(str::to_string)));
     }
@@ -93,7 +136,7 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
             bucket(ctx, name, region, client, details)
         }))
         .buffered(ctx.concurrency)
-        .collect::<Vec<Bucket>>()
+        .collect::<Vec<Option<Bucket>>>()
     };
     let mut buckets = read(
         listed
@@ -113,15 +156,16 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
         // read only for targets no requirement had already read
         let targets: std::collections::BTreeSet<String> = buckets
             .iter()
+            .flatten()
             .filter_map(|b| b.replication.known().cloned().flatten())
             .flatten()
             .filter(|r| r.enabled)
-            .map(|r| r.destination_bucket.trim_start_matches("arn:aws:s3:::").to_string())
+            .map(|r| crate::partition::bucket_name(&r.destination_bucket).to_string())
             .collect();
         let reread: Vec<usize> = buckets
             .iter()
             .enumerate()
-            .filter(|(_, b)| targets.contains(&b.name) && b.versioning.known().is_none())
+            .filter(|(_, b)| b.as_ref().is_some_and(|b| targets.contains(&b.name) && b.versioning.known().is_none()))
             .map(|(i, _)| i)
             .collect();
         let details = S3Details { versioning: true, ..S3Details::default() };
@@ -136,11 +180,18 @@ pub async fn collect(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Observed<Vec
         )
         .await;
         for (i, b) in reread.into_iter().zip(again) {
-            buckets[i].region = b.region;
-            buckets[i].versioning = b.versioning;
+            match (buckets[i].as_mut(), b) {
+                (Some(old), Some(b)) => {
+                    old.region = b.region;
+                    old.versioning = b.versioning;
+                }
+                // deleted since its first read
+                (_, None) => buckets[i] = None,
+                (None, Some(_)) => {}
+            }
         }
     }
-    Observed::Known(buckets)
+    Observed::Known(buckets.into_iter().flatten().collect())
 }
 
 /// A per-bucket field before its read: unknown for the given reason, else not collected.
@@ -150,19 +201,21 @@ fn unread<T>(reason: &Option<crate::inventory::Gap>) -> Observed<T> {
 
 async fn locate(ctx: &Ctx, name: &str) -> Observed<String> {
     let _permit = ctx.permit().await;
-    match ctx.s3(LIST_REGION).get_bucket_location().bucket(name).send().await {
-        Ok(out) => Observed::Known(match out.location_constraint().map(|c| c.as_str()) {
-            None | Some("") => "us-east-1".to_string(),
-            Some("EU") => "eu-west-1".to_string(),
-            Some(other) => other.to_string(),
-        }),
-        Err(err) => Observed::Unknown(ctx.gap(
-            &err,
-            SERVICE,
-            LIST_REGION,
-            "GetBucketLocation",
-            Some(&format!("arn:aws:s3:::{name}")),
-        )),
+    let region = ctx.global_region();
+    let arn = ctx.partition.bucket_arn(name);
+    match ctx.s3(region).get_bucket_location().bucket(name).send().await {
+        Ok(out) => match out.location_constraint().map(|c| c.as_str()) {
+            // an empty constraint is us-east-1, which exists only in the aws partition
+            None | Some("") if ctx.partition.name == "aws" => Observed::Known("us-east-1".to_string()),
+            None | Some("") => Observed::Unknown(Gap {
+                resource: Some(arn),
+                ..ctx.malformed(SERVICE, region, "GetBucketLocation", "a LocationConstraint")
+            }),
+            Some("EU") => Observed::Known("eu-west-1".to_string()),
+            Some(other) => Observed::Known(other.to_string()),
+        },
+        Err(err) if err.code() == Some(GONE) => Observed::Unknown(unrecorded(&err, region, "GetBucketLocation", &arn)),
+        Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "GetBucketLocation", Some(&arn))),
     }
 }
 
@@ -172,8 +225,8 @@ async fn bucket(
     listed_region: Option<String>,
     client: Option<aws_sdk_s3::Client>,
     want: S3Details,
-) -> Bucket {
-    let arn = format!("arn:aws:s3:::{name}");
+) -> Option<Bucket> {
+    let arn = ctx.partition.bucket_arn(&name);
     let region = match listed_region {
         Some(r) => Observed::Known(r),
         None if want == S3Details::default() => {
@@ -196,8 +249,11 @@ async fn bucket(
         tags: unread(&missing),
         acl_grants: unread(&missing),
         policy: unread(&missing),
+        policy_status: unread(&missing),
     };
-    let Observed::Known(region) = region else { return b };
+    let Observed::Known(region) = region else {
+        return (!gone(&b.region)).then_some(b);
+    };
     let s3 = client.unwrap_or_else(|| ctx.s3(&region));
     let r = region.as_str();
     let n = name.as_str();
@@ -242,7 +298,7 @@ async fn bucket(
         )
     };
     let pab = async {
-        if !want.public_access_block {
+        if !want.public_access_block && !want.access {
             return Observed::default();
         }
         read!(
@@ -364,18 +420,91 @@ async fn bucket(
             }
         )
     };
-    let ((encryption, versioning, pab), (logging, replication, tags), (acl, policy)) = tokio::join!(
+    let status = async {
+        if !want.access {
+            return Observed::default();
+        }
+        let _permit = ctx.permit().await;
+        let op = "GetBucketPolicyStatus";
+        match s3.get_bucket_policy_status().bucket(n).send().await {
+            Ok(out) => match out.policy_status().and_then(|p| p.is_public()) {
+                Some(public) => Observed::Known(Some(public)),
+                None => Observed::Unknown(Gap {
+                    resource: Some(b.arn.clone()),
+                    ..ctx.malformed(SERVICE, r, op, "PolicyStatus.IsPublic")
+                }),
+            },
+            Err(err) if err.code() == Some("NoSuchBucketPolicy") => Observed::Known(None),
+            Err(err) => {
+                // where the service does not evaluate policies, the policy itself is
+                // evaluated instead: that is no gap in the audit
+                let quiet = err.code() == Some(GONE) || crate::aws::classify(&err).0 == ErrorClass::NotAvailable;
+                if quiet {
+                    Observed::Unknown(unrecorded(&err, r, op, &b.arn))
+                } else {
+                    Observed::Unknown(ctx.gap(&err, SERVICE, r, op, Some(&b.arn)))
+                }
+            }
+        }
+    };
+    let ((encryption, versioning, pab), (logging, replication, tags), (acl, policy, status)) = tokio::join!(
         async { tokio::join!(encryption, versioning, pab) },
         async { tokio::join!(logging, replication, tags) },
-        async { tokio::join!(acl, policy) }
+        async { tokio::join!(acl, policy, status) }
     );
     b.acl_grants = acl;
-    b.policy = policy;
+    // a policy that does not parse is unread, never an empty (private) one
+    b.policy = match policy {
+        Observed::Known(Some(serde_json::Value::Null)) => Observed::Unknown(Gap {
+            resource: Some(b.arn.clone()),
+            ..ctx.malformed(SERVICE, r, "GetBucketPolicy", "a policy document that parses as JSON")
+        }),
+        other => other,
+    };
     b.encryption = encryption;
     b.versioning = versioning;
     b.public_access_block = pab;
     b.logging_target = logging;
     b.replication = replication;
     b.tags = tags;
-    b
+    b.policy_status = status;
+    let vanished = gone(&b.encryption)
+        || gone(&b.versioning)
+        || gone(&b.public_access_block)
+        || gone(&b.logging_target)
+        || gone(&b.replication)
+        || gone(&b.tags)
+        || gone(&b.acl_grants)
+        || gone(&b.policy)
+        || gone(&b.policy_status);
+    (!vanished).then_some(b)
 }
+
+/// The account-level public access block, when some requirement needs it: the
+/// account comes from STS, the block from s3control GetPublicAccessBlock;
+/// `NoSuchPublicAccessBlockConfiguration` means none is configured.
+pub async fn account_block(ctx: &Ctx, wants: &[(Selector, S3Details)]) -> Option<Observed<Option<PublicAccessBlock>>> {
+    if !wants.iter().any(|(_, d)| d.public_access_block || d.access) {
+        return None;
+    }
+    let region = ctx.global_region();
+    let account = match super::caller_account(ctx, region).await {
+        Ok(a) => a,
+        Err(g) => return Some(Observed::Unknown(g)),
+    };
+    let _permit = ctx.permit().await;
+    Some(match ctx.s3control(region).get_public_access_block().account_id(&account).send().await {
+        Ok(out) => Observed::Known(out.public_access_block_configuration().map(|c| PublicAccessBlock {
+            block_public_acls: c.block_public_acls().unwrap_or(false),
+            ignore_public_acls: c.ignore_public_acls().unwrap_or(false),
+            block_public_policy: c.block_public_policy().unwrap_or(false),
+            restrict_public_buckets: c.restrict_public_buckets().unwrap_or(false),
+        })),
+        Err(err) if err.code() == Some("NoSuchPublicAccessBlockConfiguration") => Observed::Known(None),
+        Err(err) => Observed::Unknown(ctx.gap(&err, "s3control", region, "GetPublicAccessBlock", None)),
+    })
+}
+
+#[cfg(test)]
+#[path = "s3_tests.rs"]
+mod tests;

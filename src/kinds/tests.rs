@@ -95,11 +95,13 @@ pub(crate) fn bucket(name: &str) -> Bucket {
         tags: Observed::Known(BTreeMap::from([("Env".into(), "prod".into())])),
         acl_grants: Observed::default(),
         policy: Observed::default(),
+        policy_status: Observed::default(),
     }
 }
 
+/// Buckets of an account that has no account-level public access block.
 pub(crate) fn with_buckets(b: Vec<Bucket>) -> Inventory {
-    Inventory { buckets: Some(Observed::Known(b)), ..Default::default() }
+    Inventory { buckets: Some(Observed::Known(b)), s3_account_block: Some(Observed::Known(None)), ..Default::default() }
 }
 
 const S3_EXPECT: &str = "select = { name_prefix = \"prod-\" }\n[requirement.expect]\nencryption = \"kms\"\nkms_key_arn = \"abc\"\nbucket_key = true\nversioning = true\npublic_access_block = true\naccess_logging = true\nreplication = false\nrequired_tags = { Env = \"prod\" }";
@@ -1045,26 +1047,38 @@ fn vpc_public_and_private_subnets_by_route_table() {
 #[test]
 fn s3_bucket_private_reads_acl_and_policy() {
     let r = req("s3.bucket", "[requirement.expect]\nprivate = true");
-    let mut public_acl = bucket("a-acl");
+    // no public access block anywhere, and a service that does not evaluate
+    // policies: the policy rules decide
+    let unblocked = |name: &str| {
+        let mut b = bucket(name);
+        b.public_access_block = Observed::Known(None);
+        b.policy_status = Observed::Unknown(Gap {
+            class: ErrorClass::NotAvailable,
+            code: "NotImplemented".into(),
+            ..denied("GetBucketPolicyStatus")
+        });
+        b
+    };
+    let mut public_acl = unblocked("a-acl");
     public_acl.acl_grants =
         Observed::Known(vec![("http://acs.amazonaws.com/groups/global/AllUsers".into(), "READ".into())]);
     public_acl.policy = Observed::Known(None);
-    let mut oac = bucket("b-oac");
+    let mut oac = unblocked("b-oac");
     oac.acl_grants = Observed::Known(vec![("owner-id".into(), "FULL_CONTROL".into())]);
     oac.policy = Observed::Known(Some(
         serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::1:distribution/X"}}}]}),
     ));
-    let mut any_cf = bucket("c-any-cloudfront");
+    let mut any_cf = unblocked("c-any-cloudfront");
     any_cf.acl_grants = Observed::Known(vec![]);
     any_cf.policy = Observed::Known(Some(
         serde_json::json!({"Statement": {"Effect": "Allow", "Principal": {"Service": "cloudfront.amazonaws.com"}, "Action": "s3:GetObject", "Resource": "*"}}),
     ));
-    let mut star = bucket("d-star");
+    let mut star = unblocked("d-star");
     star.acl_grants = Observed::Known(vec![]);
     star.policy = Observed::Known(Some(
         serde_json::json!({"Statement": [{"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}),
     ));
-    let mut unread = bucket("e-unread");
+    let mut unread = unblocked("e-unread");
     unread.acl_grants = Observed::Unknown(denied("GetBucketAcl"));
     unread.policy = Observed::Known(None);
     let f = evaluate(&[r], &with_buckets(vec![public_acl, oac, any_cf, star, unread]));
@@ -1073,6 +1087,10 @@ fn s3_bucket_private_reads_acl_and_policy() {
         [Status::Drift, Status::Pass, Status::Drift, Status::Drift, Status::Unknown]
     );
     assert_eq!(observed(&f[0], "private"), &serde_json::json!(["ACL grants READ to AllUsers"]));
+    assert_eq!(
+        observed(&f[2], "private"),
+        &serde_json::json!(["policy statement #1 lets any CloudFront distribution read (no AWS:SourceArn condition)"])
+    );
     assert_eq!(observed(&f[3], "private"), &serde_json::json!(["policy statement Open allows everyone"]));
 }
 

@@ -39,7 +39,7 @@ async fn s3_bucket_drifted_reports_encryption_versioning_and_missing_pab() {
     assert_eq!(a.observed(req, Some(&arn), "encryption"), json!("AES256"));
     assert_eq!(a.observed(req, Some(&arn), "versioning"), json!("Disabled"));
     // NoSuchPublicAccessBlockConfiguration means "none", observed as absent
-    assert_eq!(a.observed(req, Some(&arn), "public_access_block"), json!(null));
+    assert_eq!(a.observed(req, Some(&arn), "public_access_block"), json!({"bucket": null, "account": null}));
     assert_eq!(a.finding(req, Some(&arn))["region"], json!("us-east-1"));
     assert_eq!(a.report["errors"], json!([]));
 }
