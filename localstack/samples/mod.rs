@@ -150,25 +150,37 @@ pub async fn config_rules(env: &Env, region: &str, bucket: &str, rules: &[(&str,
     Ok(())
 }
 
+/// Creates or replaces one single-value record of `zone`.
+pub async fn upsert_record(
+    env: &Env,
+    zone: &str,
+    name: &str,
+    kind: aws_sdk_route53::types::RrType,
+    value: &str,
+) -> Result {
+    use aws_sdk_route53::types::*;
+    let set = ResourceRecordSet::builder()
+        .name(name)
+        .r#type(kind)
+        .ttl(300)
+        .resource_records(ResourceRecord::builder().value(value).build()?)
+        .build()?;
+    let change = Change::builder().action(ChangeAction::Upsert).resource_record_set(set).build()?;
+    env.route53()
+        .change_resource_record_sets()
+        .hosted_zone_id(zone)
+        .change_batch(ChangeBatch::builder().changes(change).build()?)
+        .send()
+        .await?;
+    Ok(())
+}
+
 /// Creates in `zone` the DNS validation CNAMEs that ACM asks for a certificate.
 pub async fn create_validation_records(env: &Env, region: &str, zone: &str, cert_arn: &str) -> Result {
-    use aws_sdk_route53::types::*;
     let described = env.acm(region).describe_certificate().certificate_arn(cert_arn).send().await?;
     let options = described.certificate().map(|c| c.domain_validation_options()).unwrap_or_default();
     for record in options.iter().filter_map(|o| o.resource_record()) {
-        let set = ResourceRecordSet::builder()
-            .name(record.name())
-            .r#type(RrType::Cname)
-            .ttl(300)
-            .resource_records(ResourceRecord::builder().value(record.value()).build()?)
-            .build()?;
-        let change = Change::builder().action(ChangeAction::Upsert).resource_record_set(set).build()?;
-        env.route53()
-            .change_resource_record_sets()
-            .hosted_zone_id(zone)
-            .change_batch(ChangeBatch::builder().changes(change).build()?)
-            .send()
-            .await?;
+        upsert_record(env, zone, record.name(), aws_sdk_route53::types::RrType::Cname, record.value()).await?;
     }
     Ok(())
 }

@@ -335,7 +335,11 @@ pub async fn collect(
             trails.insert(t.arn.clone(), (t.home_region.clone(), t.organization));
         }
     }
-    let account = if trails.values().any(|(_, org)| *org) { Some(super::caller_account(ctx, ctx.sdk.region().map(|r| r.as_ref()).unwrap_or(ctx.global_region())).await) } else { None };
+    let account = if trails.values().any(|(_, org)| *org) {
+        Some(super::caller_account(ctx, ctx.sdk.region().map(|r| r.as_ref()).unwrap_or(ctx.global_region())).await)
+    } else {
+        None
+    };
     let account = &account;
     let read: BTreeMap<String, Option<Details>> = join_all(trails.iter().map(|(arn, (home, org))| async move {
         let got = match (org, account) {

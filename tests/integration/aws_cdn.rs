@@ -7,6 +7,7 @@
 //! (`_<fixed>.<domain>.` → one fixed value), so the value a test writes into
 //! Route 53 is read back from DescribeCertificate, as a deployment would.
 
+use crate::samples::upsert_record;
 use crate::support::account;
 use crate::support::audit::{self, row};
 use crate::support::Account;
@@ -22,24 +23,6 @@ type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Send + 
 async fn zone(acct: &Account) -> Result<String> {
     let z = acct.route53().create_hosted_zone().name(ZONE).caller_reference(format!("cdn-{}", acct.id)).send().await?;
     Ok(z.hosted_zone().map(|z| z.id().to_string()).ok_or("CreateHostedZone returned no zone")?)
-}
-
-async fn upsert(acct: &Account, zone: &str, name: &str, t: aws_sdk_route53::types::RrType, value: &str) -> Result {
-    use aws_sdk_route53::types::*;
-    let set = ResourceRecordSet::builder()
-        .name(name)
-        .r#type(t)
-        .ttl(300)
-        .resource_records(ResourceRecord::builder().value(value).build()?)
-        .build()?;
-    let change = Change::builder().action(ChangeAction::Upsert).resource_record_set(set).build()?;
-    acct.route53()
-        .change_resource_record_sets()
-        .hosted_zone_id(zone)
-        .change_batch(ChangeBatch::builder().changes(change).build()?)
-        .send()
-        .await?;
-    Ok(())
 }
 
 /// Requests a DNS-validated certificate: (ARN, validation record name, value).
@@ -69,9 +52,9 @@ async fn acm_validation_cname_with_a_wrong_value_drifts_and_the_right_value_pass
     let zone = zone(&acct).await.unwrap();
     let (good, good_name, good_value) = certificate(&acct, "ok.cdn.example").await.unwrap();
     let (bad, bad_name, bad_value) = certificate(&acct, "bad.cdn.example").await.unwrap();
-    upsert(&acct, &zone, &good_name, aws_sdk_route53::types::RrType::Cname, &good_value).await.unwrap();
+    upsert_record(&acct, &zone, &good_name, aws_sdk_route53::types::RrType::Cname, &good_value).await.unwrap();
     // the right name, a value ACM never issued
-    upsert(&acct, &zone, &bad_name, aws_sdk_route53::types::RrType::Cname, "_stale.acm-validations.aws.")
+    upsert_record(&acct, &zone, &bad_name, aws_sdk_route53::types::RrType::Cname, "_stale.acm-validations.aws.")
         .await
         .unwrap();
 
@@ -103,8 +86,8 @@ async fn acm_validation_cname_with_a_wrong_value_drifts_and_the_right_value_pass
 async fn route53_wildcard_record_is_matched_by_its_decoded_name() {
     let acct = account();
     let zone = zone(&acct).await.unwrap();
-    upsert(&acct, &zone, "*.cdn.example", aws_sdk_route53::types::RrType::A, "192.0.2.10").await.unwrap();
-    upsert(&acct, &zone, "www.cdn.example", aws_sdk_route53::types::RrType::A, "192.0.2.11").await.unwrap();
+    upsert_record(&acct, &zone, "*.cdn.example", aws_sdk_route53::types::RrType::A, "192.0.2.10").await.unwrap();
+    upsert_record(&acct, &zone, "www.cdn.example", aws_sdk_route53::types::RrType::A, "192.0.2.11").await.unwrap();
     let a = audit::run(&acct, &[WILDCARD], &[]);
     a.assert_code(0);
     let id = format!("{}/*.cdn.example/A", zone.trim_start_matches("/hostedzone/"));
@@ -203,8 +186,8 @@ async fn acm_describe_denied_for_one_certificate_leaves_only_that_one_unknown() 
     let zone = zone(&acct).await.unwrap();
     let (good, good_name, good_value) = certificate(&acct, "ok.cdn.example").await.unwrap();
     let (hidden, hidden_name, hidden_value) = certificate(&acct, "hidden.cdn.example").await.unwrap();
-    upsert(&acct, &zone, &good_name, aws_sdk_route53::types::RrType::Cname, &good_value).await.unwrap();
-    upsert(&acct, &zone, &hidden_name, aws_sdk_route53::types::RrType::Cname, &hidden_value).await.unwrap();
+    upsert_record(&acct, &zone, &good_name, aws_sdk_route53::types::RrType::Cname, &good_value).await.unwrap();
+    upsert_record(&acct, &zone, &hidden_name, aws_sdk_route53::types::RrType::Cname, &hidden_value).await.unwrap();
     let rule =
         Rule::new(Fault::AccessDenied, When::Contains(hidden.clone())).service("acm").operation("DescribeCertificate");
     let proxy = FaultProxy::start(&acct.endpoint, vec![rule], 12);

@@ -12,15 +12,6 @@ use crate::support::audit::{self, row};
 use aws_sdk_kms::types::{KeySpec, KeyUsageType, OriginType};
 use serde_json::json;
 
-/// Writes a profile to a temporary file; the directory lives as long as the guard.
-fn profile(text: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("profile.toml");
-    std::fs::write(&path, text).expect("write profile");
-    let path = path.to_string_lossy().into_owned();
-    (dir, path)
-}
-
 const TRUST_ACCOUNT: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::ACCOUNT:root"},"Action":"sts:AssumeRole"}]}"#;
 
 #[tokio::test]
@@ -65,12 +56,12 @@ async fn iam_admin_equivalent_policy_shapes_drift_and_narrow_ones_pass() {
     iam.create_role().role_name("shape-customer").assume_role_policy_document(&trust).send().await.unwrap();
     iam.attach_role_policy().role_name("shape-customer").policy_arn(&custom_arn).send().await.unwrap();
 
-    let (_dir, path) = profile(
+    let path = audit::profile_file(
         "[profile]\nname = \"admin-shapes\"\n\n[[requirement]]\nid = \"no-admin\"\nkind = \"iam.role\"\n\
          select = { name_prefix = \"shape-\" }\n[requirement.expect]\n\
          forbid_policies = [\"arn:aws:iam::aws:policy/AdministratorAccess\"]\n",
     );
-    let a = audit::run(&acct, &[&path], &[]);
+    let a = audit::run(&acct, &[path.path()], &[]);
     a.assert_code(1);
     let arn = |n: &str| format!("arn:aws:iam::{}:role/{n}", acct.id);
     assert_eq!(
@@ -127,11 +118,11 @@ async fn iam_role_trusted_with_bool_if_exists_drifts_on_require_mfa() {
     for (name, doc) in &trusts {
         iam.create_role().role_name(*name).assume_role_policy_document(doc.to_string()).send().await.unwrap();
     }
-    let (_dir, path) = profile(
+    let path = audit::profile_file(
         "[profile]\nname = \"mfa\"\n\n[[requirement]]\nid = \"people-mfa\"\nkind = \"iam.role\"\n\
          select = { name_prefix = \"people-\" }\n[requirement.expect]\nrequire_mfa = true\n",
     );
-    let a = audit::run(&acct, &[&path], &[]);
+    let a = audit::run(&acct, &[path.path()], &[]);
     a.assert_code(1);
     let arn = |n: &str| format!("arn:aws:iam::{}:role/{n}", acct.id);
     assert_eq!(
@@ -177,11 +168,11 @@ async fn kms_keys_that_cannot_rotate_are_not_applicable_next_to_a_drifting_one()
     kms.enable_key_rotation().key_id(&arns["rot-symmetric-on"]).send().await.unwrap();
     kms.schedule_key_deletion().key_id(&arns["rot-deleting"]).pending_window_in_days(7).send().await.unwrap();
 
-    let (_dir, path) = profile(
+    let path = audit::profile_file(
         "[profile]\nname = \"rotation\"\nregions = [\"us-east-1\"]\n\n[[requirement]]\nid = \"keys-rotate\"\n\
          kind = \"kms.key\"\nselect = { name_prefix = \"rot-\" }\n[requirement.expect]\nrotation = true\n",
     );
-    let a = audit::run(&acct, &[&path], &[]);
+    let a = audit::run(&acct, &[path.path()], &[]);
     a.assert_code(1);
     let mut want: Vec<(String, Option<String>, String)> = [
         ("rot-symmetric-off", "drift"),
@@ -231,11 +222,11 @@ async fn kms_describe_denied_for_one_key_leaves_the_others_judged() {
         .service("kms")
         .operation("DescribeKey");
     let proxy = FaultProxy::start(&acct.endpoint, vec![rule], 4);
-    let (_dir, path) = profile(
+    let path = audit::profile_file(
         "[profile]\nname = \"isolation\"\nregions = [\"us-east-1\"]\n\n[[requirement]]\nid = \"keys-rotate\"\n\
          kind = \"kms.key\"\nselect = { name_prefix = \"iso-\" }\n[requirement.expect]\nrotation = true\nenabled = true\n",
     );
-    let a = audit::run_at(&acct, &proxy.url, &[&path], &["--max-attempts", "1"], &[]);
+    let a = audit::run_at(&acct, &proxy.url, &[path.path()], &["--max-attempts", "1"], &[]);
     a.assert_code(1);
     let mut want = vec![
         row("keys-rotate", Some(&keys["iso-locked"].1), "unknown"),

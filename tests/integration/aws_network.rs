@@ -8,14 +8,6 @@ use crate::support::account;
 use crate::support::audit::{self, row};
 use aws_sdk_ec2::types::{AddPrefixListEntry, IpPermission, PrefixListId, ResourceType, Tag, TagSpecification};
 use serde_json::json;
-use std::io::Write;
-
-/// A profile file for one test (kept until the returned handle drops).
-fn profile(text: &str) -> tempfile::NamedTempFile {
-    let mut f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-    f
-}
 
 fn named(resource: ResourceType, name: &str) -> TagSpecification {
     TagSpecification::builder().resource_type(resource).tags(Tag::builder().key("Name").value(name).build()).build()
@@ -68,8 +60,8 @@ async fn security_group_open_through_a_prefix_list_drifts() {
     let open = ssh_from_list(&ec2, &vpc, "ssh-open", &world).await;
     let closed = ssh_from_list(&ec2, &vpc, "ssh-closed", &private).await;
 
-    let p = profile(SSH_PROFILE);
-    let a = audit::run(&acct, &[p.path().to_str().unwrap()], &[]);
+    let p = audit::profile_file(SSH_PROFILE);
+    let a = audit::run(&acct, &[p.path()], &[]);
     a.assert_code(1);
     let arn = |id: &str| format!("arn:aws:ec2:us-east-1:{}:security-group/{id}", acct.id);
     let (open, closed) = (arn(&open), arn(&closed));
@@ -126,8 +118,8 @@ async fn vpc_whose_ipv6_block_was_disassociated_drifts() {
     let (dropped_block, dropped_assoc) = block(&made[1]);
     ec2.disassociate_vpc_cidr_block().association_id(dropped_assoc).send().await.unwrap();
 
-    let p = profile(IPV6_PROFILE);
-    let a = audit::run(&acct, &[p.path().to_str().unwrap()], &[]);
+    let p = audit::profile_file(IPV6_PROFILE);
+    let a = audit::run(&acct, &[p.path()], &[]);
     a.assert_code(1);
     let arn = |id: &str| format!("arn:aws:ec2:us-east-1:{}:vpc/{id}", acct.id);
     let (dual, dropped) = (arn(&made[0]), arn(&made[1]));
@@ -195,8 +187,8 @@ async fn aurora_instances_are_judged_by_their_cluster() {
             .unwrap();
     }
 
-    let p = profile(AURORA_PROFILE);
-    let a = audit::run(&acct, &[p.path().to_str().unwrap()], &[]);
+    let p = audit::profile_file(AURORA_PROFILE);
+    let a = audit::run(&acct, &[p.path()], &[]);
     a.assert_code(1);
     let arn = |id: &str| format!("arn:aws:rds:us-east-1:{}:db:{id}", acct.id);
     assert_eq!(
@@ -278,8 +270,8 @@ async fn aws_managed_prefix_list_is_judged_by_its_service_ranges() {
         .build();
     ec2.authorize_security_group_ingress().group_id(&id).ip_permissions(rule).send().await.unwrap();
 
-    let p = profile(ORIGIN_PROFILE);
-    let a = audit::run(&acct, &[p.path().to_str().unwrap()], &[]);
+    let p = audit::profile_file(ORIGIN_PROFILE);
+    let a = audit::run(&acct, &[p.path()], &[]);
     a.assert_code(1);
     let arn = format!("arn:aws:ec2:us-east-1:{}:security-group/{id}", acct.id);
     assert_eq!(

@@ -13,14 +13,12 @@ use serde_json::json;
 
 /// Writes a one-requirement s3.bucket profile for the account's buckets and audits it.
 fn audit_buckets(acct: &Account, id: &str, expect: &str) -> Audit {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("s3.toml");
     let text = format!(
         "[profile]\nname = \"aws-s3\"\n[[requirement]]\nid = \"{id}\"\nkind = \"s3.bucket\"\nselect = {{ name_glob = \"*-{}\" }}\n[requirement.expect]\n{expect}\n",
         acct.id
     );
-    std::fs::write(&path, text).expect("write profile");
-    audit::run(acct, &[path.to_str().expect("utf-8 path")], &[])
+    let profile = audit::profile_file(&text);
+    audit::run(acct, &[profile.path()], &[])
 }
 
 /// A bucket with no bucket-level public access block (a new bucket has all four

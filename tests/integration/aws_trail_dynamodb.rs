@@ -73,10 +73,8 @@ async fn trail_selectors_read_only_drift_and_all_pass() {
         .await
         .unwrap();
 
-    let dir = tempfile::tempdir().unwrap();
-    let profile = dir.path().join("trail-events.toml");
-    std::fs::write(&profile, PROFILE).unwrap();
-    let a = audit::run(&acct, &[profile.to_str().unwrap()], &[]);
+    let profile = audit::profile_file(PROFILE);
+    let a = audit::run(&acct, &[profile.path()], &[]);
     a.assert_code(1);
     let arn = |n: &str| format!("arn:aws:cloudtrail:us-east-1:{}:trail/{n}", acct.id);
     let names =

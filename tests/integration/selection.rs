@@ -7,12 +7,6 @@ use crate::support::audit::{self, row};
 use serde_json::json;
 use std::io::Write;
 
-fn profile(text: &str) -> tempfile::NamedTempFile {
-    let mut f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
-    f.write_all(text.as_bytes()).unwrap();
-    f
-}
-
 const TAGGED_ROLES: &str = r#"[profile]
 name = "owners"
 [[requirement]]
@@ -40,8 +34,8 @@ async fn exclude_leaves_out_service_linked_roles_and_nothing_else() {
         .unwrap();
     iam.create_role().role_name("app-batch").assume_role_policy_document(TRUST).send().await.unwrap();
 
-    let p = profile(TAGGED_ROLES);
-    let a = audit::run(&acct, &[p.path().to_str().unwrap()], &[]);
+    let p = audit::profile_file(TAGGED_ROLES);
+    let a = audit::run(&acct, &[p.path()], &[]);
     a.assert_code(1);
     let web = format!("arn:aws:iam::{}:role/app-web", acct.id);
     let batch = format!("arn:aws:iam::{}:role/app-batch", acct.id);
@@ -52,8 +46,10 @@ async fn exclude_leaves_out_service_linked_roles_and_nothing_else() {
     assert_eq!(a.report["summary"], json!({"pass": 1, "drift": 1, "unknown": 0, "not_applicable": 0}));
 
     // without the exclusion the service-linked role drifts too
-    let p = profile(&TAGGED_ROLES.replace("select = { exclude = { path_prefix = \"/aws-service-role/\" } }\n", ""));
-    let a = audit::run(&acct, &[p.path().to_str().unwrap()], &[]);
+    let p = audit::profile_file(
+        &TAGGED_ROLES.replace("select = { exclude = { path_prefix = \"/aws-service-role/\" } }\n", ""),
+    );
+    let a = audit::run(&acct, &[p.path()], &[]);
     let slr = format!(
         "arn:aws:iam::{}:role/aws-service-role/elasticbeanstalk.amazonaws.com/AWSServiceRoleForElasticBeanstalk",
         acct.id
@@ -84,8 +80,8 @@ threshold = 70
 #[tokio::test]
 async fn match_any_with_no_candidate_drifts() {
     let acct = account();
-    let p = profile(ANY_ALARM);
-    let a = audit::run(&acct, &[p.path().to_str().unwrap()], &[]);
+    let p = audit::profile_file(ANY_ALARM);
+    let a = audit::run(&acct, &[p.path()], &[]);
     a.assert_code(1);
     assert_eq!(a.rows(), [row("cpu-alarm", None, "drift")]);
     assert_eq!(
@@ -99,8 +95,8 @@ async fn match_any_with_no_candidate_drifts() {
 #[tokio::test]
 async fn retry_settings_from_environment_and_config_file() {
     let acct = account();
-    let p = profile(ANY_ALARM);
-    let path = p.path().to_str().unwrap();
+    let p = audit::profile_file(ANY_ALARM);
+    let path = p.path();
     let bad = audit::run_at(&acct, &acct.endpoint, &[path], &[], &[("AWS_MAX_ATTEMPTS", "0")]);
     bad.assert_code(2);
     assert_eq!(

@@ -39,6 +39,22 @@ pub fn command(acct: &Account) -> Command {
     cmd
 }
 
+/// A profile written for one test; the file lives as long as the handle.
+pub struct ProfileFile(tempfile::NamedTempFile);
+
+impl ProfileFile {
+    pub fn path(&self) -> &str {
+        self.0.path().to_str().expect("temporary paths are UTF-8")
+    }
+}
+
+/// Writes a profile's text to a temporary `.toml` file.
+pub fn profile_file(text: &str) -> ProfileFile {
+    let file = tempfile::Builder::new().suffix(".toml").tempfile().expect("temporary profile");
+    std::fs::write(file.path(), text).expect("write the profile");
+    ProfileFile(file)
+}
+
 /// `driftwatch audit --format json` with the given profiles (repository-relative
 /// or absolute) against the emulator.
 pub fn run(acct: &Account, profiles: &[&str], extra: &[&str]) -> Audit {
