@@ -29,8 +29,11 @@ const FIXED_KEYS: &[&str] = &[
 /// `Like` ones, matches) one of the values; with a fixed value they are equality.
 const EQUALITY: &[&str] = &["stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"];
 
-/// Narrowest prefixes S3 accepts as limiting: `aws:SourceIp` ranges broader than
-/// /8 (IPv4) or /32 (IPv6) count as public.
+/// The broadest `aws:SourceIp` ranges taken as limiting. AWS documents that a set
+/// of CIDRs limits a statement without naming a bound; ranges broader than /8
+/// (IPv4) or /32 (IPv6) reach so much of the internet that they are taken as
+/// public. This only decides where S3's own verdict (GetBucketPolicyStatus) is not
+/// offered, and errs towards drift, never towards a pass.
 const MIN_PREFIX_V4: u8 = 8;
 const MIN_PREFIX_V6: u8 = 8 * 4;
 
