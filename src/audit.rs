@@ -87,7 +87,7 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
     if needs_default && default_region.is_none() {
         return invalid(stderr, "no region: set `regions` in the profile, pass --region, or configure AWS_REGION");
     }
-    let fallback = default_region.clone().unwrap_or_else(|| "us-east-1".to_string());
+    let fallback = default_region.clone().unwrap_or_else(|| crate::partition::AWS.global_region.to_string());
     for p in profiles.iter_mut() {
         p.resolve_regions(&args.regions, &fallback);
     }

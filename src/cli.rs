@@ -167,7 +167,7 @@ fn permissions(files: &[PathBuf], stdout: &mut dyn Write, stderr: &mut dyn Write
     };
     // the regions do not change which actions are needed
     for p in &mut profiles {
-        p.resolve_regions(&[], "us-east-1");
+        p.resolve_regions(&[], crate::partition::AWS.global_region);
     }
     let plan = crate::collect::Plan::for_requirements(profiles.iter().flat_map(|p| &p.requirements));
     let policy = crate::collect::permissions::policy(&plan);
