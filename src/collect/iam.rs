@@ -130,16 +130,29 @@ pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
             let name = u.name.clone();
             let arn = u.arn.clone();
             async move {
-                match all_pages(ctx, client.list_mfa_devices().user_name(&name).into_paginator().send()).await {
-                    Ok(pages) => Observed::Known(pages.iter().map(|p| p.mfa_devices().len()).sum()),
-                    Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, region, "ListMFADevices", Some(&arn))),
-                }
+                super::per_resource(
+                    ctx,
+                    all_pages(ctx, client.list_mfa_devices().user_name(&name).into_paginator().send()).await,
+                    |pages| pages.iter().map(|p| p.mfa_devices().len()).sum(),
+                    (SERVICE, region, "ListMFADevices", &arn),
+                )
             }
         }))
         .await;
-        for (u, n) in principals.iter_mut().filter(|p| p.kind == Principal::User).zip(counts) {
-            u.mfa_devices = n;
-        }
+        // a user deleted since the listing (NoSuchEntity) is gone
+        let mut counts = counts.into_iter();
+        principals.retain_mut(|p| {
+            if p.kind != Principal::User {
+                return true;
+            }
+            match counts.next().flatten() {
+                Some(n) => {
+                    p.mfa_devices = n;
+                    true
+                }
+                None => false,
+            }
+        });
     }
     let local = if local_policies { Observed::Known(policies) } else { Observed::default() };
     Iam { principals: Observed::Known(principals), local_policies: local }
