@@ -83,6 +83,7 @@ fn inventory(resources: usize) -> Inventory {
         .map(|i| IamPrincipal {
             kind: Principal::Role,
             name: format!("role-{i:06}"),
+            path: "/".into(),
             arn: format!("arn:aws:iam::123456789012:role/role-{i:06}"),
             attached: if i % 2 == 0 {
                 vec![AttachedPolicy {

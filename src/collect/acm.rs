@@ -22,32 +22,42 @@ const SERVICE: &str = "acm";
 const RECORDS_PER_NAME: i32 = 20;
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call {
-        operation: "ListCertificates",
-        action: "acm:ListCertificates",
-        needed: |p| !p.certificates.is_empty(),
-    },
-    super::permissions::Call {
-        operation: "DescribeCertificate",
-        action: "acm:DescribeCertificate",
-        needed: |p| !p.certificates.is_empty(),
-    },
+    super::permissions::Call { operation: "ListCertificates", action: "acm:ListCertificates", needed: |_| true },
+    super::permissions::Call { operation: "DescribeCertificate", action: "acm:DescribeCertificate", needed: |_| true },
     super::permissions::Call {
         operation: "ListHostedZones",
         action: "route53:ListHostedZones",
-        needed: |p| p.certificate_route53,
+        needed: |n| n.has("route53"),
     },
     super::permissions::Call {
         operation: "ListResourceRecordSets",
         action: "route53:ListResourceRecordSets",
-        needed: |p| p.certificate_route53,
+        needed: |n| n.has("route53"),
     },
     super::permissions::Call {
         operation: "ListTagsForCertificate",
         action: "acm:ListTagsForCertificate",
-        needed: |p| p.certificate_tags,
+        needed: |n| n.has("tags"),
     },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "acm",
+    service: SERVICE,
+    part: "certificates",
+    reads: &[
+        ("tags", "tags of each certificate"),
+        ("route53", "the validation records' values in the account's public hosted zones"),
+    ],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &need.regions(), need.has("route53"), need.has("tags")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.certificates = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.certificates = super::all_unknown(&need.regions(), gap),
+};
 
 /// A DNS name as DNS compares it: Route 53 escapes decoded, case folded, without
 /// the trailing dot (which is optional in both ACM's and Route 53's answers).

@@ -1,7 +1,7 @@
 //! Fills `Inventory::autoscaling_groups`: per region, every group
 //! (DescribeAutoScalingGroups, every page) with its launch source and tags.
 
-use super::{per_region, Need};
+use super::{per_region, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{AutoScalingGroup, Observed};
 use std::collections::BTreeMap;
@@ -11,8 +11,23 @@ const SERVICE: &str = "autoscaling";
 pub const CALLS: &[super::permissions::Call] = &[super::permissions::Call {
     operation: "DescribeAutoScalingGroups",
     action: "autoscaling:DescribeAutoScalingGroups",
-    needed: |p| !p.autoscaling.is_empty(),
+    needed: |_| true,
 }];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "autoscaling",
+    service: SERVICE,
+    part: "autoscaling_groups",
+    reads: &[("tags", "tags of each resource")],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "", "")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.autoscaling_groups = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.autoscaling_groups = super::all_unknown(&need.regions(), gap),
+};
 
 async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<AutoScalingGroup>> {
     let client = aws_sdk_autoscaling::Client::new(&ctx.config(region));
@@ -62,6 +77,6 @@ async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<AutoScalingGroup
     Observed::Known(groups)
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<AutoScalingGroup>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<AutoScalingGroup>>> {
     per_region(&need.regions, |r| region_groups(ctx, r)).await
 }

@@ -19,29 +19,47 @@ pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call {
         operation: "ListDistributions",
         action: "cloudfront:ListDistributions",
-        needed: |p| p.cloudfront,
+        needed: |_| true,
     },
     super::permissions::Call {
         operation: "GetDistributionConfig",
         action: "cloudfront:GetDistributionConfig",
-        needed: |p| p.cloudfront_logging,
+        needed: |n| n.has("logging"),
     },
     super::permissions::Call {
         operation: "DescribeDeliverySources",
         action: "logs:DescribeDeliverySources",
-        needed: |p| p.cloudfront_logging,
+        needed: |n| n.has("logging"),
     },
     super::permissions::Call {
         operation: "DescribeDeliveries",
         action: "logs:DescribeDeliveries",
-        needed: |p| p.cloudfront_logging,
+        needed: |n| n.has("logging"),
     },
     super::permissions::Call {
         operation: "ListTagsForResource",
         action: "cloudfront:ListTagsForResource",
-        needed: |p| p.cloudfront_tags,
+        needed: |n| n.has("tags"),
     },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "cloudfront",
+    service: SERVICE,
+    part: "distributions",
+    reads: &[
+        ("logging", "standard logging (legacy and v2 CloudWatch Logs deliveries)"),
+        ("tags", "tags of each distribution"),
+    ],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, need.has("logging"), need.has("tags")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.distributions = Some(part)) as super::Fill
+        })
+    },
+    cut_short: |_, gap, inv| inv.distributions = Some(Observed::Unknown(gap.clone())),
+};
 
 /// Whether an error says the distribution no longer exists.
 fn gone<E: ProvideErrorMetadata>(err: &aws_sdk_cloudfront::error::SdkError<E>) -> bool {

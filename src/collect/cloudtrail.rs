@@ -18,23 +18,30 @@ use std::collections::{BTreeMap, BTreeSet};
 const SERVICE: &str = "cloudtrail";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call {
-        operation: "DescribeTrails",
-        action: "cloudtrail:DescribeTrails",
-        needed: |p| !p.trails.is_empty(),
-    },
-    super::permissions::Call {
-        operation: "GetTrailStatus",
-        action: "cloudtrail:GetTrailStatus",
-        needed: |p| !p.trails.is_empty(),
-    },
+    super::permissions::Call { operation: "DescribeTrails", action: "cloudtrail:DescribeTrails", needed: |_| true },
+    super::permissions::Call { operation: "GetTrailStatus", action: "cloudtrail:GetTrailStatus", needed: |_| true },
     super::permissions::Call {
         operation: "GetEventSelectors",
         action: "cloudtrail:GetEventSelectors",
-        needed: |p| !p.trails.is_empty() && p.trail_selectors,
+        needed: |n| n.has("selectors"),
     },
-    super::permissions::Call { operation: "ListTags", action: "cloudtrail:ListTags", needed: |p| p.trail_tags },
+    super::permissions::Call { operation: "ListTags", action: "cloudtrail:ListTags", needed: |n| n.has("tags") },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "cloudtrail",
+    service: SERVICE,
+    part: "trails",
+    reads: &[("tags", "tags of each trail"), ("selectors", "event selectors of each trail (GetEventSelectors)")],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &need.regions(), need.has("tags"), need.has("selectors")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.trails = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.trails = super::all_unknown(&need.regions(), gap),
+};
 
 async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
     let client = aws_sdk_cloudtrail::Client::new(&ctx.config(region));

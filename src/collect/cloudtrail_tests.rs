@@ -115,8 +115,8 @@ async fn audit(ctx: &crate::aws::Ctx, expect: &str) -> Vec<Finding> {
     let r = req("cloudtrail.trail", &format!("[requirement.expect]\n{expect}"));
     let mut plan = crate::collect::Plan::default();
     (r.kind.plan)(&r, &mut plan);
-    let regions: BTreeSet<String> = plan.trails.clone();
-    let trails = collect(ctx, &regions, plan.trail_tags, plan.trail_selectors).await;
+    let need = plan.need("cloudtrail").unwrap();
+    let trails = collect(ctx, &need.regions(), need.has("tags"), need.has("selectors")).await;
     evaluate(&[r], &Inventory { trails, ..Default::default() })
 }
 

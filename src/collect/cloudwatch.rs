@@ -9,17 +9,28 @@ use std::collections::{BTreeMap, BTreeSet};
 const SERVICE: &str = "cloudwatch";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call {
-        operation: "DescribeAlarms",
-        action: "cloudwatch:DescribeAlarms",
-        needed: |p| !p.alarms.is_empty(),
-    },
+    super::permissions::Call { operation: "DescribeAlarms", action: "cloudwatch:DescribeAlarms", needed: |_| true },
     super::permissions::Call {
         operation: "ListTagsForResource",
         action: "cloudwatch:ListTagsForResource",
-        needed: |p| p.alarm_tags,
+        needed: |n| n.has("tags"),
     },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "cloudwatch",
+    service: SERVICE,
+    part: "alarms",
+    reads: &[("tags", "tags of each alarm")],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &need.regions(), need.has("tags")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.alarms = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.alarms = super::all_unknown(&need.regions(), gap),
+};
 
 fn alarm(region: &str, a: &MetricAlarm) -> Alarm {
     let dims = |d: &[aws_sdk_cloudwatch::types::Dimension]| super::tag_map(d, |x| (x.name(), x.value()));

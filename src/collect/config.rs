@@ -1,7 +1,7 @@
 //! Fills `Inventory::config_rules`: per region, every AWS Config rule
 //! (DescribeConfigRules, every page); whether a recorder is recording when asked.
 
-use super::{per_region, Need};
+use super::{per_region, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{ConfigRule, Observed};
 use futures::future::join_all;
@@ -13,21 +13,39 @@ pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call {
         operation: "DescribeConfigRules",
         action: "config:DescribeConfigRules",
-        needed: |p| !p.config.is_empty(),
+        needed: |_| true,
     },
     super::permissions::Call {
         operation: "DescribeConfigurationRecorderStatus",
         action: "config:DescribeConfigurationRecorderStatus",
-        needed: |p| p.config.detail,
+        needed: |n| n.has("recorder"),
     },
     super::permissions::Call {
         operation: "ListTagsForResource",
         action: "config:ListTagsForResource",
-        needed: |p| p.config.tags,
+        needed: |n| n.has("tags"),
     },
 ];
 
-async fn region_rules(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<ConfigRule>> {
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "config",
+    service: SERVICE,
+    part: "config_rules",
+    reads: &[
+        ("tags", "tags of each resource"),
+        ("recorder", "whether a configuration recorder of the region is recording"),
+    ],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "recorder", "")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.config_rules = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.config_rules = super::all_unknown(&need.regions(), gap),
+};
+
+async fn region_rules(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<ConfigRule>> {
     let client = aws_sdk_config::Client::new(&ctx.config(region));
     let recorder = async {
         if !need.detail {
@@ -80,6 +98,6 @@ async fn region_rules(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Conf
     Observed::Known(rules)
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<ConfigRule>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<ConfigRule>>> {
     per_region(&need.regions, |r| region_rules(ctx, r, need)).await
 }

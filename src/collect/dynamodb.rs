@@ -5,7 +5,7 @@
 //! or TableNotFoundException from DescribeContinuousBackups) is simply gone. Any
 //! other failure to describe one table is that table's gap, not the region's.
 
-use super::{per_region, Need};
+use super::{per_region, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Observed, Replica, Table, Tags};
 use futures::future::join_all;
@@ -14,27 +14,38 @@ use std::collections::{BTreeMap, BTreeSet};
 const SERVICE: &str = "dynamodb";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call {
-        operation: "ListTables",
-        action: "dynamodb:ListTables",
-        needed: |p| !p.dynamodb.is_empty(),
-    },
-    super::permissions::Call {
-        operation: "DescribeTable",
-        action: "dynamodb:DescribeTable",
-        needed: |p| !p.dynamodb.is_empty(),
-    },
+    super::permissions::Call { operation: "ListTables", action: "dynamodb:ListTables", needed: |_| true },
+    super::permissions::Call { operation: "DescribeTable", action: "dynamodb:DescribeTable", needed: |_| true },
     super::permissions::Call {
         operation: "DescribeContinuousBackups",
         action: "dynamodb:DescribeContinuousBackups",
-        needed: |p| p.dynamodb.detail,
+        needed: |n| n.has("point_in_time_recovery"),
     },
     super::permissions::Call {
         operation: "ListTagsOfResource",
         action: "dynamodb:ListTagsOfResource",
-        needed: |p| p.dynamodb.tags,
+        needed: |n| n.has("tags"),
     },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "dynamodb",
+    service: SERVICE,
+    part: "tables",
+    reads: &[
+        ("tags", "tags of each resource"),
+        ("point_in_time_recovery", "continuous backups (DescribeContinuousBackups)"),
+        ("key_manager", "KeyManager of the table's SSE key (kms:DescribeKey)"),
+    ],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "point_in_time_recovery", "key_manager")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.tables = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.tables = super::all_unknown(&need.regions(), gap),
+};
 
 async fn tags(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, arn: &str) -> Observed<Tags> {
     let mut tags = Tags::new();
@@ -78,7 +89,7 @@ fn unread(name: &str, region: &str, gap: crate::inventory::Gap) -> Table {
     }
 }
 
-async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, name: &str, need: &Need) -> Described {
+async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, name: &str, need: &Regional) -> Described {
     let described = {
         let _permit = ctx.permit().await;
         match ddb.describe_table().table_name(name).send().await {
@@ -150,7 +161,7 @@ async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, name: &s
     }))
 }
 
-async fn region_tables(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Table>> {
+async fn region_tables(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<Table>> {
     let ddb = aws_sdk_dynamodb::Client::new(&ctx.config(region));
     let names: Vec<String> = match all_pages(ctx, ddb.list_tables().into_paginator().send()).await {
         Ok(pages) => pages.iter().flat_map(|p| p.table_names()).cloned().collect(),
@@ -181,7 +192,7 @@ async fn region_tables(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Tab
     Observed::Known(out)
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<Table>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<Table>>> {
     per_region(&need.regions, |r| region_tables(ctx, r, need)).await
 }
 

@@ -70,7 +70,8 @@ async fn audit_with_errors(expect: &str) -> (Vec<Finding>, Vec<(String, String, 
     let mut plan = Plan::default();
     (r.kind.plan)(&r, &mut plan);
     let ctx = ctx_with(answers);
-    let tables = collect(&ctx, &plan.dynamodb).await;
+    let need = plan.need("dynamodb").unwrap();
+    let tables = collect(&ctx, &crate::collect::Regional::of(need, "point_in_time_recovery", "key_manager")).await;
     let errors = ctx
         .errors
         .lock()

@@ -13,47 +13,89 @@ use std::collections::{BTreeMap, BTreeSet};
 const SERVICE: &str = "ec2";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call {
-        operation: "DescribeVpcs",
-        action: "ec2:DescribeVpcs",
-        needed: |p| !p.networks.is_empty(),
-    },
+    super::permissions::Call { operation: "DescribeVpcs", action: "ec2:DescribeVpcs", needed: |n| n.has("networks") },
     super::permissions::Call {
         operation: "DescribeVpcPeeringConnections",
         action: "ec2:DescribeVpcPeeringConnections",
-        needed: |p| !p.networks.is_empty(),
+        needed: |n| n.has("networks"),
     },
     super::permissions::Call {
         operation: "DescribeRouteTables",
         action: "ec2:DescribeRouteTables",
-        needed: |p| !p.networks.is_empty(),
+        needed: |n| n.has("networks"),
     },
     super::permissions::Call {
         operation: "DescribeSubnets",
         action: "ec2:DescribeSubnets",
-        needed: |p| p.network_subnets,
+        needed: |n| n.has("subnets"),
     },
     super::permissions::Call {
         operation: "DescribeSecurityGroups",
         action: "ec2:DescribeSecurityGroups",
-        needed: |p| !p.security_groups.is_empty(),
+        needed: |n| n.has("security_groups"),
     },
     super::permissions::Call {
         operation: "GetManagedPrefixListEntries",
         action: "ec2:GetManagedPrefixListEntries",
-        needed: |p| !p.security_groups.is_empty(),
+        needed: |n| n.has("security_groups"),
     },
     super::permissions::Call {
         operation: "DescribeFlowLogs",
         action: "ec2:DescribeFlowLogs",
-        needed: |p| p.network_flow_logs,
+        needed: |n| n.has("flow_logs"),
     },
     super::permissions::Call {
         operation: "DescribeInstances",
         action: "ec2:DescribeInstances",
-        needed: |p| !p.instances.is_empty(),
+        needed: |n| n.has("instances"),
     },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "ec2",
+    service: SERVICE,
+    part: "networks, security_groups, instances",
+    reads: &[
+        ("networks", "VPCs, peering connections and route tables of the region"),
+        ("subnets", "subnets (with networks)"),
+        ("flow_logs", "flow logs (with networks)"),
+        ("security_groups", "security groups, with the entries of the prefix lists their rules name"),
+        ("instances", "instances"),
+        ("tags", "tags (security groups and instances carry theirs in the listing)"),
+    ],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let wanted = |read: &str| need.regions_with(read);
+            let (nets, groups, instances) = (wanted("networks"), wanted("security_groups"), wanted("instances"));
+            let networks = super::per_region(&nets, |r| {
+                let reads = &need.places[r];
+                region_network(ctx, r, reads.contains("subnets"), reads.contains("flow_logs"))
+            });
+            let groups = super::Regional { regions: groups, ..Default::default() };
+            let groups = security_groups(ctx, &groups);
+            let instances = super::per_region(&instances, |r| region_instances(ctx, r));
+            let (networks, groups, instances) = tokio::join!(networks, groups, instances);
+            Box::new(move |inv: &mut crate::inventory::Inventory| {
+                inv.networks = networks;
+                inv.security_groups = groups;
+                inv.instances = instances;
+            }) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| {
+        let unknown = Network {
+            vpcs: Observed::Unknown(gap.clone()),
+            peerings: Observed::Unknown(gap.clone()),
+            route_tables: Observed::Unknown(gap.clone()),
+            subnets: Observed::Unknown(gap.clone()),
+            flow_logs: Observed::Unknown(gap.clone()),
+        };
+        inv.networks = need.regions_with("networks").into_iter().map(|r| (r, unknown.clone())).collect();
+        inv.security_groups = super::all_unknown(&need.regions_with("security_groups"), gap);
+        inv.instances = super::all_unknown(&need.regions_with("instances"), gap);
+    },
+};
 
 /// An IPv6 block with its association state (VPC and subnet states are separate
 /// enums with the same values).
@@ -220,6 +262,8 @@ async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_l
     Network { vpcs, peerings, route_tables, subnets, flow_logs }
 }
 
+/// The networks of regions that all want the same reads.
+#[cfg(test)]
 pub async fn collect(
     ctx: &Ctx,
     regions: &BTreeSet<String>,
@@ -309,7 +353,7 @@ async fn resolve_prefix_lists(ctx: &Ctx, ec2: &aws_sdk_ec2::Client, region: &str
 /// Fills `Inventory::security_groups`: per region, every security group with its
 /// ingress rules and tags (DescribeSecurityGroups, every page), and the entries of
 /// the managed prefix lists those rules admit traffic from.
-pub async fn security_groups(ctx: &Ctx, need: &super::Need) -> BTreeMap<String, Observed<Vec<SecurityGroup>>> {
+pub async fn security_groups(ctx: &Ctx, need: &super::Regional) -> BTreeMap<String, Observed<Vec<SecurityGroup>>> {
     super::per_region(&need.regions, |r| region_groups(ctx, r)).await
 }
 
@@ -338,12 +382,6 @@ async fn region_instances(ctx: &Ctx, region: &str) -> Observed<Vec<Instance>> {
         }
     }
     Observed::Known(out)
-}
-
-/// Fills `Inventory::instances`: per region, every EC2 instance (DescribeInstances,
-/// every page) with its type, subnet and tags.
-pub async fn instances(ctx: &Ctx, need: &super::Need) -> BTreeMap<String, Observed<Vec<Instance>>> {
-    super::per_region(&need.regions, |r| region_instances(ctx, r)).await
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use super::*;
 use crate::collect::fake::{ctx_with, recording_ctx, Request};
-use crate::collect::Need;
+use crate::collect::Regional;
 use crate::compare::{evaluate, Finding, Status};
 use crate::inventory::Inventory;
 use crate::kinds::tests::{observed, req, statuses};
@@ -53,7 +53,7 @@ fn list_id(r: &Request) -> &str {
 /// Collects security groups in us-east-1 (us-west-2 holds none) and evaluates `body`.
 async fn sg_findings(ctx: &crate::aws::Ctx, body: &str) -> (Inventory, Vec<Finding>) {
     let r = req("ec2.security_group", body);
-    let need = Need { regions: ["us-east-1".to_string()].into(), ..Default::default() };
+    let need = Regional { regions: ["us-east-1".to_string()].into(), ..Default::default() };
     let mut groups = security_groups(ctx, &need).await;
     groups.insert("us-west-2".into(), Observed::Known(vec![]));
     let inv = Inventory { security_groups: groups, ..Default::default() };

@@ -1,10 +1,10 @@
 //! Fills `Inventory::load_balancers`: per region, every load balancer
-//! (DescribeLoadBalancers, every page); listeners (`Need::detail`), the protocols
-//! of their security policies (`Need::extra`, DescribeSSLPolicies) and tags only
+//! (DescribeLoadBalancers, every page); listeners (`Regional::detail`), the protocols
+//! of their security policies (`Regional::extra`, DescribeSSLPolicies) and tags only
 //! when asked. A load balancer deleted between the listing and a later read
 //! (`LoadBalancerNotFound`) is left out, without an error.
 
-use super::{per_region, Need};
+use super::{per_region, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Listener, LoadBalancer, Observed, Tags};
 use aws_sdk_elasticloadbalancingv2::error::{ProvideErrorMetadata, SdkError};
@@ -22,24 +22,43 @@ pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call {
         operation: "DescribeLoadBalancers",
         action: "elasticloadbalancing:DescribeLoadBalancers",
-        needed: |p| !p.elbv2.is_empty(),
+        needed: |_| true,
     },
     super::permissions::Call {
         operation: "DescribeListeners",
         action: "elasticloadbalancing:DescribeListeners",
-        needed: |p| p.elbv2.detail,
+        needed: |n| n.has("listeners"),
     },
     super::permissions::Call {
         operation: "DescribeSSLPolicies",
         action: "elasticloadbalancing:DescribeSSLPolicies",
-        needed: |p| p.elbv2.extra,
+        needed: |n| n.has("ssl_policies"),
     },
     super::permissions::Call {
         operation: "DescribeTags",
         action: "elasticloadbalancing:DescribeTags",
-        needed: |p| p.elbv2.tags,
+        needed: |n| n.has("tags"),
     },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "elbv2",
+    service: SERVICE,
+    part: "load_balancers",
+    reads: &[
+        ("tags", "tags of each resource"),
+        ("listeners", "listeners of each load balancer"),
+        ("ssl_policies", "the protocols of the listeners' security policies"),
+    ],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "listeners", "ssl_policies")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.load_balancers = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.load_balancers = super::all_unknown(&need.regions(), gap),
+};
 
 /// The listeners of one load balancer; `None` when it is gone.
 async fn listeners(
@@ -201,7 +220,7 @@ async fn tag_batch(
     }
 }
 
-async fn region_balancers(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<LoadBalancer>> {
+async fn region_balancers(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<LoadBalancer>> {
     let client = aws_sdk_elasticloadbalancingv2::Client::new(&ctx.config(region));
     let pages = match all_pages(ctx, client.describe_load_balancers().into_paginator().send()).await {
         Ok(p) => p,
@@ -260,7 +279,7 @@ async fn region_balancers(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<
     Observed::Known(lbs)
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<LoadBalancer>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<LoadBalancer>>> {
     per_region(&need.regions, |r| region_balancers(ctx, r, need)).await
 }
 

@@ -105,8 +105,8 @@ fn req(body: &str) -> crate::profile::Requirement {
 
 const HTTPS_TLS12: &str = "[requirement.expect]\nprotocol = \"HTTPS\"\ntls_1_2_or_newer = true";
 
-fn need() -> Need {
-    let mut need = Need { detail: true, extra: true, ..Default::default() };
+fn need() -> Regional {
+    let mut need = Regional { detail: true, extra: true, ..Default::default() };
     need.regions.insert("us-east-1".into());
     need
 }

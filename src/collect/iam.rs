@@ -15,10 +15,35 @@ pub const CALLS: &[super::permissions::Call] = &[
     super::permissions::Call {
         operation: "GetAccountAuthorizationDetails",
         action: "iam:GetAccountAuthorizationDetails",
-        needed: |p| p.iam,
+        needed: |_| true,
     },
-    super::permissions::Call { operation: "ListMFADevices", action: "iam:ListMFADevices", needed: |p| p.iam_user_mfa },
+    super::permissions::Call {
+        operation: "ListMFADevices",
+        action: "iam:ListMFADevices",
+        needed: |n| n.has("user_mfa"),
+    },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "iam",
+    service: SERVICE,
+    part: "iam",
+    reads: &[
+        ("local_policies", "default versions of customer-managed policies"),
+        ("user_mfa", "MFA devices of each user (ListMFADevices)"),
+    ],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, need.has("local_policies"), need.has("user_mfa")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.iam = Some(part)) as super::Fill
+        })
+    },
+    cut_short: |_, gap, inv| {
+        inv.iam =
+            Some(Iam { principals: Observed::Unknown(gap.clone()), local_policies: Observed::Unknown(gap.clone()) })
+    },
+};
 
 /// IAM returns policy documents URL-encoded (RFC 3986); decode and parse them.
 pub fn decode_document(raw: &str) -> serde_json::Value {

@@ -4,7 +4,7 @@
 //! failed read of one key is that key's gap; a key deleted after ListKeys
 //! (NotFoundException) is dropped without an error.
 
-use super::{per_region, Need};
+use super::{per_region, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Gap, KmsKey, Observed};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -16,21 +16,40 @@ use std::collections::BTreeMap;
 const SERVICE: &str = "kms";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call { operation: "ListKeys", action: "kms:ListKeys", needed: |p| !p.kms.is_empty() },
-    super::permissions::Call { operation: "ListAliases", action: "kms:ListAliases", needed: |p| !p.kms.is_empty() },
-    super::permissions::Call {
-        operation: "DescribeKey",
-        action: "kms:DescribeKey",
-        needed: |p| !p.kms.is_empty() || p.dynamodb.extra,
-    },
+    super::permissions::Call { operation: "ListKeys", action: "kms:ListKeys", needed: |_| true },
+    super::permissions::Call { operation: "ListAliases", action: "kms:ListAliases", needed: |_| true },
+    super::permissions::Call { operation: "DescribeKey", action: "kms:DescribeKey", needed: |_| true },
     super::permissions::Call {
         operation: "GetKeyRotationStatus",
         action: "kms:GetKeyRotationStatus",
-        needed: |p| p.kms.detail,
+        needed: |n| n.has("rotation"),
     },
-    super::permissions::Call { operation: "GetKeyPolicy", action: "kms:GetKeyPolicy", needed: |p| p.kms.extra },
-    super::permissions::Call { operation: "ListResourceTags", action: "kms:ListResourceTags", needed: |p| p.kms.tags },
+    super::permissions::Call { operation: "GetKeyPolicy", action: "kms:GetKeyPolicy", needed: |n| n.has("policy") },
+    super::permissions::Call {
+        operation: "ListResourceTags",
+        action: "kms:ListResourceTags",
+        needed: |n| n.has("tags"),
+    },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "kms",
+    service: SERVICE,
+    part: "kms_keys",
+    reads: &[
+        ("tags", "tags of each resource"),
+        ("rotation", "automatic rotation status"),
+        ("policy", "the key policy"),
+    ],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "rotation", "policy")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.kms_keys = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.kms_keys = super::all_unknown(&need.regions(), gap),
+};
 
 /// A read of one key: its value, or `Gone` when KMS says the key no longer exists
 /// (deleted between ListKeys and this call).
@@ -53,7 +72,7 @@ async fn key(
     region: &str,
     listed: (String, Option<String>),
     aliases: Vec<String>,
-    need: &Need,
+    need: &Regional,
 ) -> Option<KmsKey> {
     let (id, listed_arn) = listed;
     let mut k = KmsKey {
@@ -152,7 +171,7 @@ async fn key(
     Some(k)
 }
 
-async fn region_keys(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<KmsKey>> {
+async fn region_keys(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<KmsKey>> {
     let kms = aws_sdk_kms::Client::new(&ctx.config(region));
     let (keys, aliases) = tokio::join!(
         all_pages(ctx, kms.list_keys().into_paginator().send()),
@@ -187,7 +206,7 @@ async fn region_keys(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<KmsKe
     Observed::Known(described.into_iter().flatten().collect())
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<KmsKey>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<KmsKey>>> {
     per_region(&need.regions, |r| region_keys(ctx, r, need)).await
 }
 

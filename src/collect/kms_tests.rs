@@ -37,8 +37,8 @@ fn error(code: &str) -> (u16, String) {
 
 const NO_ALIASES: &str = r#"{"Aliases": [], "Truncated": false}"#;
 
-fn need(rotation: bool) -> Need {
-    Need { regions: ["us-east-1".to_string()].into(), detail: rotation, ..Default::default() }
+fn need(rotation: bool) -> Regional {
+    Regional { regions: ["us-east-1".to_string()].into(), detail: rotation, ..Default::default() }
 }
 
 fn keys_of(got: &BTreeMap<String, Observed<Vec<KmsKey>>>) -> &Vec<KmsKey> {
@@ -225,7 +225,7 @@ async fn key_policy_and_tags_denied_for_one_key_stay_with_that_key() {
         "ListResourceTags" => (200, r#"{"Tags": [{"TagKey": "team", "TagValue": "core"}], "Truncated": false}"#.into()),
         other => panic!("unexpected call {other}"),
     });
-    let need = Need { regions: ["us-east-1".to_string()].into(), extra: true, tags: true, ..Default::default() };
+    let need = Regional { regions: ["us-east-1".to_string()].into(), extra: true, tags: true, ..Default::default() };
     let got = collect(&ctx, &need).await;
     let keys = keys_of(&got);
     let seen: Vec<(&str, Option<&str>, Option<&str>)> = keys

@@ -1,7 +1,7 @@
 //! Fills `Inventory::functions`: per region, every function (ListFunctions) with
 //! its runtime and environment key; tags only when asked.
 
-use super::{per_region, Need};
+use super::{per_region, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Function, Observed};
 use futures::future::join_all;
@@ -10,15 +10,26 @@ use std::collections::BTreeMap;
 const SERVICE: &str = "lambda";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call {
-        operation: "ListFunctions",
-        action: "lambda:ListFunctions",
-        needed: |p| !p.lambda.is_empty(),
-    },
-    super::permissions::Call { operation: "ListTags", action: "lambda:ListTags", needed: |p| p.lambda.tags },
+    super::permissions::Call { operation: "ListFunctions", action: "lambda:ListFunctions", needed: |_| true },
+    super::permissions::Call { operation: "ListTags", action: "lambda:ListTags", needed: |n| n.has("tags") },
 ];
 
-async fn region_functions(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Function>> {
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "lambda",
+    service: SERVICE,
+    part: "functions",
+    reads: &[("tags", "tags of each resource")],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "", "")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.functions = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.functions = super::all_unknown(&need.regions(), gap),
+};
+
+async fn region_functions(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<Function>> {
     let lambda = aws_sdk_lambda::Client::new(&ctx.config(region));
     let pages = match all_pages(ctx, lambda.list_functions().into_paginator().send()).await {
         Ok(p) => p,
@@ -65,6 +76,6 @@ async fn region_functions(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<
     Observed::Known(functions)
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<Function>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<Function>>> {
     per_region(&need.regions, |r| region_functions(ctx, r, need)).await
 }

@@ -1,7 +1,7 @@
 //! Fills `Inventory::log_groups`: per region, every log group (DescribeLogGroups,
 //! every page) with retention and key; tags only when asked.
 
-use super::{per_region, Need};
+use super::{per_region, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{LogGroup, Observed};
 use futures::future::join_all;
@@ -10,19 +10,30 @@ use std::collections::BTreeMap;
 const SERVICE: &str = "logs";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call {
-        operation: "DescribeLogGroups",
-        action: "logs:DescribeLogGroups",
-        needed: |p| !p.log_groups.is_empty(),
-    },
+    super::permissions::Call { operation: "DescribeLogGroups", action: "logs:DescribeLogGroups", needed: |_| true },
     super::permissions::Call {
         operation: "ListTagsForResource",
         action: "logs:ListTagsForResource",
-        needed: |p| p.log_groups.tags,
+        needed: |n| n.has("tags"),
     },
 ];
 
-async fn region_groups(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<LogGroup>> {
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "logs",
+    service: SERVICE,
+    part: "log_groups",
+    reads: &[("tags", "tags of each resource")],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "", "")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.log_groups = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.log_groups = super::all_unknown(&need.regions(), gap),
+};
+
+async fn region_groups(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<LogGroup>> {
     let logs = aws_sdk_cloudwatchlogs::Client::new(&ctx.config(region));
     let pages = match all_pages(ctx, logs.describe_log_groups().into_paginator().send()).await {
         Ok(p) => p,
@@ -69,6 +80,6 @@ async fn region_groups(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Log
     Observed::Known(groups)
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<LogGroup>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<LogGroup>>> {
     per_region(&need.regions, |r| region_groups(ctx, r, need)).await
 }

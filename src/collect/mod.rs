@@ -1,6 +1,9 @@
 //! Collection: the plan (what the loaded requirements need, where) and the
 //! collectors that fill the inventory, all running concurrently under one bound on
-//! requests in flight. Each collector file says which part of the inventory it fills.
+//! requests in flight. Each collector file declares everything about itself in one
+//! [`Collector`]: the reads a requirement can ask of it, the part of the inventory
+//! it fills (and how that part becomes unknown when it is cut short), the IAM
+//! actions of its calls, and its collect function. [`REGISTRY`] lists them.
 
 mod acm;
 mod autoscaling;
@@ -18,6 +21,7 @@ mod kms;
 mod lambda;
 mod logs;
 pub mod permissions;
+mod plan;
 mod rds;
 mod route53;
 mod s3;
@@ -27,117 +31,86 @@ mod wafv2;
 
 use crate::aws::Ctx;
 use crate::inventory::{Gap, Inventory, Observed};
-use crate::profile::{Requirement, Selector};
+pub use permissions::Call;
+pub use plan::{wants_tags, Need, Plan, GLOBAL};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-/// Per-bucket reads an S3 requirement needs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct S3Details {
-    pub encryption: bool,
-    pub versioning: bool,
-    pub public_access_block: bool,
-    pub logging: bool,
-    pub replication: bool,
-    /// Region and versioning of the buckets that enabled replication rules target.
-    pub replica_targets: bool,
-    pub tags: bool,
-    /// ACL, bucket policy and its status, and the public access block (bucket and
-    /// account level) that may neutralise them.
-    pub access: bool,
+/// What a collector hands back: how it fills its part of the inventory.
+pub type Fill = Box<dyn FnOnce(&mut Inventory)>;
+
+/// One collector: a service (or a part of one) read into one part of the inventory.
+pub struct Collector {
+    /// Registry id, as kinds name it in their plans.
+    pub id: &'static str,
+    /// The AWS service, as gaps, errors and the fault proxy name it.
+    pub service: &'static str,
+    /// The part of the inventory it fills.
+    pub part: &'static str,
+    /// The optional reads a requirement can ask of it, each with what it adds.
+    pub reads: &'static [(&'static str, &'static str)],
+    /// Every API call it makes, with the IAM action that allows it.
+    pub calls: &'static [Call],
+    /// Reads what the need asks and returns how to fill the inventory.
+    pub collect: for<'a> fn(&'a Ctx, &'a Need) -> futures::future::LocalBoxFuture<'a, Fill>,
+    /// Its part of the inventory when collection was cut short: every listing it
+    /// was to read, unknown for the given reason.
+    pub cut_short: fn(&Need, &Gap, &mut Inventory),
 }
 
-impl S3Details {
-    pub fn union(self, o: S3Details) -> S3Details {
-        S3Details {
-            encryption: self.encryption || o.encryption,
-            versioning: self.versioning || o.versioning,
-            public_access_block: self.public_access_block || o.public_access_block,
-            logging: self.logging || o.logging,
-            replication: self.replication || o.replication,
-            replica_targets: self.replica_targets || o.replica_targets,
-            tags: self.tags || o.tags,
-            access: self.access || o.access,
-        }
+impl std::fmt::Debug for Collector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
     }
 }
 
-/// What to collect: only what some loaded requirement reads, each once.
-#[derive(Debug, Default)]
-pub struct Plan {
-    /// Buckets a selector may pick (by name) and the details it reads.
-    pub s3: Vec<(Selector, S3Details)>,
-    pub iam: bool,
-    pub iam_local_policies: bool,
-    pub iam_user_mfa: bool,
-    pub trails: BTreeSet<String>,
-    /// Whether the trails' event selectors are read (GetEventSelectors).
-    pub trail_selectors: bool,
-    pub certificates: BTreeSet<String>,
-    pub certificate_route53: bool,
-    pub networks: BTreeSet<String>,
-    /// Whether the networks collector also reads subnets.
-    pub network_subnets: bool,
-    /// Whether the networks collector also reads flow logs.
-    pub network_flow_logs: bool,
-    pub alarms: BTreeSet<String>,
-    /// KMS keys: `detail` = rotation status, `extra` = key policy.
-    pub kms: Need,
-    /// DynamoDB tables: `detail` = point-in-time recovery, `extra` = key manager of the SSE key.
-    pub dynamodb: Need,
-    pub lambda: Need,
-    pub security_groups: Need,
-    pub autoscaling: Need,
-    /// Load balancers: `detail` = listeners, `extra` = the SSL policies they use.
-    pub elbv2: Need,
-    /// Config rules: `detail` = recorder status.
-    pub config: Need,
-    /// List buckets even when no s3.bucket requirement reads them (CloudFront logging targets).
-    pub s3_list: bool,
-    pub cloudfront: bool,
-    pub cloudfront_logging: bool,
-    pub cloudfront_tags: bool,
-    /// Web ACL listings as (scope, region).
-    pub web_acls: BTreeSet<(String, String)>,
-    pub web_acl_logging: bool,
-    pub records: bool,
-    /// Tags of trails, certificates, alarms and web ACLs (read only when asked).
-    pub trail_tags: bool,
-    pub certificate_tags: bool,
-    pub alarm_tags: bool,
-    pub web_acl_tags: bool,
-    pub rds: Need,
-    pub instances: Need,
-    pub secrets: Need,
-    pub log_groups: Need,
-    /// SNS topics: `detail` = topic attributes.
-    pub topics: Need,
+/// Every collector. Adding a service is its collector file, its inventory part
+/// and one line here.
+pub static REGISTRY: &[&Collector] = &[
+    &s3::COLLECTOR,
+    &iam::COLLECTOR,
+    &cloudtrail::COLLECTOR,
+    &acm::COLLECTOR,
+    &ec2::COLLECTOR,
+    &cloudwatch::COLLECTOR,
+    &kms::COLLECTOR,
+    &dynamodb::COLLECTOR,
+    &lambda::COLLECTOR,
+    &autoscaling::COLLECTOR,
+    &elbv2::COLLECTOR,
+    &config::COLLECTOR,
+    &cloudfront::COLLECTOR,
+    &wafv2::COLLECTOR,
+    &route53::COLLECTOR,
+    &rds::COLLECTOR,
+    &secretsmanager::COLLECTOR,
+    &logs::COLLECTOR,
+    &sns::COLLECTOR,
+];
+
+/// A collector by registry id.
+pub fn find(id: &str) -> Option<&'static Collector> {
+    REGISTRY.iter().copied().find(|c| c.id == id)
 }
 
-/// Where a regional collector runs and which optional reads it makes.
+/// The usual shape of a regional collector's need: its regions, tags, and up to
+/// two further reads whose meaning the collector's file gives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Need {
+pub struct Regional {
     pub regions: BTreeSet<String>,
     pub tags: bool,
     pub detail: bool,
     pub extra: bool,
 }
 
-impl Need {
-    /// Adds a requirement's regions, and tags when it selects on or expects them.
-    pub fn add(&mut self, req: &Requirement) -> &mut Self {
-        self.regions.extend(req.regions.iter().cloned());
-        self.tags |= wants_tags(req);
-        self
+impl Regional {
+    /// From a need: `detail` and `extra` are the reads of these names.
+    pub fn of(need: &Need, detail: &str, extra: &str) -> Regional {
+        Regional { regions: need.regions(), tags: need.has("tags"), detail: need.has(detail), extra: need.has(extra) }
     }
     pub fn is_empty(&self) -> bool {
         self.regions.is_empty()
     }
-}
-
-/// Whether a requirement reads tags: it selects on them or expects some.
-pub fn wants_tags(req: &Requirement) -> bool {
-    !req.select.tags.is_empty() || req.expect.has("required_tags")
 }
 
 /// Runs a per-region read in every region at once.
@@ -155,171 +128,29 @@ where
     .collect()
 }
 
-impl Plan {
-    pub fn for_requirements<'a>(reqs: impl IntoIterator<Item = &'a Requirement>) -> Plan {
-        let mut plan = Plan::default();
-        for r in reqs {
-            (r.kind.plan)(r, &mut plan);
-        }
-        plan
-    }
-
-    /// Every region some collector will call (for the report).
-    pub fn regions(&self) -> BTreeSet<String> {
-        let mut all = BTreeSet::new();
-        for set in [
-            &self.trails,
-            &self.certificates,
-            &self.networks,
-            &self.alarms,
-            &self.kms.regions,
-            &self.dynamodb.regions,
-            &self.lambda.regions,
-            &self.security_groups.regions,
-            &self.autoscaling.regions,
-            &self.elbv2.regions,
-            &self.config.regions,
-            &self.rds.regions,
-            &self.instances.regions,
-            &self.secrets.regions,
-            &self.log_groups.regions,
-            &self.topics.regions,
-        ] {
-            all.extend(set.iter().cloned());
-        }
-        all
-    }
-}
-
-/// Runs every collector the plan asks for, concurrently. With a deadline, a
+/// Runs every collector the plan asks of, concurrently. With a deadline, a
 /// collector still running when it passes is abandoned and everything it was to
 /// observe becomes unknown (`DeadlineExceeded`).
 pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Duration>) -> Inventory {
     let until = deadline.map(|d| tokio::time::Instant::now() + d);
-    let s3 = bounded(ctx, until, "s3", async {
-        if plan.s3.is_empty() && !plan.s3_list {
-            None
-        } else {
-            Some(tokio::join!(s3::collect(ctx, &plan.s3), s3::account_block(ctx, &plan.s3)))
+    let planned: Vec<(&Collector, &Need)> =
+        REGISTRY.iter().filter_map(|c| plan.need(c.id).map(|need| (*c, need))).collect();
+    let done = futures::future::join_all(
+        planned.iter().map(|(c, need)| bounded(ctx, until, c.service, (c.collect)(ctx, need))),
+    )
+    .await;
+    let mut inventory = Inventory { partition: ctx.partition, ..Inventory::default() };
+    for ((c, need), result) in planned.into_iter().zip(done) {
+        match result {
+            Ok(fill) => fill(&mut inventory),
+            Err(gap) => (c.cut_short)(need, &gap, &mut inventory),
         }
-    });
-    let iam = bounded(ctx, until, "iam", async {
-        if plan.iam {
-            Some(iam::collect(ctx, plan.iam_local_policies, plan.iam_user_mfa).await)
-        } else {
-            None
-        }
-    });
-    let trails = bounded(
-        ctx,
-        until,
-        "cloudtrail",
-        cloudtrail::collect(ctx, &plan.trails, plan.trail_tags, plan.trail_selectors),
-    );
-    let certs = bounded(
-        ctx,
-        until,
-        "acm",
-        acm::collect(ctx, &plan.certificates, plan.certificate_route53, plan.certificate_tags),
-    );
-    let nets =
-        bounded(ctx, until, "ec2", ec2::collect(ctx, &plan.networks, plan.network_subnets, plan.network_flow_logs));
-    let alarms = bounded(ctx, until, "cloudwatch", cloudwatch::collect(ctx, &plan.alarms, plan.alarm_tags));
-    let keys = bounded(ctx, until, "kms", kms::collect(ctx, &plan.kms));
-    let tables = bounded(ctx, until, "dynamodb", dynamodb::collect(ctx, &plan.dynamodb));
-    let functions = bounded(ctx, until, "lambda", lambda::collect(ctx, &plan.lambda));
-    let groups = bounded(ctx, until, "ec2", ec2::security_groups(ctx, &plan.security_groups));
-    let asgs = bounded(ctx, until, "autoscaling", autoscaling::collect(ctx, &plan.autoscaling));
-    let lbs = bounded(ctx, until, "elasticloadbalancing", elbv2::collect(ctx, &plan.elbv2));
-    let rules = bounded(ctx, until, "config", config::collect(ctx, &plan.config));
-    let dists = bounded(ctx, until, "cloudfront", async {
-        if plan.cloudfront {
-            Some(cloudfront::collect(ctx, plan.cloudfront_logging, plan.cloudfront_tags).await)
-        } else {
-            None
-        }
-    });
-    let acls =
-        bounded(ctx, until, "wafv2", wafv2::collect(ctx, &plan.web_acls, plan.web_acl_logging, plan.web_acl_tags));
-    let dbs = bounded(ctx, until, "rds", rds::collect(ctx, &plan.rds));
-    let ec2_instances = bounded(ctx, until, "ec2", ec2::instances(ctx, &plan.instances));
-    let secrets = bounded(ctx, until, "secretsmanager", secretsmanager::collect(ctx, &plan.secrets));
-    let log_groups = bounded(ctx, until, "logs", logs::collect(ctx, &plan.log_groups));
-    let topics = bounded(ctx, until, "sns", sns::collect(ctx, &plan.topics));
-    let records = bounded(ctx, until, "route53", async {
-        if plan.records {
-            Some(route53::collect(ctx).await)
-        } else {
-            None
-        }
-    });
-    let (
-        (buckets, iam, trails, certificates, networks, alarms),
-        (kms_keys, tables, functions, security_groups),
-        (autoscaling_groups, load_balancers, config_rules),
-        (distributions, web_acls, records, db_instances, instances),
-        (secrets, log_groups, topics),
-    ) = tokio::join!(
-        async { tokio::join!(s3, iam, trails, certs, nets, alarms) },
-        async { tokio::join!(keys, tables, functions, groups) },
-        async { tokio::join!(asgs, lbs, rules) },
-        async { tokio::join!(dists, acls, records, dbs, ec2_instances) },
-        async { tokio::join!(secrets, log_groups, topics) }
-    );
-    let wants_account_block = plan.s3.iter().any(|(_, d)| d.public_access_block || d.access);
-    let (buckets, s3_account_block) = match buckets {
-        Ok(Some((list, account))) => (Ok(Some(list)), account),
-        Ok(None) => (Ok(None), None),
-        Err(g) => (Err(g.clone()), wants_account_block.then_some(Observed::Unknown(g))),
-    };
-    Inventory {
-        account: None,
-        partition: ctx.partition,
-        buckets: buckets.unwrap_or_else(|g| (!plan.s3.is_empty() || plan.s3_list).then_some(Observed::Unknown(g))),
-        s3_account_block,
-        iam: iam.unwrap_or_else(|g| {
-            plan.iam.then(|| crate::inventory::Iam {
-                principals: Observed::Unknown(g.clone()),
-                local_policies: Observed::Unknown(g),
-            })
-        }),
-        trails: trails.unwrap_or_else(|g| all_unknown(&plan.trails, &g)),
-        certificates: certificates.unwrap_or_else(|g| all_unknown(&plan.certificates, &g)),
-        networks: networks.unwrap_or_else(|g| {
-            let net = crate::inventory::Network {
-                vpcs: Observed::Unknown(g.clone()),
-                peerings: Observed::Unknown(g.clone()),
-                route_tables: Observed::Unknown(g.clone()),
-                subnets: Observed::Unknown(g.clone()),
-                flow_logs: Observed::Unknown(g),
-            };
-            plan.networks.iter().map(|r| (r.clone(), net.clone())).collect()
-        }),
-        alarms: alarms.unwrap_or_else(|g| all_unknown(&plan.alarms, &g)),
-        kms_keys: kms_keys.unwrap_or_else(|g| all_unknown(&plan.kms.regions, &g)),
-        tables: tables.unwrap_or_else(|g| all_unknown(&plan.dynamodb.regions, &g)),
-        functions: functions.unwrap_or_else(|g| all_unknown(&plan.lambda.regions, &g)),
-        security_groups: security_groups.unwrap_or_else(|g| all_unknown(&plan.security_groups.regions, &g)),
-        autoscaling_groups: autoscaling_groups.unwrap_or_else(|g| all_unknown(&plan.autoscaling.regions, &g)),
-        load_balancers: load_balancers.unwrap_or_else(|g| all_unknown(&plan.elbv2.regions, &g)),
-        config_rules: config_rules.unwrap_or_else(|g| all_unknown(&plan.config.regions, &g)),
-        distributions: distributions.unwrap_or_else(|g| plan.cloudfront.then_some(Observed::Unknown(g))),
-        web_acls: web_acls.unwrap_or_else(|g| {
-            plan.web_acls
-                .iter()
-                .map(|(scope, region)| (format!("{scope}:{region}"), Observed::Unknown(g.clone())))
-                .collect()
-        }),
-        records: records.unwrap_or_else(|g| plan.records.then_some(Observed::Unknown(g))),
-        db_instances: db_instances.unwrap_or_else(|g| all_unknown(&plan.rds.regions, &g)),
-        instances: instances.unwrap_or_else(|g| all_unknown(&plan.instances.regions, &g)),
-        secrets: secrets.unwrap_or_else(|g| all_unknown(&plan.secrets.regions, &g)),
-        log_groups: log_groups.unwrap_or_else(|g| all_unknown(&plan.log_groups.regions, &g)),
-        topics: topics.unwrap_or_else(|g| all_unknown(&plan.topics.regions, &g)),
     }
+    inventory
 }
 
-fn all_unknown<T>(regions: &BTreeSet<String>, g: &Gap) -> std::collections::BTreeMap<String, Observed<T>> {
+/// Each region of a need, unknown for the same reason.
+pub fn all_unknown<T>(regions: &BTreeSet<String>, g: &Gap) -> std::collections::BTreeMap<String, Observed<T>> {
     regions.iter().map(|r| (r.clone(), Observed::Unknown(g.clone()))).collect()
 }
 
@@ -411,3 +242,7 @@ pub fn tag_map<T>(tags: &[T], kv: impl Fn(&T) -> (Option<&str>, Option<&str>)) -
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "registry_tests.rs"]
+mod registry_tests;

@@ -4,48 +4,29 @@
 //! declarations against the collectors' source, so the policy cannot fall behind
 //! the code.
 
-use super::Plan;
+use super::{Need, Plan, REGISTRY};
 use std::collections::BTreeSet;
 
 /// One API operation a collector calls, the IAM action that allows it, and when
-/// the plan makes the call.
+/// the collector's need makes the call.
 pub struct Call {
     pub operation: &'static str,
     pub action: &'static str,
-    pub needed: fn(&Plan) -> bool,
+    pub needed: fn(&Need) -> bool,
 }
 
 /// Every collector's declared calls.
 pub fn all_calls() -> impl Iterator<Item = &'static Call> {
-    [
-        super::s3::CALLS,
-        super::iam::CALLS,
-        super::cloudtrail::CALLS,
-        super::acm::CALLS,
-        super::ec2::CALLS,
-        super::cloudwatch::CALLS,
-        super::kms::CALLS,
-        super::dynamodb::CALLS,
-        super::lambda::CALLS,
-        super::autoscaling::CALLS,
-        super::elbv2::CALLS,
-        super::config::CALLS,
-        super::cloudfront::CALLS,
-        super::wafv2::CALLS,
-        super::route53::CALLS,
-        super::rds::CALLS,
-        super::secretsmanager::CALLS,
-        super::logs::CALLS,
-        super::sns::CALLS,
-    ]
-    .into_iter()
-    .flatten()
+    REGISTRY.iter().flat_map(|c| c.calls.iter())
 }
 
 /// The actions a plan needs, sorted and unique. (sts:GetCallerIdentity, used to
 /// name the account, needs no permission.)
 pub fn actions(plan: &Plan) -> BTreeSet<&'static str> {
-    all_calls().filter(|c| (c.needed)(plan)).map(|c| c.action).collect()
+    plan.needs()
+        .filter_map(|(id, need)| super::find(id).map(|c| (c, need)))
+        .flat_map(|(c, need)| c.calls.iter().filter(move |call| (call.needed)(need)).map(|call| call.action))
+        .collect()
 }
 
 /// The minimal read-only IAM policy document for a plan.
@@ -149,8 +130,8 @@ mod tests {
     fn actions_follow_the_plan() {
         let mut plan = Plan::default();
         assert!(actions(&plan).is_empty());
-        plan.s3.push((Default::default(), super::super::S3Details { versioning: true, ..Default::default() }));
-        plan.trails.insert("us-east-1".into());
+        plan.global("s3").scoped(&Default::default(), ["versioning"].into());
+        plan.regional("cloudtrail", &["us-east-1".to_string()]);
         let got: Vec<&str> = actions(&plan).into_iter().collect();
         assert_eq!(
             got,

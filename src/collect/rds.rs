@@ -3,7 +3,7 @@
 //! when a requirement expects a setting AWS keeps on the cluster, the cluster of
 //! each instance that has one (DescribeDBClusters, every page).
 
-use super::{per_region, Need};
+use super::{per_region, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{DbCluster, DbClusterMember, DbInstance, Gap, Observed};
 use std::collections::BTreeMap;
@@ -11,17 +11,28 @@ use std::collections::BTreeMap;
 const SERVICE: &str = "rds";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call {
-        operation: "DescribeDBInstances",
-        action: "rds:DescribeDBInstances",
-        needed: |p| !p.rds.is_empty(),
-    },
+    super::permissions::Call { operation: "DescribeDBInstances", action: "rds:DescribeDBInstances", needed: |_| true },
     super::permissions::Call {
         operation: "DescribeDBClusters",
         action: "rds:DescribeDBClusters",
-        needed: |p| !p.rds.is_empty() && p.rds.detail,
+        needed: |n| n.has("clusters"),
     },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "rds",
+    service: SERVICE,
+    part: "db_instances",
+    reads: &[("tags", "tags of each resource"), ("clusters", "the DB clusters of Aurora and Multi-AZ cluster members")],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "clusters", "")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.db_instances = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.db_instances = super::all_unknown(&need.regions(), gap),
+};
 
 fn cluster(c: &aws_sdk_rds::types::DbCluster) -> Option<DbCluster> {
     Some(DbCluster {
@@ -106,7 +117,7 @@ async fn region_instances(ctx: &Ctx, region: &str, with_clusters: bool) -> Obser
     Observed::Known(out)
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<DbInstance>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<DbInstance>>> {
     per_region(&need.regions, |r| region_instances(ctx, r, need.detail)).await
 }
 

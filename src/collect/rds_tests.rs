@@ -83,7 +83,8 @@ fn answers(r: &Request) -> (u16, String) {
 async fn findings(ctx: &crate::aws::Ctx, body: &str) -> (Inventory, Vec<Finding>) {
     let r = req("rds.instance", body);
     let plan = crate::collect::Plan::for_requirements([&r]);
-    let mut dbs = collect(ctx, &Need { regions: ["us-east-1".to_string()].into(), ..plan.rds }).await;
+    let need = Regional::of(plan.need("rds").unwrap(), "clusters", "");
+    let mut dbs = collect(ctx, &Regional { regions: ["us-east-1".to_string()].into(), ..need }).await;
     dbs.insert("us-west-2".into(), Observed::Known(vec![]));
     let inv = Inventory { db_instances: dbs, ..Default::default() };
     let f = evaluate(&[r], &inv);
@@ -213,7 +214,7 @@ async fn blackhole_default_route_leaves_the_db_subnet_private() {
     }
     });
     let r = req("rds.instance", "select = { name = \"plain\" }\n[requirement.expect]\nprivate_subnets = true");
-    let mut dbs = collect(&ctx, &Need { regions: ["us-east-1".to_string()].into(), ..Default::default() }).await;
+    let mut dbs = collect(&ctx, &Regional { regions: ["us-east-1".to_string()].into(), ..Default::default() }).await;
     dbs.insert("us-west-2".into(), Observed::Known(vec![]));
     let mut networks = super::super::ec2::collect(&ctx, &["us-east-1".to_string()].into(), true, false).await;
     let mut west = networks["us-east-1"].clone();

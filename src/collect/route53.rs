@@ -15,13 +15,28 @@ use futures::future::join_all;
 const SERVICE: &str = "route53";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call { operation: "ListHostedZones", action: "route53:ListHostedZones", needed: |p| p.records },
+    super::permissions::Call { operation: "ListHostedZones", action: "route53:ListHostedZones", needed: |_| true },
     super::permissions::Call {
         operation: "ListResourceRecordSets",
         action: "route53:ListResourceRecordSets",
-        needed: |p| p.records,
+        needed: |_| true,
     },
 ];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "route53",
+    service: SERVICE,
+    part: "records",
+    reads: &[],
+    calls: CALLS,
+    collect: |ctx, _| {
+        Box::pin(async move {
+            let part = collect(ctx).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.records = Some(part)) as super::Fill
+        })
+    },
+    cut_short: |_, gap, inv| inv.records = Some(Observed::Unknown(gap.clone())),
+};
 
 /// A name as Route 53 lists it, made readable: `\NNN` octal escapes of printable
 /// characters become the characters (`\052` → `*`), letters are lower-cased and

@@ -3,7 +3,6 @@
 //! `Inventory::s3_account_block`, the account-level public access block. A bucket
 //! deleted between the listing and its reads (`NoSuchBucket`) is simply gone.
 
-use super::S3Details;
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::Gap;
 use crate::inventory::{Bucket, BucketEncryption, ErrorClass, Observed, PublicAccessBlock, ReplicationRule};
@@ -20,13 +19,95 @@ const GONE: &str = "NoSuchBucket";
 
 use super::permissions::Call;
 
-fn any_detail(plan: &super::Plan, f: fn(&S3Details) -> bool) -> bool {
-    plan.s3.iter().any(|(_, d)| f(d))
+/// Per-bucket reads a requirement may ask (scoped to the buckets its selector may
+/// pick), with what each adds.
+const READS: &[(&str, &str)] = &[
+    ("encryption", "default encryption (GetBucketEncryption)"),
+    ("versioning", "versioning status (GetBucketVersioning)"),
+    ("public_access_block", "bucket- and account-level public access block"),
+    ("logging", "server access logging (GetBucketLogging)"),
+    ("replication", "replication rules (GetBucketReplication)"),
+    ("replica_targets", "region and versioning of the buckets enabled replication rules target"),
+    ("tags", "bucket tags (GetBucketTagging)"),
+    ("access", "ACL, bucket policy and policy status, and the public access blocks that neutralise them"),
+];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "s3",
+    service: SERVICE,
+    part: "buckets, s3_account_block",
+    reads: READS,
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let wants: Vec<(Selector, S3Details)> =
+                need.scoped.iter().map(|(sel, reads)| (sel.clone(), S3Details::of(reads))).collect();
+            let (buckets, account) = tokio::join!(collect(ctx, &wants), account_block(ctx, &wants));
+            Box::new(move |inv: &mut crate::inventory::Inventory| {
+                inv.buckets = Some(buckets);
+                inv.s3_account_block = account;
+            }) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| {
+        inv.buckets = Some(Observed::Unknown(gap.clone()));
+        if any_detail(need, |d| d.public_access_block || d.access) {
+            inv.s3_account_block = Some(Observed::Unknown(gap.clone()));
+        }
+    },
+};
+
+/// Per-bucket reads an S3 requirement needs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct S3Details {
+    pub encryption: bool,
+    pub versioning: bool,
+    pub public_access_block: bool,
+    pub logging: bool,
+    pub replication: bool,
+    /// Region and versioning of the buckets that enabled replication rules target.
+    pub replica_targets: bool,
+    pub tags: bool,
+    /// ACL, bucket policy and its status, and the public access block (bucket and
+    /// account level) that may neutralise them.
+    pub access: bool,
+}
+
+impl S3Details {
+    /// The details named by a need's scoped reads.
+    pub fn of(reads: &std::collections::BTreeSet<&'static str>) -> S3Details {
+        S3Details {
+            encryption: reads.contains("encryption"),
+            versioning: reads.contains("versioning"),
+            public_access_block: reads.contains("public_access_block"),
+            logging: reads.contains("logging"),
+            replication: reads.contains("replication"),
+            replica_targets: reads.contains("replica_targets"),
+            tags: reads.contains("tags"),
+            access: reads.contains("access"),
+        }
+    }
+    pub fn union(self, o: S3Details) -> S3Details {
+        S3Details {
+            encryption: self.encryption || o.encryption,
+            versioning: self.versioning || o.versioning,
+            public_access_block: self.public_access_block || o.public_access_block,
+            logging: self.logging || o.logging,
+            replication: self.replication || o.replication,
+            replica_targets: self.replica_targets || o.replica_targets,
+            tags: self.tags || o.tags,
+            access: self.access || o.access,
+        }
+    }
+}
+
+fn any_detail(need: &super::Need, f: fn(&S3Details) -> bool) -> bool {
+    need.scoped.iter().any(|(_, reads)| f(&S3Details::of(reads)))
 }
 
 pub const CALLS: &[Call] = &[
-    Call { operation: "ListBuckets", action: "s3:ListAllMyBuckets", needed: |p| !p.s3.is_empty() },
-    Call { operation: "GetBucketLocation", action: "s3:GetBucketLocation", needed: |p| !p.s3.is_empty() },
+    Call { operation: "ListBuckets", action: "s3:ListAllMyBuckets", needed: |_| true },
+    Call { operation: "GetBucketLocation", action: "s3:GetBucketLocation", needed: |n| !n.scoped.is_empty() },
     Call {
         operation: "GetBucketEncryption",
         action: "s3:GetEncryptionConfiguration",

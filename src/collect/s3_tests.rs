@@ -4,7 +4,8 @@
 //! buckets deleted between the listing and their reads, and partitions.
 
 use super::super::fake::{ctx_with, recording_ctx, Request};
-use super::super::{run, Plan, S3Details};
+use super::super::{run, Plan};
+use super::S3Details;
 use super::*;
 use crate::aws::Settings;
 use crate::compare::{evaluate, Status};

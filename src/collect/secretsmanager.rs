@@ -1,18 +1,30 @@
 //! Fills `Inventory::secrets`: per region, every secret (ListSecrets, every page)
 //! with its rotation settings, key and tags, all from the listing itself.
 
-use super::{per_region, Need};
+use super::{per_region, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Observed, Secret};
 use std::collections::BTreeMap;
 
 const SERVICE: &str = "secretsmanager";
 
-pub const CALLS: &[super::permissions::Call] = &[super::permissions::Call {
-    operation: "ListSecrets",
-    action: "secretsmanager:ListSecrets",
-    needed: |p| !p.secrets.is_empty(),
-}];
+pub const CALLS: &[super::permissions::Call] =
+    &[super::permissions::Call { operation: "ListSecrets", action: "secretsmanager:ListSecrets", needed: |_| true }];
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "secretsmanager",
+    service: SERVICE,
+    part: "secrets",
+    reads: &[("tags", "tags of each resource")],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "", "")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.secrets = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.secrets = super::all_unknown(&need.regions(), gap),
+};
 
 async fn region_secrets(ctx: &Ctx, region: &str) -> Observed<Vec<Secret>> {
     let sm = aws_sdk_secretsmanager::Client::new(&ctx.config(region));
@@ -41,6 +53,6 @@ async fn region_secrets(ctx: &Ctx, region: &str) -> Observed<Vec<Secret>> {
     Observed::Known(out)
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<Secret>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<Secret>>> {
     per_region(&need.regions, |r| region_secrets(ctx, r)).await
 }

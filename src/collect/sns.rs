@@ -1,7 +1,7 @@
 //! Fills `Inventory::topics`: per region, every topic (ListTopics, every page);
 //! its attributes (encryption key) and tags only when asked.
 
-use super::{apply_reads, per_region, per_resource, Need};
+use super::{apply_reads, per_region, per_resource, Regional};
 use crate::aws::{all_pages, Ctx};
 use crate::inventory::{Observed, Topic};
 use futures::future::join_all;
@@ -10,20 +10,35 @@ use std::collections::BTreeMap;
 const SERVICE: &str = "sns";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call { operation: "ListTopics", action: "sns:ListTopics", needed: |p| !p.topics.is_empty() },
+    super::permissions::Call { operation: "ListTopics", action: "sns:ListTopics", needed: |_| true },
     super::permissions::Call {
         operation: "GetTopicAttributes",
         action: "sns:GetTopicAttributes",
-        needed: |p| p.topics.detail,
+        needed: |n| n.has("attributes"),
     },
     super::permissions::Call {
         operation: "ListTagsForResource",
         action: "sns:ListTagsForResource",
-        needed: |p| p.topics.tags,
+        needed: |n| n.has("tags"),
     },
 ];
 
-async fn region_topics(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Topic>> {
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "sns",
+    service: SERVICE,
+    part: "topics",
+    reads: &[("tags", "tags of each resource"), ("attributes", "topic attributes (GetTopicAttributes)")],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &super::Regional::of(need, "attributes", "")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.topics = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| inv.topics = super::all_unknown(&need.regions(), gap),
+};
+
+async fn region_topics(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<Topic>> {
     let sns = aws_sdk_sns::Client::new(&ctx.config(region));
     let pages = match all_pages(ctx, sns.list_topics().into_paginator().send()).await {
         Ok(p) => p,
@@ -78,7 +93,7 @@ async fn region_topics(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Top
     Observed::Known(topics)
 }
 
-pub async fn collect(ctx: &Ctx, need: &Need) -> BTreeMap<String, Observed<Vec<Topic>>> {
+pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<Topic>>> {
     per_region(&need.regions, |r| region_topics(ctx, r, need)).await
 }
 

@@ -35,7 +35,7 @@ async fn sns_topic_deleted_after_listing_is_gone_and_denied_one_is_unknown() {
         "GetTopicAttributes" => (200, attributes("alias/prod")),
         other => panic!("unexpected call {other}"),
     });
-    let need = Need { regions: ["us-east-1".to_string()].into(), detail: true, ..Need::default() };
+    let need = Regional { regions: ["us-east-1".to_string()].into(), detail: true, ..Regional::default() };
     let got = collect(&ctx, &need).await;
     let topics = got["us-east-1"].known().expect("the listing itself was read");
     let names: Vec<&str> = topics.iter().map(|t| t.name.as_str()).collect();

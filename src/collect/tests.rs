@@ -3,6 +3,7 @@
 //! never taken for the end of a list.
 
 use super::fake::ctx;
+use super::s3::S3Details;
 use super::*;
 use crate::aws::classify_code;
 use crate::inventory::{ErrorClass, Inventory, Observed};
@@ -139,10 +140,16 @@ fn plan_collects_only_what_requirements_read() {
     let mut p = crate::profile::parse("t.toml", text).unwrap();
     p.resolve_regions(&[], "us-east-1");
     let plan = Plan::for_requirements(&p.requirements);
-    assert_eq!(plan.s3.len(), 1);
-    assert_eq!(plan.s3[0].1, S3Details { versioning: true, ..Default::default() });
-    assert!(!plan.iam && plan.alarms.is_empty() && plan.networks.is_empty() && plan.certificates.is_empty());
-    assert_eq!(plan.trails.iter().collect::<Vec<_>>(), ["eu-west-1"]);
+    let ids: Vec<&str> = plan.needs().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["cloudtrail", "s3"]);
+    let s3 = plan.need("s3").unwrap();
+    assert_eq!(s3.scoped.len(), 1);
+    assert_eq!(s3.scoped[0].0.name_prefix.as_deref(), Some("prod-"));
+    assert_eq!(s3.scoped[0].1, ["versioning"].into());
+    assert_eq!(s3.places, [(GLOBAL.to_string(), Default::default())].into());
+    let trails = plan.need("cloudtrail").unwrap();
+    assert_eq!(trails.places, [("eu-west-1".to_string(), Default::default())].into());
+    assert_eq!(plan.regions(), ["eu-west-1".to_string()].into());
 }
 
 #[tokio::test]

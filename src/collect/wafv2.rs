@@ -18,28 +18,64 @@ const SERVICE: &str = "wafv2";
 const GONE: &str = "WAFNonexistentItemException";
 
 pub const CALLS: &[super::permissions::Call] = &[
-    super::permissions::Call {
-        operation: "ListWebACLs",
-        action: "wafv2:ListWebACLs",
-        needed: |p| !p.web_acls.is_empty(),
-    },
-    super::permissions::Call { operation: "GetWebACL", action: "wafv2:GetWebACL", needed: |p| !p.web_acls.is_empty() },
+    super::permissions::Call { operation: "ListWebACLs", action: "wafv2:ListWebACLs", needed: |_| true },
+    super::permissions::Call { operation: "GetWebACL", action: "wafv2:GetWebACL", needed: |_| true },
     super::permissions::Call {
         operation: "DescribeManagedRuleGroup",
         action: "wafv2:DescribeManagedRuleGroup",
-        needed: |p| !p.web_acls.is_empty(),
+        needed: |_| true,
     },
     super::permissions::Call {
         operation: "GetLoggingConfiguration",
         action: "wafv2:GetLoggingConfiguration",
-        needed: |p| p.web_acl_logging,
+        needed: |n| n.has("logging"),
     },
     super::permissions::Call {
         operation: "ListTagsForResource",
         action: "wafv2:ListTagsForResource",
-        needed: |p| p.web_acl_tags,
+        needed: |n| n.has("tags"),
     },
 ];
+
+/// The listings a need asks for: (scope, region); the `cloudfront` read asks for the
+/// CLOUDFRONT scope in that place (the partition's global region), `regional` for
+/// the REGIONAL one.
+fn listings(need: &super::Need) -> BTreeSet<(String, String)> {
+    let mut out = BTreeSet::new();
+    for (region, reads) in &need.places {
+        for (read, scope) in [("cloudfront", "CLOUDFRONT"), ("regional", "REGIONAL")] {
+            if reads.contains(read) {
+                out.insert((scope.to_string(), region.clone()));
+            }
+        }
+    }
+    out
+}
+
+pub static COLLECTOR: super::Collector = super::Collector {
+    id: "wafv2",
+    service: SERVICE,
+    part: "web_acls",
+    reads: &[
+        ("regional", "the REGIONAL scope's web ACLs of the region"),
+        ("cloudfront", "the CLOUDFRONT scope's web ACLs (in the partition's global region)"),
+        ("logging", "logging configuration of each web ACL"),
+        ("tags", "tags of each web ACL"),
+    ],
+    calls: CALLS,
+    collect: |ctx, need| {
+        Box::pin(async move {
+            let part = collect(ctx, &listings(need), need.has("logging"), need.has("tags")).await;
+            Box::new(move |inv: &mut crate::inventory::Inventory| inv.web_acls = part) as super::Fill
+        })
+    },
+    cut_short: |need, gap, inv| {
+        inv.web_acls = listings(need)
+            .into_iter()
+            .map(|(scope, region)| (format!("{scope}:{region}"), Observed::Unknown(gap.clone())))
+            .collect()
+    },
+};
 
 fn action_name(a: &RuleAction) -> &'static str {
     if a.block().is_some() {

@@ -42,11 +42,7 @@ Route 53 holds a CNAME at that name whose value is ResourceRecord.Value.",
         Field::new("min_days_to_expiry", Int, "The certificate stays valid (NotAfter) at least this many more days."),
     ],
     plan: |req, plan| {
-        plan.certificates.extend(req.regions.iter().cloned());
-        plan.certificate_tags |= crate::collect::wants_tags(req);
-        if req.expect.has("dns_validation_records") {
-            plan.certificate_route53 = true;
-        }
+        plan.resources("acm", req).read_if(req.expect.has("dns_validation_records"), "route53");
     },
     evaluate,
 };

@@ -24,7 +24,7 @@ instances policy) and no launch configuration.",
         Field::new("min_instance_types", Int, "A mixed instances policy offers at least this many instance types."),
     ],
     plan: |req, plan| {
-        plan.autoscaling.add(req);
+        plan.resources("autoscaling", req);
     },
     evaluate,
 };

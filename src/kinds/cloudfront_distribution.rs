@@ -63,14 +63,13 @@ the default certificate).",
     ],
     plan: |req, plan| {
         let e = &req.expect;
-        plan.cloudfront = true;
-        plan.cloudfront_tags |= !req.select.tags.is_empty() || e.has("required_tags");
+        plan.global("cloudfront").read_if(crate::collect::wants_tags(req), "tags").read_if(e.has("logging"), "logging");
         if e.has("logging") {
-            plan.cloudfront_logging = true;
-            plan.s3_list = true;
+            // the account's bucket list tells a logging target of this account
+            plan.global("s3");
         }
         if e.has("web_acl") {
-            plan.web_acls.insert(("CLOUDFRONT".into(), waf_region(req).into()));
+            plan.regional("wafv2", &[waf_region(req).to_string()]).read("cloudfront");
         }
     },
     evaluate,

@@ -51,9 +51,7 @@ rdsdata.amazonaws.com), data-event-only selectors or no selector at all are not 
         ),
     ],
     plan: |req, plan| {
-        plan.trails.extend(req.regions.iter().cloned());
-        plan.trail_tags |= crate::collect::wants_tags(req);
-        plan.trail_selectors |= req.expect.has("all_management_events");
+        plan.resources("cloudtrail", req).read_if(req.expect.has("all_management_events"), "selectors");
     },
     evaluate,
 };

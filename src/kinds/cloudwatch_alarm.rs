@@ -29,8 +29,7 @@ query that returns data.",
         Field::new("alarm_actions", Bool, "The alarm has at least one ALARM-state action."),
     ],
     plan: |req, plan| {
-        plan.alarms.extend(req.regions.iter().cloned());
-        plan.alarm_tags |= crate::collect::wants_tags(req);
+        plan.resources("cloudwatch", req);
     },
     evaluate,
 };

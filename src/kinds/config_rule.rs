@@ -24,8 +24,7 @@ rule evaluates anything.",
         Field::new("recorder_on", Bool, "A configuration recorder of the rule's region is recording."),
     ],
     plan: |req, plan| {
-        let need = plan.config.add(req);
-        need.detail |= req.expect.has("recorder_on");
+        plan.resources("config", req).read_if(req.expect.has("recorder_on"), "recorder");
     },
     evaluate,
 };

@@ -40,9 +40,9 @@ table's own region counts).",
     ],
     plan: |req, plan| {
         let e = &req.expect;
-        let need = plan.dynamodb.add(req);
-        need.detail |= e.has("point_in_time_recovery");
-        need.extra |= e.has("customer_managed_key");
+        plan.resources("dynamodb", req)
+            .read_if(e.has("point_in_time_recovery"), "point_in_time_recovery")
+            .read_if(e.has("customer_managed_key"), "key_manager");
     },
     evaluate,
 };

@@ -25,10 +25,9 @@ subnet (SubnetId) by its route table, as ec2.vpc does: public when an `active` r
         ),
     ],
     plan: |req, plan| {
-        plan.instances.add(req);
+        plan.resources("ec2", req).read("instances");
         if req.expect.has("public_subnet") {
-            plan.networks.extend(req.regions.iter().cloned());
-            plan.network_subnets = true;
+            plan.regional("ec2", &req.regions).read("networks").read("subnets");
         }
     },
     evaluate,

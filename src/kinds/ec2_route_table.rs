@@ -30,7 +30,7 @@ internet gateway counts only while its State is `active` (`blackhole`: the gatew
         ),
     ],
     plan: |req, plan| {
-        plan.networks.extend(req.regions.iter().cloned());
+        plan.regional("ec2", &req.regions).read("networks");
     },
     evaluate,
 };

@@ -35,7 +35,7 @@ or through a prefix list holding either (\"only HTTPS from the outside world\" i
         Field::new("world_open_ports", PortList, "The only ports that may be open to 0.0.0.0/0 or ::/0; [] for none."),
     ],
     plan: |req, plan| {
-        plan.security_groups.add(req);
+        plan.resources("ec2", req).read("security_groups");
     },
     evaluate,
 };

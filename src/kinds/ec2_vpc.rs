@@ -33,9 +33,11 @@ state). Flow logs come from DescribeFlowLogs (FlowLogStatus `ACTIVE`, ResourceId
         Field::new("flow_logs", Bool, "An active flow log watches the VPC."),
     ],
     plan: |req, plan| {
-        plan.networks.extend(req.regions.iter().cloned());
-        plan.network_subnets |= req.expect.has("public_subnets") || req.expect.has("private_subnets");
-        plan.network_flow_logs |= req.expect.has("flow_logs");
+        let e = &req.expect;
+        plan.regional("ec2", &req.regions)
+            .read("networks")
+            .read_if(e.has("public_subnets") || e.has("private_subnets"), "subnets")
+            .read_if(e.has("flow_logs"), "flow_logs");
     },
     evaluate,
 };

@@ -29,9 +29,9 @@ link is reported as exactly that pair.",
         Field::new("routes", Bool, "Each side's route tables route the peer's CIDR via the connection (active route)."),
     ],
     plan: |req, plan| {
-        for node in req.expect.mesh("mesh").unwrap_or_default() {
-            plan.networks.insert(node.region.clone());
-        }
+        let regions: Vec<String> =
+            req.expect.mesh("mesh").unwrap_or_default().iter().map(|n| n.region.clone()).collect();
+        plan.regional("ec2", &regions).read("networks");
     },
     evaluate,
 };

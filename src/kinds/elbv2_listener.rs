@@ -40,9 +40,7 @@ that could not be read leaves the field unknown. Observed: the policy name and i
         Field::new("redirects_to_https", Bool, "The default action only redirects to HTTPS."),
     ],
     plan: |req, plan| {
-        let need = plan.elbv2.add(req);
-        need.detail = true;
-        need.extra |= req.expect.has("tls_1_2_or_newer");
+        plan.resources("elbv2", req).read("listeners").read_if(req.expect.has("tls_1_2_or_newer"), "ssl_policies");
     },
     evaluate,
 };

@@ -31,8 +31,7 @@ balancer deleted between the listing and a later read (LoadBalancerNotFound) is 
         Field::new("listeners", StrList, "Listeners that must exist, as PROTOCOL:PORT, e.g. [\"HTTPS:443\"]."),
     ],
     plan: |req, plan| {
-        let need = plan.elbv2.add(req);
-        need.detail |= req.expect.has("listeners");
+        plan.resources("elbv2", req).read_if(req.expect.has("listeners"), "listeners");
     },
     evaluate,
 };

@@ -84,13 +84,9 @@ pub static GROUP: Kind = Kind {
 };
 
 fn plan_for(req: &Requirement, plan: &mut Plan, kind: Principal) {
-    plan.iam = true;
-    if req.expect.has("forbid_policies") {
-        plan.iam_local_policies = true;
-    }
-    if kind == Principal::User && req.expect.bool("require_mfa").is_some() {
-        plan.iam_user_mfa = true;
-    }
+    plan.global("iam")
+        .read_if(req.expect.has("forbid_policies"), "local_policies")
+        .read_if(kind == Principal::User && req.expect.bool("require_mfa").is_some(), "user_mfa");
 }
 
 /// An ARN without its `arn:PARTITION:` head, so ARNs compare across partitions.

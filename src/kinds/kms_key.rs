@@ -42,9 +42,9 @@ region, opt-in ones included.",
     ],
     plan: |req, plan| {
         let e = &req.expect;
-        let need = plan.kms.add(req);
-        need.detail |= e.has("rotation");
-        need.extra |= e.has("policy_principals") || e.has("region_agnostic_principals");
+        plan.resources("kms", req)
+            .read_if(e.has("rotation"), "rotation")
+            .read_if(e.has("policy_principals") || e.has("region_agnostic_principals"), "policy");
     },
     evaluate,
 };

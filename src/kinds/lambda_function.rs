@@ -25,7 +25,7 @@ customer key in KMSKeyArn; `env_encrypted_with_cmk` asks for the latter.",
         Field::new("kms_key_arn", Str, "The customer KMS key of the environment."),
     ],
     plan: |req, plan| {
-        plan.lambda.add(req);
+        plan.resources("lambda", req);
     },
     evaluate,
 };

@@ -22,7 +22,7 @@ only when a requirement selects on or expects them.",
         Field::new("kms_encrypted", Bool, "The group is encrypted with a KMS key (kmsKeyId set)."),
     ],
     plan: |req, plan| {
-        plan.log_groups.add(req);
+        plan.resources("logs", req);
     },
     evaluate,
 };

@@ -58,11 +58,9 @@ unknown. Engine, PubliclyAccessible and the subnets stay the instance's own.",
         Field::new("replica_regions", StrList, "Regions that must each hold a read replica of the instance."),
     ],
     plan: |req, plan| {
-        plan.rds.add(req);
-        plan.rds.detail |= CLUSTER_FIELDS.iter().any(|f| req.expect.has(f));
+        plan.resources("rds", req).read_if(CLUSTER_FIELDS.iter().any(|f| req.expect.has(f)), "clusters");
         if req.expect.has("private_subnets") {
-            plan.networks.extend(req.regions.iter().cloned());
-            plan.network_subnets = true;
+            plan.regional("ec2", &req.regions).read("networks").read("subnets");
         }
     },
     evaluate,

@@ -30,7 +30,9 @@ CloudFront\" is `select = { name = \"example.com\" }`, `min_count = 1`, `type = 
         ),
         Field::new("public_zone", Bool, "The record lives in a public hosted zone."),
     ],
-    plan: |_, plan| plan.records = true,
+    plan: |_, plan| {
+        plan.global("route53");
+    },
     evaluate,
 };
 

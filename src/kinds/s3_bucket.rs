@@ -2,7 +2,7 @@
 //! replication and tags of S3 buckets.
 
 use super::{Field, FieldType::*, Kind};
-use crate::collect::{Plan, S3Details};
+use crate::collect::Plan;
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
 use crate::inventory::{Bucket, ErrorClass, Gap, Inventory, Observed, PublicAccessBlock};
 use crate::profile::Requirement;
@@ -81,22 +81,21 @@ IsPublic cannot be read and the rules find nothing, the field is unknown.",
     ),
 ];
 
-fn details(req: &Requirement) -> S3Details {
-    let e = &req.expect;
-    S3Details {
-        encryption: e.has("encryption") || e.has("kms_key_arn") || e.has("bucket_key"),
-        versioning: e.has("versioning"),
-        public_access_block: e.has("public_access_block"),
-        logging: e.has("access_logging"),
-        replication: e.has("replication") || e.has("replication_cross_region"),
-        replica_targets: e.has("replication_cross_region"),
-        tags: e.has("required_tags") || !req.select.tags.is_empty(),
-        access: e.has("private"),
-    }
-}
-
+/// The per-bucket reads (as the s3 collector names them) a requirement needs.
 fn plan(req: &Requirement, plan: &mut Plan) {
-    plan.s3.push((req.select.clone(), details(req)));
+    let e = &req.expect;
+    let wanted = [
+        ("encryption", e.has("encryption") || e.has("kms_key_arn") || e.has("bucket_key")),
+        ("versioning", e.has("versioning")),
+        ("public_access_block", e.has("public_access_block")),
+        ("logging", e.has("access_logging")),
+        ("replication", e.has("replication") || e.has("replication_cross_region")),
+        ("replica_targets", e.has("replication_cross_region")),
+        ("tags", crate::collect::wants_tags(req)),
+        ("access", e.has("private")),
+    ];
+    let reads = wanted.into_iter().filter(|(_, on)| *on).map(|(read, _)| read).collect();
+    plan.global("s3").scoped(&req.select, reads);
 }
 
 fn key_matches(expected: &str, observed: &str) -> bool {

@@ -23,7 +23,7 @@ reported unknown rather than guessed.",
         Field::new("customer_kms_key", Bool, "The secret is encrypted with a customer key (KmsKeyId set)."),
     ],
     plan: |req, plan| {
-        plan.secrets.add(req);
+        plan.resources("secretsmanager", req);
     },
     evaluate,
 };

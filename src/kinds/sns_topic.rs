@@ -21,10 +21,9 @@ actions include the topic's ARN (DescribeAlarms is read for those regions). Attr
         Field::new("kms_encrypted", Bool, "Server-side encryption with a KMS key (KmsMasterKeyId set)."),
     ],
     plan: |req, plan| {
-        let need = plan.topics.add(req);
-        need.detail |= req.expect.has("kms_encrypted");
+        plan.resources("sns", req).read_if(req.expect.has("kms_encrypted"), "attributes");
         if req.expect.has("alarms_at_least") {
-            plan.alarms.extend(req.regions.iter().cloned());
+            plan.regional("cloudwatch", &req.regions);
         }
     },
     evaluate,

@@ -59,12 +59,17 @@ fields unknown.",
         ),
     ],
     plan: |req, plan| {
-        for key in keys(req) {
-            plan.web_acls.insert(key);
+        let tags = crate::collect::wants_tags(req);
+        for (scope, region) in keys(req) {
+            let read = if scope == "CLOUDFRONT" { "cloudfront" } else { "regional" };
+            plan.regional("wafv2", &[region])
+                .read(read)
+                .read_if(req.expect.has("logging"), "logging")
+                .read_if(tags, "tags");
         }
-        plan.web_acl_logging |= req.expect.has("logging");
-        plan.cloudfront |= req.expect.has("used_by_cloudfront");
-        plan.web_acl_tags |= crate::collect::wants_tags(req);
+        if req.expect.has("used_by_cloudfront") {
+            plan.global("cloudfront");
+        }
     },
     evaluate,
 };
