@@ -101,6 +101,9 @@ impl Env {
     pub fn sns(&self, region: &str) -> aws_sdk_sns::Client {
         aws_sdk_sns::Client::new(&self.config(region))
     }
+    pub fn sqs(&self, region: &str) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::new(&self.config(region))
+    }
     pub fn config_service(&self, region: &str) -> aws_sdk_config::Client {
         aws_sdk_config::Client::new(&self.config(region))
     }

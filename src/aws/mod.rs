@@ -257,6 +257,8 @@ const GONE: &[&str] = &[
     "DBClusterNotFoundFault",
     "NoSuchDistribution",
     "NoSuchHostedZone",
+    "QueueDoesNotExist",
+    "AWS.SimpleQueueService.NonExistentQueue",
 ];
 
 /// S3 Control's endpoint rules with the `{account}.` host prefix removed again (see

@@ -27,6 +27,7 @@ mod route53;
 mod s3;
 mod secretsmanager;
 mod sns;
+mod sqs;
 mod wafv2;
 
 use crate::aws::Ctx;
@@ -86,6 +87,7 @@ pub static REGISTRY: &[&Collector] = &[
     &secretsmanager::COLLECTOR,
     &logs::COLLECTOR,
     &sns::COLLECTOR,
+    &sqs::COLLECTOR,
 ];
 
 /// A collector by registry id.

@@ -66,6 +66,7 @@ mod tests {
         ("secretsmanager.rs", include_str!("secretsmanager.rs")),
         ("logs.rs", include_str!("logs.rs")),
         ("sns.rs", include_str!("sns.rs")),
+        ("sqs.rs", include_str!("sqs.rs")),
     ];
 
     fn snake(pascal: &str) -> String {

@@ -23,6 +23,7 @@ mod route53;
 mod s3;
 mod secretsmanager;
 mod sns;
+mod sqs;
 mod wafv2;
 
 pub use acm::*;
@@ -43,6 +44,7 @@ pub use route53::*;
 pub use s3::*;
 pub use secretsmanager::*;
 pub use sns::*;
+pub use sqs::*;
 pub use wafv2::*;
 
 pub type Tags = BTreeMap<String, String>;
@@ -191,6 +193,8 @@ pub struct Inventory {
     pub log_groups: BTreeMap<String, Observed<Vec<LogGroup>>>,
     #[serde(default)]
     pub topics: BTreeMap<String, Observed<Vec<Topic>>>,
+    #[serde(default)]
+    pub queues: BTreeMap<String, Observed<Vec<Queue>>>,
 }
 
 impl Inventory {

@@ -21,11 +21,13 @@ mod kms_key;
 mod lambda_function;
 mod logs_log_group;
 mod policy;
+pub(crate) mod public_policy;
 mod rds_instance;
 mod route53_record;
 mod s3_bucket;
 mod secretsmanager_secret;
 mod sns_topic;
+mod sqs_queue;
 mod wafv2_web_acl;
 
 pub use ec2_security_group::{Cidr, PortSpec};
@@ -174,6 +176,7 @@ pub static REGISTRY: &[&Kind] = &[
     &secretsmanager_secret::KIND,
     &logs_log_group::KIND,
     &sns_topic::KIND,
+    &sqs_queue::KIND,
 ];
 
 /// Whether a kind's resources have paths (`select.path_prefix`): IAM principals.

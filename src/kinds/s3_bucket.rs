@@ -1,16 +1,13 @@
 //! `s3.bucket`: default encryption, versioning, public access block, logging,
 //! replication and tags of S3 buckets.
 
+use super::public_policy::{self as public, Opening};
 use super::{Field, FieldType::*, Kind};
 use crate::collect::Plan;
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
 use crate::inventory::{Bucket, ErrorClass, Gap, Inventory, Observed, PublicAccessBlock};
 use crate::profile::Requirement;
-use public::Opening;
 use serde_json::{json, Value as Json};
-
-#[path = "s3_public.rs"]
-mod public;
 
 pub static KIND: Kind = Kind {
     name: "s3.bucket",

@@ -2,9 +2,9 @@
 //! documented meaning of public for policy statements, GetBucketPolicyStatus and
 //! how it combines with the rules, and the account-level public access block.
 
-use super::public::{openings, Opening};
 use crate::compare::{evaluate, Status};
 use crate::inventory::{Bucket, ErrorClass, Gap, Inventory, Observed, PublicAccessBlock};
+use crate::kinds::public_policy::{openings, Opening};
 use crate::kinds::tests::{bucket, denied, req, with_buckets};
 use serde_json::{json, Value as Json};
 

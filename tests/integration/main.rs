@@ -16,4 +16,5 @@ mod faults;
 mod seeds;
 mod selection;
 mod serverless;
+mod sqs;
 mod support;

@@ -1,4 +1,5 @@
-//! Whether a bucket policy opens a bucket, read the way S3 documents "the meaning of
+//! Whether a resource policy (an S3 bucket's, an SQS queue's) opens its resource to
+//! everyone, read the way S3 documents "the meaning of
 //! public" (S3 User Guide, Blocking public access; API reference,
 //! `PublicAccessBlockConfiguration`): an Allow statement for every principal is
 //! public unless one of its conditions limits it to fixed values of
