@@ -13,6 +13,7 @@ mod aws_trail_dynamodb;
 mod core;
 mod extension;
 mod faults;
+mod faults_services;
 mod seeds;
 mod selection;
 mod serverless;

@@ -1,0 +1,1 @@
+//! Faults for every collector through the fault proxy (issue 14).
