@@ -80,6 +80,8 @@ pub async fn trail(env: &Env, v: Variant) -> Result {
     if s3.head_bucket().bucket(&bucket).send().await.is_err() {
         s3.create_bucket().bucket(&bucket).send().await?;
     }
+    let trail = if v == Variant::Compliant { "org-trail" } else { "app-trail" };
+    super::allow_cloudtrail(env, "us-east-1", &bucket, trail).await?;
     let ct = env.cloudtrail("us-east-1");
     match v {
         Variant::Compliant => {

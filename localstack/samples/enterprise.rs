@@ -238,11 +238,16 @@ async fn database(env: &Env, net: &RegionNet) -> Result {
     let created = create.send().await?;
     let arn = created.db_instance().and_then(|d| d.db_instance_arn()).unwrap_or_default().to_string();
     for region in ["us-west-2", "ap-south-1"] {
+        // an encrypted cross-region replica needs a KMS key of its own region
+        // (CreateDBInstanceReadReplica, KmsKeyId)
+        let key = env.kms(region).create_key().description("rds replica key").send().await?;
+        let key = key.key_metadata().and_then(|m| m.arn()).ok_or("CreateKey returned no key")?.to_string();
         env.rds(region)
             .create_db_instance_read_replica()
             .db_instance_identifier(format!("prod-rds-replica-{region}"))
             .source_db_instance_identifier(&arn)
             .db_instance_class("db.t3.medium")
+            .kms_key_id(key)
             .send()
             .await?;
     }
@@ -463,6 +468,7 @@ async fn monitoring(env: &Env, alb_dimension: &str) -> Result {
 async fn governance(env: &Env) -> Result {
     let bucket = env.bucket("prod-s3-audit-us-east-1");
     env.s3(HOME).create_bucket().bucket(&bucket).send().await?;
+    super::allow_cloudtrail(env, HOME, &bucket, "PROD-trail-audit-us-east-1").await?;
     let ct = env.cloudtrail(HOME);
     ct.create_trail()
         .name("PROD-trail-audit-us-east-1")

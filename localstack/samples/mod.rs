@@ -150,6 +150,43 @@ pub async fn config_rules(env: &Env, region: &str, bucket: &str, rules: &[(&str,
     Ok(())
 }
 
+/// Adds to a bucket's policy the two statements AWS documents as required for a
+/// trail to deliver to it (CloudTrail User Guide, "Amazon S3 bucket policy for
+/// CloudTrail"): the service principal may read the bucket ACL and write under
+/// `AWSLogs/ACCOUNT/` with `bucket-owner-full-control`, both only for this trail
+/// (`aws:SourceArn`). Statements already in the policy are kept.
+pub async fn allow_cloudtrail(env: &Env, region: &str, bucket: &str, trail: &str) -> Result {
+    let s3 = env.s3(region);
+    let mut policy: serde_json::Value = match s3.get_bucket_policy().bucket(bucket).send().await {
+        Ok(out) => serde_json::from_str(out.policy().unwrap_or("{}"))?,
+        Err(e)
+            if e.as_service_error().and_then(|e| aws_sdk_s3::error::ProvideErrorMetadata::code(e))
+                == Some("NoSuchBucketPolicy") =>
+        {
+            serde_json::json!({"Version": "2012-10-17", "Statement": []})
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let trail_arn = format!("arn:aws:cloudtrail:{region}:{}:trail/{trail}", env.id);
+    let from_trail = serde_json::json!({"StringEquals": {"aws:SourceArn": trail_arn}});
+    let statements = [
+        serde_json::json!({"Sid": "AWSCloudTrailAclCheck", "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:GetBucketAcl",
+            "Resource": format!("arn:aws:s3:::{bucket}"), "Condition": from_trail}),
+        serde_json::json!({"Sid": "AWSCloudTrailWrite", "Effect": "Allow",
+            "Principal": {"Service": "cloudtrail.amazonaws.com"}, "Action": "s3:PutObject",
+            "Resource": format!("arn:aws:s3:::{bucket}/AWSLogs/{}/*", env.id),
+            "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail_arn}}}),
+    ];
+    match policy.get_mut("Statement") {
+        Some(serde_json::Value::Array(list)) => list.extend(statements),
+        Some(one) => *one = serde_json::Value::Array([vec![one.take()], statements.to_vec()].concat()),
+        None => policy["Statement"] = serde_json::Value::Array(statements.to_vec()),
+    }
+    s3.put_bucket_policy().bucket(bucket).policy(policy.to_string()).send().await?;
+    Ok(())
+}
+
 /// Creates or replaces one single-value record of `zone`.
 pub async fn upsert_record(
     env: &Env,

@@ -131,6 +131,7 @@ async fn compute(env: &Env, v: Variant) -> Result {
 
 pub async fn deploy(env: &Env, v: Variant) -> Result {
     let bucket = bucket(env, v).await?;
+    super::allow_cloudtrail(env, REGION, &bucket, "iac-nova-prod-trail").await?;
     let ct = env.cloudtrail(REGION);
     ct.create_trail().name("iac-nova-prod-trail").s3_bucket_name(&bucket).is_multi_region_trail(true).send().await?;
     // both stacks keep CloudTrail's default selectors (every management event); only

@@ -161,6 +161,7 @@ pub async fn deploy(env: &Env, v: Variant) -> Result {
     if v == Variant::Compliant {
         let bucket = env.bucket("webapp-trail-logs");
         env.s3(REGION).create_bucket().bucket(&bucket).send().await?;
+        super::allow_cloudtrail(env, REGION, &bucket, "webapp-trail").await?;
         let ct = env.cloudtrail(REGION);
         ct.create_trail().name("webapp-trail").s3_bucket_name(&bucket).is_multi_region_trail(true).send().await?;
         super::log_all_management_events(&ct, "webapp-trail").await?;
