@@ -21,7 +21,7 @@ internet gateway counts only while its State is `active` (`blackhole`: the gatew
     tags: true,
     selectable: true,
     fields: &[
-        Field::new("vpc", Str, "Glob on the Name tag (or id) of the table's VPC (chooses candidates)."),
+        Field::new("vpc", Str, "The Name tag (or id) of the table's VPC, as a glob when plain (chooses candidates)."),
         Field::new("include_main", Bool, "Also check each VPC's main route table (chooses candidates)."),
         Field::new(
             "routes_to_internet",
@@ -51,7 +51,7 @@ fn checks(req: &Requirement, t: &RouteTable) -> Vec<Check> {
 }
 
 fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
-    let vpc_glob = req.expect.str("vpc");
+    let vpc_glob = req.expect.cmp("vpc");
     let include_main = req.expect.bool("include_main").unwrap_or(false);
     let mut owned: Vec<(&RouteTable, String, Observed<Tags>)> = Vec::new();
     let mut gaps = Vec::new();
@@ -78,7 +78,12 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         for t in tables.iter().filter(|t| include_main || !t.main) {
             if let (Some(glob), Some(vpcs)) = (vpc_glob, vpcs) {
                 let name = vpcs.iter().find(|v| v.id == t.vpc_id).map_or(t.vpc_id.as_str(), |v| v.name());
-                if !crate::profile::glob_match(glob, name) {
+                // a plain value is already a glob
+                let chosen = match glob {
+                    crate::comparison::Comparison::Text(g) => crate::profile::glob_match(g, name),
+                    other => other.string(name),
+                };
+                if !chosen {
                     continue;
                 }
             }
