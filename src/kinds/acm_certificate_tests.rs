@@ -101,7 +101,7 @@ fn acm_wrong_value_decides_even_when_another_record_is_unknown() {
 fn acm_undescribed_certificate_is_unknown_only_where_describe_answers() {
     let r = req(
         "acm.certificate",
-        "[requirement.expect]\nstatus = \"ISSUED\"\nvalidation_method = \"DNS\"\ndns_validation_records = true\nmin_days_to_expiry = 30",
+        "[requirement.expect]\nstatus = \"ISSUED\"\nvalidation_method = \"DNS\"\ndns_validation_records = true\ndays_to_expiry = { at_least = 30 }",
     );
     let f = evaluate(&[r], &inventory(Observed::Unknown(denied("DescribeCertificate"))));
     assert_eq!(f.len(), 1);
@@ -114,7 +114,7 @@ fn acm_undescribed_certificate_is_unknown_only_where_describe_answers() {
             ("status", Status::Pass),
             ("validation_method", Status::Unknown),
             ("dns_validation_records", Status::Unknown),
-            ("min_days_to_expiry", Status::Pass),
+            ("days_to_expiry", Status::Pass),
         ]
     );
     assert_eq!(f[0].checks[1].error.as_deref(), Some("s3:DescribeCertificate in us-east-1 failed with AccessDenied"));
@@ -127,8 +127,8 @@ fn acm_undescribed_certificate_without_summary_status_is_unknown_not_drift() {
         certs[0].status = None;
         certs[0].not_after = None;
     }
-    let r = req("acm.certificate", "[requirement.expect]\nstatus = \"ISSUED\"\nmin_days_to_expiry = 30");
+    let r = req("acm.certificate", "[requirement.expect]\nstatus = \"ISSUED\"\ndays_to_expiry = { at_least = 30 }");
     let f = evaluate(&[r], &inv);
     let by_field: Vec<(&str, Status)> = f[0].checks.iter().map(|c| (c.field.as_ref(), c.status())).collect();
-    assert_eq!(by_field, [("status", Status::Unknown), ("min_days_to_expiry", Status::Unknown)]);
+    assert_eq!(by_field, [("status", Status::Unknown), ("days_to_expiry", Status::Unknown)]);
 }

@@ -82,7 +82,7 @@ fn replica_check(cmp: &Comparison, t: &Table) -> Check {
         &active,
         &unsure,
         json!(shown),
-        "DescribeTable gave a replica no ReplicaStatus",
+        "DescribeTable gave a required replica no ReplicaStatus",
     )
 }
 

@@ -54,7 +54,7 @@ fn internet_route_without_a_state_leaves_the_subnet_side_unknown() {
     }
     assert!(net.public_subnet("subnet-pub").gap().is_some());
     assert_eq!(net.public_subnet("subnet-priv"), Observed::Known(false));
-    let f = evaluate(&[req("ec2.vpc", "[requirement.expect]\npublic_subnets = 1")], &inventory(net));
+    let f = evaluate(&[req("ec2.vpc", "[requirement.expect]\npublic_subnets = { at_least = 1 }")], &inventory(net));
     assert_eq!(statuses(&f), [(Some("arn:aws:ec2:us-east-1:1:vpc/vpc-p"), Status::Unknown)]);
     assert_eq!(
         f[0].checks[0].error.as_deref(),

@@ -40,7 +40,7 @@ fn aurora_cluster_not_read_or_silent_is_unknown() {
     let dbs = vec![aurora("a-unread", None), aurora("b-silent", Some(Observed::Known(silent)))];
     let r = req(
         "rds.instance",
-        "[requirement.expect]\nmulti_az = true\nstorage_encrypted = true\nbackup_retention_at_least = 7",
+        "[requirement.expect]\nmulti_az = true\nstorage_encrypted = true\nbackup_retention_days = { at_least = 7 }",
     );
     let f = evaluate(&[r], &Inventory { db_instances: one_region(dbs), ..Default::default() });
     assert_eq!(
@@ -62,7 +62,7 @@ fn aurora_cluster_not_read_or_silent_is_unknown() {
                 Some("StorageEncrypted (DescribeDBClusters c) (absent from the answer) was not collected")
             ),
             (
-                "backup_retention_at_least",
+                "backup_retention_days",
                 None,
                 Some("BackupRetentionPeriod (DescribeDBClusters c; absent from the answer) was not collected")
             ),

@@ -311,7 +311,7 @@ fn iam_role_customer_policy_unreadable_is_unknown() {
 fn iam_require_policies_and_max_attached() {
     let r = req(
         "iam.role",
-        "[requirement.expect]\nrequire_policies = [\"ReadOnlyAccess\", \"logs\"]\nmax_attached_policies = 1",
+        "[requirement.expect]\nrequire_policies = [\"ReadOnlyAccess\", \"logs\"]\nattached_policies = { at_most = 1 }",
     );
     let mut ok = principal(Principal::Role, "ok");
     ok.attached
@@ -327,7 +327,7 @@ fn iam_require_policies_and_max_attached() {
         [(Some("arn:aws:iam::1:role/bad"), Status::Drift), (Some("arn:aws:iam::1:role/ok"), Status::Pass)]
     );
     let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
-    assert_eq!(failed, ["require_policies", "max_attached_policies"]);
+    assert_eq!(failed, ["require_policies", "attached_policies"]);
 }
 
 #[test]
@@ -442,7 +442,7 @@ pub(crate) fn cert(domain: &str, record: Option<&str>, in_r53: Observed<Option<b
 
 #[test]
 fn acm_certificate_records_present_missing_and_unknown() {
-    let r = req("acm.certificate", "[requirement.expect]\nstatus = \"ISSUED\"\nvalidation_method = \"DNS\"\ndns_validation_records = true\nmin_days_to_expiry = 30");
+    let r = req("acm.certificate", "[requirement.expect]\nstatus = \"ISSUED\"\nvalidation_method = \"DNS\"\ndns_validation_records = true\ndays_to_expiry = { at_least = 30 }");
     let certs = vec![
         cert("a.example", Some("_x.a.example."), Observed::Known(Some(true))),
         cert("b.example", Some("_x.b.example."), Observed::Known(Some(false))),
@@ -466,7 +466,7 @@ fn acm_certificate_records_present_missing_and_unknown() {
 
 #[test]
 fn acm_certificate_pending_has_no_expiry_and_drifts() {
-    let r = req("acm.certificate", "[requirement.expect]\nmin_days_to_expiry = 30\nstatus = \"ISSUED\"");
+    let r = req("acm.certificate", "[requirement.expect]\ndays_to_expiry = { at_least = 30 }\nstatus = \"ISSUED\"");
     let mut c = cert("a.example", None, Observed::Known(None));
     c.status = Some("PENDING_VALIDATION".into());
     c.not_after = None;
@@ -978,7 +978,7 @@ fn security_group_profile_mistakes_are_located() {
 
 #[test]
 fn vpc_public_and_private_subnets_by_route_table() {
-    let r = req("ec2.vpc", "select = { tags = { Environment = \"Production\" } }\nmin_count = 1\n[requirement.expect]\npublic_subnets = 1\nprivate_subnets = 2\nrequired_tags = { Environment = \"Production\" }");
+    let r = req("ec2.vpc", "select = { tags = { Environment = \"Production\" } }\nmin_count = 1\n[requirement.expect]\npublic_subnets = { at_least = 1 }\nprivate_subnets = { at_least = 2 }\nrequired_tags = { Environment = \"Production\" }");
     let mut prod = vpc("us-east-1", "vpc-p", "prod", "10.0.0.0/16");
     prod.tags.insert("Environment".into(), "Production".into());
     let dev = vpc("us-east-1", "vpc-d", "dev", "10.9.0.0/16");
@@ -1098,7 +1098,7 @@ fn s3_bucket_private_reads_acl_and_policy() {
 fn autoscaling_group_bounds_and_launch_source() {
     let r = req(
         "autoscaling.group",
-        "[requirement.expect]\nmin_size_at_least = 2\nlaunch_template = true\nmin_subnets = 2",
+        "[requirement.expect]\nmin_size = { at_least = 2 }\nlaunch_template = true\nsubnets = { at_least = 2 }",
     );
     let group = |name: &str, min: i32, lt: Option<&str>, lc: Option<&str>| AutoScalingGroup {
         name: name.into(),
@@ -1117,7 +1117,7 @@ fn autoscaling_group_bounds_and_launch_source() {
     let f = evaluate(&[r], &Inventory { autoscaling_groups: one_region(groups), ..Default::default() });
     assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
     assert_eq!(observed(&f[1], "launch_template"), "launch configuration lc-1");
-    assert_eq!(observed(&f[1], "min_size_at_least"), 1);
+    assert_eq!(observed(&f[1], "min_size"), 1);
 }
 
 #[test]
@@ -1257,7 +1257,7 @@ fn cloudfront_logging_to_a_missing_bucket_and_unknown_acl() {
 fn waf_acl_rule_groups_rate_limit_logging() {
     let r = req(
         "wafv2.web_acl",
-        "[requirement.expect]\nscope = \"CLOUDFRONT\"\nmanaged_rule_groups = [\"AWSManagedRulesCommonRuleSet\", \"AWS:AWSManagedRulesKnownBadInputsRuleSet\"]\nrate_limit = true\nrate_limit_at_most = 2000\nlogging = true",
+        "[requirement.expect]\nscope = \"CLOUDFRONT\"\nmanaged_rule_groups = [\"AWSManagedRulesCommonRuleSet\", \"AWS:AWSManagedRulesKnownBadInputsRuleSet\"]\nrate_limit = true\nrate_limit_requests = { at_most = 2000 }\nlogging = true",
     );
     let acl = |name: &str, groups: &[&str], limits: Vec<i64>, logging: bool| WebAcl {
         name: name.into(),
@@ -1297,7 +1297,7 @@ fn waf_acl_rule_groups_rate_limit_logging() {
     let f = evaluate(&[r], &inv);
     assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
     let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
-    assert_eq!(failed, ["managed_rule_groups", "rate_limit", "rate_limit_at_most", "logging"]);
+    assert_eq!(failed, ["managed_rule_groups", "rate_limit", "rate_limit_requests", "logging"]);
 }
 
 #[test]
@@ -1347,7 +1347,7 @@ fn required_tags_on_trails_alarms_and_acls() {
 fn rds_instance_fields_and_private_subnets() {
     let r = req(
         "rds.instance",
-        "[requirement.expect]\nengine = \"postgres\"\nstorage_encrypted = true\npublicly_accessible = false\nprivate_subnets = true\nbackup_retention_at_least = 7\nreplica_regions = [\"us-west-2\"]",
+        "[requirement.expect]\nengine = \"postgres\"\nstorage_encrypted = true\npublicly_accessible = false\nprivate_subnets = true\nbackup_retention_days = { at_least = 7 }\nreplica_regions = [\"us-west-2\"]",
     );
     let db = |id: &str, subnet: &str, replicas: Vec<String>| DbInstance {
         id: id.into(),
@@ -1697,7 +1697,7 @@ pub(crate) fn secret(name: &str, enabled: bool, days: Option<i64>, schedule: Opt
 
 #[test]
 fn secretsmanager_rotation_schedule_and_unevaluated_cron() {
-    let r = req("secretsmanager.secret", "[requirement.expect]\nrotation = true\nrotation_within_days = 30");
+    let r = req("secretsmanager.secret", "[requirement.expect]\nrotation = true\nrotation_days = { at_most = 30 }");
     let inv = Inventory {
         secrets: one_region(vec![
             secret("days-ok", true, Some(30), None),
@@ -1722,7 +1722,7 @@ fn secretsmanager_rotation_schedule_and_unevaluated_cron() {
     );
     let off = f.iter().find(|x| short(x) == "off").unwrap();
     assert_eq!(observed(off, "rotation"), false);
-    assert_eq!(observed(off, "rotation_within_days"), "rotation off");
+    assert_eq!(observed(off, "rotation_days"), "rotation off");
 }
 
 pub(crate) fn log_group(name: &str, days: Option<i32>) -> LogGroup {
@@ -1745,7 +1745,7 @@ fn logs_retention_exact_and_minimum() {
     let exact = evaluate(&[req("logs.log_group", "[requirement.expect]\nretention_days = 30")], &inv);
     assert_eq!(exact.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift, Status::Drift]);
     assert_eq!(observed(&exact[2], "retention_days"), "never expire");
-    let min = evaluate(&[req("logs.log_group", "[requirement.expect]\nretention_at_least = 14")], &inv);
+    let min = evaluate(&[req("logs.log_group", "[requirement.expect]\nretention_days = { at_least = 14 }")], &inv);
     assert_eq!(min.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift, Status::Pass]);
     // tags that could not be read make a tag requirement unknown, never a pass
     let tags = evaluate(&[req("logs.log_group", "[requirement.expect]\nrequired_tags = { Env = \"prod\" }")], &inv);
@@ -1762,7 +1762,7 @@ fn sns_topic_counts_the_alarms_that_notify_it() {
         kms_key: Observed::default(),
         tags: Observed::default(),
     };
-    let r = req("sns.topic", "min_count = 1\n[requirement.expect]\nalarms_at_least = 2");
+    let r = req("sns.topic", "min_count = 1\n[requirement.expect]\nalarms = { at_least = 2 }");
     let mut inv = Inventory {
         topics: one_region(vec![topic("alerts"), topic("quiet")]),
         alarms: one_region(vec![
@@ -1774,7 +1774,7 @@ fn sns_topic_counts_the_alarms_that_notify_it() {
     };
     let f = evaluate(std::slice::from_ref(&r), &inv);
     assert_eq!(statuses(&f), [(Some(arn), Status::Pass), (Some("arn:aws:sns:us-east-1:1:quiet"), Status::Drift)]);
-    assert_eq!(observed(&f[0], "alarms_at_least"), &serde_json::json!(["cpu", "5xx"]));
+    assert_eq!(observed(&f[0], "alarms"), &serde_json::json!(["cpu", "5xx"]));
     inv.alarms.insert("us-east-1".into(), Observed::Unknown(denied("DescribeAlarms")));
     let f = evaluate(&[r], &inv);
     assert!(f.iter().all(|x| x.status == Status::Unknown), "{f:?}");
