@@ -200,7 +200,7 @@ unless the field's doc gives the plain value another meaning) or { one_of = [\"a
 
 /// Old field spellings and the field and comparison that replace them:
 /// (old, new, comparison key).
-const RENAMED: &[(&str, &str, &str)] = &[
+pub(crate) const RENAMED: &[(&str, &str, &str)] = &[
     ("alarms_at_least", "alarms", "at_least"),
     ("backup_retention_at_least", "backup_retention_days", "at_least"),
     ("desired_at_least", "desired_capacity", "at_least"),

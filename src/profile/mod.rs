@@ -259,3 +259,7 @@ pub fn load_all(paths: &[std::path::PathBuf]) -> Result<Vec<Profile>, Diagnostic
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "comparison_tests.rs"]
+mod comparison_tests;
