@@ -88,3 +88,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |g| checks(req, g),
     )
 }
+
+#[cfg(test)]
+#[path = "autoscaling_group_tests.rs"]
+mod tests;

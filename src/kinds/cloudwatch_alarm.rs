@@ -95,3 +95,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |a| checks(req, a),
     )
 }
+
+#[cfg(test)]
+#[path = "cloudwatch_alarm_tests.rs"]
+mod tests;

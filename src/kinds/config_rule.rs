@@ -67,3 +67,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |r| checks(req, r),
     )
 }
+
+#[cfg(test)]
+#[path = "config_rule_tests.rs"]
+mod tests;

@@ -81,3 +81,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |i| checks(req, i, inv),
     )
 }
+
+#[cfg(test)]
+#[path = "ec2_instance_tests.rs"]
+mod tests;

@@ -107,3 +107,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |(t, _, _)| checks(req, t),
     )
 }
+
+#[cfg(test)]
+#[path = "ec2_route_table_tests.rs"]
+mod tests;

@@ -90,3 +90,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |lb| checks(req, lb),
     )
 }
+
+#[cfg(test)]
+#[path = "elbv2_load_balancer_tests.rs"]
+mod tests;

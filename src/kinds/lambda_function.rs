@@ -65,3 +65,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |f| checks(req, f),
     )
 }
+
+#[cfg(test)]
+#[path = "lambda_function_tests.rs"]
+mod tests;

@@ -64,3 +64,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |g| checks(req, g),
     )
 }
+
+#[cfg(test)]
+#[path = "logs_log_group_tests.rs"]
+mod tests;

@@ -345,4 +345,6 @@ pub fn markdown() -> String {
 }
 
 #[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
 pub(crate) mod tests;

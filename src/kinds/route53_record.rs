@@ -82,3 +82,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |r| checks(req, r),
     )
 }
+
+#[cfg(test)]
+#[path = "route53_record_tests.rs"]
+mod tests;

@@ -100,3 +100,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |s| checks(req, s),
     )
 }
+
+#[cfg(test)]
+#[path = "secretsmanager_secret_tests.rs"]
+mod tests;

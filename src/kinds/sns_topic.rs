@@ -77,3 +77,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |t| checks(req, t, inv),
     )
 }
+
+#[cfg(test)]
+#[path = "sns_topic_tests.rs"]
+mod tests;
