@@ -230,6 +230,10 @@ fn show_rates(rates: &[RateRule]) -> serde_json::Value {
 fn checks(req: &Requirement, a: &WebAcl, inv: &Inventory) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
+    // the scope chose the listings read; the ACL's own scope is checked too
+    if let Some(cmp) = e.cmp("scope") {
+        out.push(Check::string("scope", cmp, &a.scope));
+    }
     if let Some(cmp) = e.cmp("managed_rule_groups") {
         out.push(match cmp {
             Comparison::List(groups) => groups_check(groups, &a.managed_groups),
