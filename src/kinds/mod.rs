@@ -347,4 +347,6 @@ pub fn markdown() -> String {
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]
+mod samples;
+#[cfg(test)]
 pub(crate) mod tests;

@@ -184,6 +184,7 @@ fn groups_compared(cmp: &Comparison, uses: &Observed<Vec<ManagedGroupUse>>) -> C
     let Observed::Known(uses) = uses else {
         return Check::of(FIELD, cmp.expected(), uses, |_| json!(null), |_| false);
     };
+    let expected = cmp.expected();
     let cmp = cmp.map_strings(|s| if s.contains(':') { s.to_string() } else { format!("AWS:{s}") });
     let (mut sure, mut unsure, mut why) = (Vec::new(), Vec::new(), Vec::new());
     for g in uses {
@@ -201,7 +202,7 @@ fn groups_compared(cmp: &Comparison, uses: &Observed<Vec<ManagedGroupUse>>) -> C
     unsure.dedup();
     let observed = json!(uses.iter().map(show_group).collect::<Vec<_>>());
     let mut check = Check::list_unsure(FIELD, &cmp, &sure, &unsure, observed, &why.join("; "));
-    check.expected = cmp.expected();
+    check.expected = expected;
     check
 }
 
