@@ -277,13 +277,16 @@ fn every_comparison_works_on_every_field_of_its_type() {
                 evaluate(&[r], &inv)
             };
             // a comparison every value satisfies shows the sample and its observed value
+            // (the loader refuses an empty contains_all, so it is put in by hand)
             let probe = match field.ty {
-                FieldType::Int => "{ at_least = 0 }",
-                FieldType::Number => "{ between = [-1e12, 1e12] }",
-                FieldType::StrList => "{ contains_all = [] }",
-                _ => "{ matches = \"*\" }",
+                FieldType::Int => Comparison::AtLeast(0.0),
+                FieldType::Number => Comparison::Between(-1e12, 1e12),
+                FieldType::StrList => Comparison::ContainsAll(Vec::new()),
+                _ => Comparison::Matches("*".into()),
             };
-            let found = run(probe);
+            let mut r = req(kind.name, "min_count = 1");
+            r.expect.0.insert(field.name.to_string(), crate::profile::Value::Cmp(probe));
+            let found = evaluate(&[r], &inv);
             assert_eq!(found.len(), 1, "{at}: {found:#?}");
             let resource = found[0].resource.clone();
             assert!(resource.is_some(), "{at}: {found:#?}");

@@ -150,6 +150,18 @@ fn every_comparison_mistake_is_located() {
             "each entry of expect.aliases.exactly must be a string, found an integer",
         ),
         (
+            "cloudfront.distribution",
+            "aliases = { contains_all = [] }",
+            "[]",
+            "expect.aliases.contains_all is empty; every list would satisfy it (an empty list is `exactly = []`)",
+        ),
+        (
+            "cloudfront.distribution",
+            "aliases = { contains_any = [] }",
+            "[]",
+            "expect.aliases.contains_any is empty; no list could satisfy it (an empty list is `exactly = []`)",
+        ),
+        (
             "iam.role",
             "forbid_policies = { contains_any = [\"AdministratorAccess\"] }",
             "{",

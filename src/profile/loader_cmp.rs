@@ -177,7 +177,14 @@ impl Loader<'_> {
             }
         }
         let (key, v) = self.one_key(what, n, LIST_KEYS)?;
-        let list = self.string_list(v, &format!("{what}.{key}"))?;
+        let inner = format!("{what}.{key}");
+        let list = self.string_list(v, &inner)?;
+        // an empty `contains_all` would hold for every list, an empty `contains_any` for none
+        if list.is_empty() && key != "exactly" {
+            let why = if key == "contains_all" { "every list would satisfy it" } else { "no list could satisfy it" };
+            self.err(&v.span, format!("{inner} is empty; {why} (an empty list is `exactly = []`)"));
+            return None;
+        }
         Some(match key {
             "contains_all" => Comparison::ContainsAll(list),
             "contains_any" => Comparison::ContainsAny(list),
