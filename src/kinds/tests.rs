@@ -324,3 +324,55 @@ fn every_comparison_works_on_every_field_of_its_type() {
     // added or dropped changes the count
     assert_eq!(tried, 382);
 }
+
+#[test]
+fn plain_values_keep_their_meaning_and_tables_compare_the_observed_value() {
+    // (kind, expectation, status over the kind's sample resource)
+    let rows = [
+        // TLSv1.2_2021 is newer than TLSv1: a plain policy is the oldest acceptable
+        ("cloudfront.distribution", "min_tls = \"TLSv1\"", Status::Pass),
+        ("cloudfront.distribution", "min_tls = { one_of = [\"TLSv1\"] }", Status::Drift),
+        ("cloudfront.distribution", "min_tls = { matches = \"TLSv1.2_*\" }", Status::Pass),
+        // a plain key id matches the ARN's last part; a table compares the ARN
+        ("s3.bucket", "kms_key_arn = \"abc\"", Status::Pass),
+        ("s3.bucket", "kms_key_arn = { one_of = [\"abc\"] }", Status::Drift),
+        ("s3.bucket", "kms_key_arn = { matches = \"arn:aws:kms:*:key/abc\" }", Status::Pass),
+        ("dynamodb.table", "kms_key_arn = \"k\"", Status::Pass),
+        ("dynamodb.table", "kms_key_arn = { one_of = [\"k\"] }", Status::Drift),
+        // "kms" stands for either KMS algorithm, in a table too
+        ("s3.bucket", "encryption = { one_of = [\"AES256\", \"kms\"] }", Status::Pass),
+        ("s3.bucket", "encryption = { one_of = [\"AES256\", \"aws:kms:dsse\"] }", Status::Drift),
+        // a plain alias target is a suffix; a table compares the whole name
+        ("route53.record", "alias_to = \"cloudfront.net\"", Status::Pass),
+        ("route53.record", "alias_to = { one_of = [\"cloudfront.net\"] }", Status::Drift),
+        ("route53.record", "alias_to = { matches = \"*.cloudfront.net\" }", Status::Pass),
+        // a bare group name is AWS's; two groups run, so exactly one of them drifts
+        ("wafv2.web_acl", "managed_rule_groups = { contains_any = [\"AWSManagedRulesCommonRuleSet\"] }", Status::Pass),
+        ("wafv2.web_acl", "managed_rule_groups = { exactly = [\"AWSManagedRulesCommonRuleSet\"] }", Status::Drift),
+        // an ARN in a table stands for its policy name
+        ("iam.role", "require_policies = { exactly = [\"arn:aws:iam::aws:policy/ReadOnlyAccess\"] }", Status::Pass),
+        ("iam.role", "require_policies = { contains_any = [\"AdministratorAccess\"] }", Status::Drift),
+        // an account id and its root ARN are one principal
+        ("kms.key", "policy_principals = { exactly = [\"111122223333\"] }", Status::Pass),
+        ("kms.key", "policy_principals = { contains_any = [\"444455556666\"] }", Status::Drift),
+        // listeners compare without regard to case
+        ("elbv2.load_balancer", "listeners = { exactly = [\"https:443\"] }", Status::Pass),
+        ("elbv2.load_balancer", "listeners = { exactly = [\"HTTP:80\"] }", Status::Drift),
+        // a scope table reads every scope it admits
+        ("wafv2.web_acl", "scope = { one_of = [\"CLOUDFRONT\", \"REGIONAL\"] }", Status::Pass),
+        // a plain VPC name is a glob; a table compares the name as written
+        ("ec2.route_table", "vpc = \"ma*\"", Status::Pass),
+    ];
+    for (kind, line, want) in rows {
+        let inv = super::samples::inventory(kind).unwrap_or_else(|| panic!("{kind}: no sample"));
+        let f = evaluate(&[req(kind, &format!("min_count = 1\n[requirement.expect]\n{line}"))], &inv);
+        assert_eq!(f.len(), 1, "{kind} {line}: {f:#?}");
+        assert!(f[0].resource.is_some(), "{kind} {line}: {f:#?}");
+        assert_eq!(f[0].status, want, "{kind} {line}: {f:#?}");
+    }
+    // a table the chosen VPC's name does not satisfy leaves the table out
+    let inv = super::samples::inventory("ec2.route_table").unwrap_or_default();
+    let f =
+        evaluate(&[req("ec2.route_table", "min_count = 1\n[requirement.expect]\nvpc = { one_of = [\"ma*\"] }")], &inv);
+    assert_eq!(statuses(&f), [(None, Status::Drift)]);
+}
