@@ -31,7 +31,8 @@ is gone.",
         Field::new(
             "validation_method",
             OneOf(&["DNS", "EMAIL"]),
-            "How every domain of the certificate is validated (DomainValidationOptions[].ValidationMethod).",
+            "How the certificate's domains are validated (DomainValidationOptions[].ValidationMethod): every \
+domain's method must satisfy it.",
         ),
         Field::new(
             "dns_validation_records",
