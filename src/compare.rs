@@ -242,7 +242,7 @@ pub fn required_tags_check(req: &Requirement, tags: Option<&Observed<Tags>>) -> 
 
 /// The `name_pattern` expectation, shared by every kind whose resources have names.
 pub fn name_pattern_check(req: &Requirement, name: &str, region: Option<&str>) -> Option<Check> {
-    let text = req.expect.str("name_pattern")?;
+    let text = req.expect.text("name_pattern")?;
     // validated when the profile was loaded
     let ok = crate::profile::NamePattern::parse(text).is_ok_and(|p| p.matches(name, region));
     Some(Check::new("name_pattern", json!(text), json!(name), ok))
@@ -555,6 +555,10 @@ impl Summary {
         s
     }
 }
+
+#[path = "compare_checks.rs"]
+mod checks;
+pub use checks::number_json;
 
 #[cfg(test)]
 #[path = "compare_tests.rs"]

@@ -22,6 +22,8 @@ pub enum Comparison {
     OneOf(Vec<String>),
     /// A glob: `*` any run of characters, `?` one character.
     Matches(String),
+    /// A plain list: the field's own meaning (most fields: every entry present).
+    List(Vec<String>),
     ContainsAll(Vec<String>),
     ContainsAny(Vec<String>),
     /// The same members, in any order.
@@ -61,10 +63,31 @@ impl Comparison {
     pub fn list(&self, items: &[String]) -> bool {
         let has = |want: &String| items.iter().any(|i| i == want);
         match self {
-            Comparison::ContainsAll(want) => want.iter().all(has),
+            Comparison::List(want) | Comparison::ContainsAll(want) => want.iter().all(has),
             Comparison::ContainsAny(want) => want.iter().any(has),
             Comparison::Exactly(want) => want.iter().all(has) && items.iter().all(|i| want.contains(i)),
             _ => false,
+        }
+    }
+
+    /// The same comparison with every string upper-cased, for values AWS compares
+    /// without regard to case.
+    pub fn to_upper(&self) -> Comparison {
+        self.map_strings(|s| s.to_uppercase())
+    }
+
+    /// The same comparison with `f` applied to every string it holds.
+    pub fn map_strings(&self, f: impl Fn(&str) -> String) -> Comparison {
+        let up = |l: &[String]| l.iter().map(|s| f(s)).collect::<Vec<_>>();
+        match self {
+            Comparison::Text(t) => Comparison::Text(f(t)),
+            Comparison::OneOf(l) => Comparison::OneOf(up(l)),
+            Comparison::Matches(g) => Comparison::Matches(f(g)),
+            Comparison::List(l) => Comparison::List(up(l)),
+            Comparison::ContainsAll(l) => Comparison::ContainsAll(up(l)),
+            Comparison::ContainsAny(l) => Comparison::ContainsAny(up(l)),
+            Comparison::Exactly(l) => Comparison::Exactly(up(l)),
+            other => other.clone(),
         }
     }
 
@@ -86,6 +109,7 @@ impl Comparison {
             Comparison::Between(lo, hi) => json!(format!("between {} and {}", num(lo), num(hi))),
             Comparison::OneOf(o) => json!(format!("one of {}", o.join(", "))),
             Comparison::Matches(g) => json!(format!("matches {g}")),
+            Comparison::List(l) => json!(l),
             Comparison::ContainsAll(l) => json!({ "contains_all": l }),
             Comparison::ContainsAny(l) => json!({ "contains_any": l }),
             Comparison::Exactly(l) => json!({ "exactly": l }),

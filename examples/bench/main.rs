@@ -122,7 +122,7 @@ id = "acm"
 kind = "acm.certificate"
 severity = "medium"
 [requirement.expect]
-min_days_to_expiry = 7
+days_to_expiry = {{ at_least = 7 }}
 
 [[requirement]]
 id = "vpc-peering"

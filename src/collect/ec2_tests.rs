@@ -278,7 +278,7 @@ async fn blackhole_default_route_makes_no_public_subnet() {
     let inv = network_inventory(&ctx).await;
     let routes = &inv.networks["us-east-1"].route_tables.known().expect("tables")[1].routes;
     assert_eq!(routes[1].state.as_deref(), Some("blackhole"));
-    let r = req("ec2.vpc", "select = { name = \"a\" }\n[requirement.expect]\npublic_subnets = 1\nprivate_subnets = 1");
+    let r = req("ec2.vpc", "select = { name = \"a\" }\n[requirement.expect]\npublic_subnets = { at_least = 1 }\nprivate_subnets = { at_least = 1 }");
     let f = evaluate(&[r], &inv);
     assert_eq!(statuses(&f), [(Some("arn:aws:ec2:us-east-1:111122223333:vpc/vpc-a"), Status::Drift)]);
     assert_eq!(observed(&f[0], "public_subnets"), &json!([]));

@@ -91,7 +91,7 @@ async fn findings(ctx: &crate::aws::Ctx, body: &str) -> (Inventory, Vec<Finding>
     (inv, f)
 }
 
-const CLUSTER_EXPECT: &str = "[requirement.expect]\nengine = \"aurora-postgresql\"\nmulti_az = true\nbackup_retention_at_least = 7\ndeletion_protection = true\nstorage_encrypted = true\nread_replicas_at_least = 1\nreplica_regions = [\"us-west-2\"]";
+const CLUSTER_EXPECT: &str = "[requirement.expect]\nengine = \"aurora-postgresql\"\nmulti_az = true\nbackup_retention_days = { at_least = 7 }\ndeletion_protection = true\nstorage_encrypted = true\nread_replicas = { at_least = 1 }\nreplica_regions = [\"us-west-2\"]";
 
 #[tokio::test]
 async fn aurora_settings_come_from_the_cluster() {
@@ -108,20 +108,20 @@ async fn aurora_settings_come_from_the_cluster() {
     );
     // the writer's replicas: the cluster's reader, and the replica cluster
     let west = "arn:aws:rds:us-west-2:111122223333:cluster:orders-west";
-    assert_eq!(observed(&f[0], "read_replicas_at_least"), &json!(["orders-2", west]));
+    assert_eq!(observed(&f[0], "read_replicas"), &json!(["orders-2", west]));
     assert_eq!(observed(&f[0], "multi_az"), &json!(true));
-    assert_eq!(observed(&f[0], "backup_retention_at_least"), &json!(7));
-    assert_eq!(observed(&f[1], "read_replicas_at_least"), &json!([west]));
+    assert_eq!(observed(&f[0], "backup_retention_days"), &json!(7));
+    assert_eq!(observed(&f[1], "read_replicas"), &json!([west]));
     // a plain instance keeps its own settings
     let plain: Vec<(&str, Option<bool>)> = f[2].checks.iter().map(|c| (c.field.as_ref(), c.ok)).collect();
     assert_eq!(
         plain,
         [
             ("storage_encrypted", Some(true)),
-            ("backup_retention_at_least", Some(false)),
+            ("backup_retention_days", Some(false)),
             ("deletion_protection", Some(false)),
             ("multi_az", Some(true)),
-            ("read_replicas_at_least", Some(false)),
+            ("read_replicas", Some(false)),
             ("replica_regions", Some(false)),
         ]
     );
@@ -132,10 +132,10 @@ async fn aurora_settings_come_from_the_cluster() {
         solo,
         [
             ("storage_encrypted", Some(true), &json!(true)),
-            ("backup_retention_at_least", Some(false), &json!(1)),
+            ("backup_retention_days", Some(false), &json!(1)),
             ("deletion_protection", Some(false), &json!(false)),
             ("multi_az", Some(false), &json!(false)),
-            ("read_replicas_at_least", Some(false), &json!([])),
+            ("read_replicas", Some(false), &json!([])),
             ("replica_regions", Some(false), &json!([])),
         ]
     );
@@ -250,7 +250,7 @@ async fn multi_az_db_cluster_members_are_judged_by_their_cluster() {
     });
     let (_, f) = findings(
         &ctx,
-        "[requirement.expect]\nmulti_az = true\nbackup_retention_at_least = 7\ndeletion_protection = true",
+        "[requirement.expect]\nmulti_az = true\nbackup_retention_days = { at_least = 7 }\ndeletion_protection = true",
     )
     .await;
     assert_eq!(
@@ -265,7 +265,7 @@ async fn multi_az_db_cluster_members_are_judged_by_their_cluster() {
     assert_eq!(
         checks,
         [
-            ("backup_retention_at_least", Some(true), &json!(7)),
+            ("backup_retention_days", Some(true), &json!(7)),
             ("deletion_protection", Some(false), &json!(false)),
             ("multi_az", Some(true), &json!(true)),
         ]

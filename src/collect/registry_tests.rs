@@ -67,7 +67,7 @@ fn sample(ty: &FieldType) -> String {
         FieldType::Int | FieldType::Number => "1".into(),
         FieldType::Str => "\"x\"".into(),
         FieldType::OneOf(options) => format!("\"{}\"", options[0]),
-        FieldType::StrList => "[\"x\"]".into(),
+        FieldType::StrList | FieldType::Forbidden => "[\"x\"]".into(),
         FieldType::StrMap => "{ k = \"v\" }".into(),
         FieldType::Comparison => "\">=\"".into(),
         FieldType::Mesh => "[{ region = \"us-east-1\" }, { region = \"us-west-2\" }]".into(),

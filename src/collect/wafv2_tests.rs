@@ -233,7 +233,7 @@ async fn rate_rules_that_count_limit_nothing() {
         ("GetWebACL", "count") => (200, get("count", vec![rate_rule("per-ip", 100, "Count")])),
         (op, name) => panic!("unexpected {op} {name}"),
     });
-    let f = findings(&ctx, "rate_limit = true\nrate_limit_at_most = 2000").await;
+    let f = findings(&ctx, "rate_limit = true\nrate_limit_requests = { at_most = 2000 }").await;
     let (block, captcha, count) = (acl_arn("block"), acl_arn("captcha"), acl_arn("count"));
     assert_eq!(
         rows(&f, "rate_limit"),
@@ -244,7 +244,7 @@ async fn rate_rules_that_count_limit_nothing() {
         ]
     );
     let failed: Vec<&str> = f[2].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
-    assert_eq!(failed, ["rate_limit", "rate_limit_at_most"]);
+    assert_eq!(failed, ["rate_limit", "rate_limit_requests"]);
 }
 
 #[tokio::test]

@@ -31,7 +31,8 @@ is gone.",
         Field::new(
             "validation_method",
             OneOf(&["DNS", "EMAIL"]),
-            "How every domain of the certificate is validated (DomainValidationOptions[].ValidationMethod).",
+            "How the certificate's domains are validated (DomainValidationOptions[].ValidationMethod): every \
+domain's method must satisfy it.",
         ),
         Field::new(
             "dns_validation_records",
@@ -39,7 +40,12 @@ is gone.",
             "Every domain has its validation CNAME (ResourceRecord), and where the account hosts the zone, \
 Route 53 holds a CNAME at that name whose value is ResourceRecord.Value.",
         ),
-        Field::new("min_days_to_expiry", Int, "The certificate stays valid (NotAfter) at least this many more days."),
+        Field::new(
+            "days_to_expiry",
+            Int,
+            "Whole days until NotAfter (DescribeCertificate), e.g. { at_least = 30 }; a certificate without \
+NotAfter (not issued) never satisfies it.",
+        ),
     ],
     plan: |req, plan| {
         plan.resources("acm", req).read_if(req.expect.has("dns_validation_records"), "route53");
@@ -87,19 +93,20 @@ fn record_state(v: &DomainValidation) -> (Result<bool, &Gap>, serde_json::Value)
 fn checks(req: &Requirement, c: &Certificate) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("status") {
+    if let Some(cmp) = e.cmp("status") {
         out.push(match (&c.status, undescribed(c)) {
-            (None, Some(g)) => Check::unknown("status", json!(want), g),
-            (status, _) => Check::new("status", json!(want), json!(status), status.as_deref() == Some(want)),
+            (None, Some(g)) => Check::unknown("status", cmp.expected(), g),
+            (Some(status), _) => Check::string("status", cmp, status),
+            (None, None) => Check::new("status", cmp.expected(), json!(null), false),
         });
     }
-    if let Some(want) = e.str("validation_method") {
+    if let Some(cmp) = e.cmp("validation_method") {
         out.push(match &c.validations {
-            Observed::Unknown(g) => Check::unknown("validation_method", json!(want), g),
+            Observed::Unknown(g) => Check::unknown("validation_method", cmp.expected(), g),
             Observed::Known(vs) => {
                 let methods: Vec<Option<&str>> = vs.iter().map(|v| v.method.as_deref()).collect();
-                let ok = !methods.is_empty() && methods.iter().all(|m| *m == Some(want));
-                Check::new("validation_method", json!(want), json!(methods), ok)
+                let ok = !methods.is_empty() && methods.iter().all(|m| m.is_some_and(|m| cmp.string(m)));
+                Check::new("validation_method", cmp.expected(), json!(methods), ok)
             }
         });
     }
@@ -129,14 +136,12 @@ fn checks(req: &Requirement, c: &Certificate) -> Vec<Check> {
             }
         });
     }
-    if let Some(min) = e.int("min_days_to_expiry") {
+    if let Some(cmp) = e.cmp("days_to_expiry") {
         out.push(match (c.not_after, undescribed(c)) {
-            (None, Some(g)) => Check::unknown("min_days_to_expiry", json!(format!(">= {min}")), g),
-            (not_after, _) => {
-                let days = not_after.map(|t| (t - now()).div_euclid(86_400));
-                let ok = days.is_some_and(|d| d >= min);
-                Check::new("min_days_to_expiry", json!(format!(">= {min}")), json!(days), ok)
-            }
+            (None, Some(g)) => Check::unknown("days_to_expiry", cmp.expected(), g),
+            // a certificate without NotAfter (not issued) has no validity to compare
+            (None, None) => Check::new("days_to_expiry", cmp.expected(), json!(null), false),
+            (Some(t), _) => Check::number("days_to_expiry", cmp, (t - now()).div_euclid(86_400) as f64),
         });
     }
     out

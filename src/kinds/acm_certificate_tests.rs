@@ -1,11 +1,17 @@
 //! acm.certificate evaluation: validation records judged by their value, and a
 //! certificate that could not be described.
 
+#[allow(unused_imports)]
+use crate::compare::Finding;
 use crate::compare::{evaluate, Status};
 use crate::inventory::*;
-use crate::kinds::tests::{denied, observed, req};
+#[allow(unused_imports)]
+use crate::kinds::fixtures::*;
+use crate::kinds::fixtures::{denied, observed, req};
 use serde_json::json;
 use std::collections::BTreeMap;
+#[allow(unused_imports)]
+use std::collections::BTreeSet;
 
 const ARN: &str = "arn:aws:acm:us-east-1:1:certificate/site";
 
@@ -101,7 +107,7 @@ fn acm_wrong_value_decides_even_when_another_record_is_unknown() {
 fn acm_undescribed_certificate_is_unknown_only_where_describe_answers() {
     let r = req(
         "acm.certificate",
-        "[requirement.expect]\nstatus = \"ISSUED\"\nvalidation_method = \"DNS\"\ndns_validation_records = true\nmin_days_to_expiry = 30",
+        "[requirement.expect]\nstatus = \"ISSUED\"\nvalidation_method = \"DNS\"\ndns_validation_records = true\ndays_to_expiry = { at_least = 30 }",
     );
     let f = evaluate(&[r], &inventory(Observed::Unknown(denied("DescribeCertificate"))));
     assert_eq!(f.len(), 1);
@@ -114,7 +120,7 @@ fn acm_undescribed_certificate_is_unknown_only_where_describe_answers() {
             ("status", Status::Pass),
             ("validation_method", Status::Unknown),
             ("dns_validation_records", Status::Unknown),
-            ("min_days_to_expiry", Status::Pass),
+            ("days_to_expiry", Status::Pass),
         ]
     );
     assert_eq!(f[0].checks[1].error.as_deref(), Some("s3:DescribeCertificate in us-east-1 failed with AccessDenied"));
@@ -127,8 +133,50 @@ fn acm_undescribed_certificate_without_summary_status_is_unknown_not_drift() {
         certs[0].status = None;
         certs[0].not_after = None;
     }
-    let r = req("acm.certificate", "[requirement.expect]\nstatus = \"ISSUED\"\nmin_days_to_expiry = 30");
+    let r = req("acm.certificate", "[requirement.expect]\nstatus = \"ISSUED\"\ndays_to_expiry = { at_least = 30 }");
     let f = evaluate(&[r], &inv);
     let by_field: Vec<(&str, Status)> = f[0].checks.iter().map(|c| (c.field.as_ref(), c.status())).collect();
-    assert_eq!(by_field, [("status", Status::Unknown), ("min_days_to_expiry", Status::Unknown)]);
+    assert_eq!(by_field, [("status", Status::Unknown), ("days_to_expiry", Status::Unknown)]);
+}
+
+#[test]
+fn acm_certificate_records_present_missing_and_unknown() {
+    let r = req("acm.certificate", "[requirement.expect]\nstatus = \"ISSUED\"\nvalidation_method = \"DNS\"\ndns_validation_records = true\ndays_to_expiry = { at_least = 30 }");
+    let certs = vec![
+        cert("a.example", Some("_x.a.example."), Observed::Known(Some(true))),
+        cert("b.example", Some("_x.b.example."), Observed::Known(Some(false))),
+        cert("c.example", Some("_x.c.example."), Observed::Known(None)),
+        cert("d.example", None, Observed::Known(None)),
+        cert("e.example", Some("_x.e.example."), Observed::Unknown(denied("ListHostedZones"))),
+    ];
+    let inv = Inventory {
+        certificates: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(certs)),
+            ("us-west-2".into(), Observed::Known(vec![])),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    let s: Vec<Status> = f.iter().map(|f| f.status).collect();
+    assert_eq!(s, [Status::Pass, Status::Drift, Status::Pass, Status::Drift, Status::Unknown]);
+    assert_eq!(observed(&f[1], "dns_validation_records")[0]["state"], "missing from Route 53");
+    assert_eq!(observed(&f[3], "dns_validation_records")[0]["state"], "no validation record issued");
+}
+
+#[test]
+fn acm_certificate_pending_has_no_expiry_and_drifts() {
+    let r = req("acm.certificate", "[requirement.expect]\ndays_to_expiry = { at_least = 30 }\nstatus = \"ISSUED\"");
+    let mut c = cert("a.example", None, Observed::Known(None));
+    c.status = Some("PENDING_VALIDATION".into());
+    c.not_after = None;
+    let inv = Inventory {
+        certificates: BTreeMap::from([
+            ("us-east-1".into(), Observed::Known(vec![c])),
+            ("us-west-2".into(), Observed::Known(vec![])),
+        ]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(f[0].status, Status::Drift);
+    assert_eq!(observed(&f[0], "status"), "PENDING_VALIDATION");
 }

@@ -16,12 +16,17 @@ instances policy) and no launch configuration.",
     tags: true,
     selectable: true,
     fields: &[
-        Field::new("min_size_at_least", Int, "MinSize is at least this."),
-        Field::new("max_size_at_most", Int, "MaxSize is at most this."),
-        Field::new("desired_at_least", Int, "DesiredCapacity is at least this."),
+        Field::new("min_size", Int, "MinSize, e.g. { at_least = 2 }."),
+        Field::new("max_size", Int, "MaxSize, e.g. { at_most = 10 }."),
+        Field::new("desired_capacity", Int, "DesiredCapacity, e.g. { at_least = 2 }."),
         Field::new("launch_template", Bool, "Instances come from a launch template, not a launch configuration."),
-        Field::new("min_subnets", Int, "The group spans at least this many subnets."),
-        Field::new("min_instance_types", Int, "A mixed instances policy offers at least this many instance types."),
+        Field::new("subnets", Int, "How many subnets the group spans (VPCZoneIdentifier), e.g. { at_least = 2 }."),
+        Field::new(
+            "instance_types",
+            Int,
+            "How many instance types its mixed instances policy offers (LaunchTemplate Overrides; 0 without \
+one), e.g. { at_least = 2 }.",
+        ),
     ],
     plan: |req, plan| {
         plan.resources("autoscaling", req);
@@ -32,22 +37,14 @@ instances policy) and no launch configuration.",
 fn checks(req: &Requirement, g: &AutoScalingGroup) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    let at_least = |field: &'static str, min: i64, have: i64| {
-        Check::new(field, json!(format!(">= {min}")), json!(have), have >= min)
-    };
-    if let Some(min) = e.int("min_size_at_least") {
-        out.push(at_least("min_size_at_least", min, g.min_size.into()));
+    if let Some(cmp) = e.cmp("min_size") {
+        out.push(Check::number("min_size", cmp, g.min_size.into()));
     }
-    if let Some(max) = e.int("max_size_at_most") {
-        out.push(Check::new(
-            "max_size_at_most",
-            json!(format!("<= {max}")),
-            json!(g.max_size),
-            i64::from(g.max_size) <= max,
-        ));
+    if let Some(cmp) = e.cmp("max_size") {
+        out.push(Check::number("max_size", cmp, g.max_size.into()));
     }
-    if let Some(min) = e.int("desired_at_least") {
-        out.push(at_least("desired_at_least", min, g.desired.into()));
+    if let Some(cmp) = e.cmp("desired_capacity") {
+        out.push(Check::number("desired_capacity", cmp, g.desired.into()));
     }
     if let Some(want) = e.bool("launch_template") {
         let observed = match (&g.launch_template, &g.launch_configuration) {
@@ -58,20 +55,16 @@ fn checks(req: &Requirement, g: &AutoScalingGroup) -> Vec<Check> {
         let uses = g.launch_template.is_some() && g.launch_configuration.is_none();
         out.push(Check::new("launch_template", json!(want), observed, uses == want));
     }
-    if let Some(min) = e.int("min_subnets") {
-        out.push(Check::new(
-            "min_subnets",
-            json!(format!(">= {min}")),
-            json!(g.subnets),
-            g.subnets.len() as i64 >= min,
-        ));
+    // the lists are shown, their lengths compared
+    if let Some(cmp) = e.cmp("subnets") {
+        out.push(Check::new("subnets", cmp.expected(), json!(g.subnets), cmp.number(g.subnets.len() as f64)));
     }
-    if let Some(min) = e.int("min_instance_types") {
+    if let Some(cmp) = e.cmp("instance_types") {
         out.push(Check::new(
-            "min_instance_types",
-            json!(format!(">= {min}")),
+            "instance_types",
+            cmp.expected(),
             json!(g.instance_types),
-            g.instance_types.len() as i64 >= min,
+            cmp.number(g.instance_types.len() as f64),
         ));
     }
     out
@@ -95,3 +88,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |g| checks(req, g),
     )
 }
+
+#[cfg(test)]
+#[path = "autoscaling_group_tests.rs"]
+mod tests;

@@ -2,6 +2,7 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::comparison::Comparison;
 use crate::inventory::{Distribution, Gap, Inventory, Observed};
 use crate::partition::Partition;
 use crate::profile::Requirement;
@@ -37,7 +38,8 @@ whatever MinimumProtocolVersion says.",
         Field::new(
             "failover_status_codes",
             StrList,
-            "Status codes the origin group fails over on must include these, e.g. [\"500\", \"503\"].",
+            "Status codes the default behaviour's origin group fails over on (FailoverCriteria.StatusCodes); a \
+plain list must all be included, e.g. [\"500\", \"503\"].",
         ),
         Field::new("web_acl", Bool, "A WAFv2 web ACL is attached and exists (CLOUDFRONT scope)."),
         Field::new(
@@ -51,14 +53,16 @@ CloudWatch Logs delivery of the distribution's ACCESS_LOGS.",
             "min_tls",
             OneOf(TLS),
             "The oldest acceptable viewer security policy (ViewerCertificate.MinimumProtocolVersion; TLSv1 on \
-the default certificate).",
+the default certificate): a plain value means this policy or a newer one; a table compares the \
+effective policy's name.",
         ),
-        Field::new("aliases", StrList, "Alternate domain names (CNAMEs) that must be configured."),
+        Field::new("aliases", StrList, "Alternate domain names (Aliases.Items); a plain list must all be configured."),
         Field::new("compression", Bool, "The default cache behaviour compresses objects."),
         Field::new(
             "custom_error_codes",
             StrList,
-            "HTTP error codes that must have a custom error response, e.g. [\"404\"].",
+            "HTTP error codes with a custom error response (CustomErrorResponses ErrorCode); a plain list must \
+all have one, e.g. [\"404\"].",
         ),
     ],
     plan: |req, plan| {
@@ -122,14 +126,9 @@ fn checks(req: &Requirement, d: &Distribution, inv: &Inventory) -> Vec<Check> {
         let ok = group.is_some_and(|g| g.members.len() >= 2);
         out.push(Check::new("origin_failover", json!(want), json!(group.map(|g| &g.members)), ok == want));
     }
-    if let Some(codes) = e.list("failover_status_codes") {
+    if let Some(cmp) = e.cmp("failover_status_codes") {
         let have: Vec<String> = group.map(|g| g.status_codes.iter().map(i32::to_string).collect()).unwrap_or_default();
-        out.push(Check::new(
-            "failover_status_codes",
-            json!(codes),
-            json!(have),
-            codes.iter().all(|c| have.contains(c)),
-        ));
+        out.push(Check::list("failover_status_codes", cmp, &have));
     }
     if let Some(want) = e.bool("web_acl") {
         let key = format!("CLOUDFRONT:{}", waf_region(req));
@@ -180,7 +179,7 @@ fn checks(req: &Requirement, d: &Distribution, inv: &Inventory) -> Vec<Check> {
             d.acm_certificate.is_some() == want,
         ));
     }
-    if let Some(want) = e.str("min_tls") {
+    if let Some(cmp) = e.cmp("min_tls") {
         let rank = |v: &str| TLS.iter().position(|t| *t == v);
         let (effective, observed) = if d.default_certificate {
             let note = format!(
@@ -191,23 +190,24 @@ fn checks(req: &Requirement, d: &Distribution, inv: &Inventory) -> Vec<Check> {
         } else {
             (d.min_tls.as_deref(), json!(d.min_tls))
         };
-        let ok = matches!((effective.and_then(rank), rank(want)), (Some(have), Some(need)) if have >= need);
-        out.push(Check::new("min_tls", json!(want), observed, ok));
+        // a plain policy is the oldest acceptable; a table compares the effective policy's name
+        let ok = match cmp {
+            Comparison::Text(want) => {
+                matches!((effective.and_then(rank), rank(want)), (Some(have), Some(need)) if have >= need)
+            }
+            _ => effective.is_some_and(|have| cmp.string(have)),
+        };
+        out.push(Check::new("min_tls", cmp.expected(), observed, ok));
     }
-    if let Some(aliases) = e.list("aliases") {
-        out.push(Check::new(
-            "aliases",
-            json!(aliases),
-            json!(d.aliases),
-            aliases.iter().all(|a| d.aliases.contains(a)),
-        ));
+    if let Some(cmp) = e.cmp("aliases") {
+        out.push(Check::list("aliases", cmp, &d.aliases));
     }
     if let Some(want) = e.bool("compression") {
         out.push(Check::new("compression", json!(want), json!(d.compress), d.compress == want));
     }
-    if let Some(codes) = e.list("custom_error_codes") {
+    if let Some(cmp) = e.cmp("custom_error_codes") {
         let have: Vec<String> = d.error_codes.iter().map(i32::to_string).collect();
-        out.push(Check::new("custom_error_codes", json!(codes), json!(have), codes.iter().all(|c| have.contains(c))));
+        out.push(Check::list("custom_error_codes", cmp, &have));
     }
     out
 }

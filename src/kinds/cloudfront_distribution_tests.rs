@@ -1,10 +1,16 @@
 //! cloudfront.distribution evaluation: security policies by strength, the
 //! default certificate, standard logging v2.
 
+#[allow(unused_imports)]
+use crate::compare::Finding;
 use crate::compare::{evaluate, Status};
 use crate::inventory::*;
-use crate::kinds::tests::{denied, distribution, observed, req};
+#[allow(unused_imports)]
+use crate::kinds::fixtures::*;
+use crate::kinds::fixtures::{denied, distribution, observed, req};
 use serde_json::json;
+#[allow(unused_imports)]
+use std::collections::{BTreeMap, BTreeSet};
 
 fn with(d: Distribution) -> Inventory {
     Inventory { distributions: Some(Observed::Known(vec![d])), ..Default::default() }
@@ -86,4 +92,43 @@ fn cloudfront_web_acls_are_read_in_the_partitions_global_region() {
         f[0].checks[0].error.as_deref(),
         Some("CloudFront web ACLs in CLOUDFRONT:cn-northwest-1 was not collected")
     );
+}
+
+#[test]
+fn cloudfront_logging_to_a_missing_bucket_and_unknown_acl() {
+    let r = req(
+        "cloudfront.distribution",
+        "[requirement.expect]\noac = true\norigin_failover = true\nfailover_status_codes = [\"500\"]\nweb_acl = true\nlogging = true\nmin_tls = \"TLSv1.2_2019\"\ncompression = true\ncustom_error_codes = [\"404\"]\naliases = [\"example.com\"]",
+    );
+    let acl = WebAcl {
+        name: "site".into(),
+        id: "acl-1".into(),
+        arn: "arn:aws:wafv2:us-east-1:1:global/webacl/site/acl-1".into(),
+        scope: "CLOUDFRONT".into(),
+        region: "us-east-1".into(),
+        managed_groups: Observed::Known(vec![]),
+        rate_rules: Observed::Known(vec![]),
+        logging: Observed::Known(true),
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let inv = |logging: &str, acls: Observed<Vec<WebAcl>>| Inventory {
+        distributions: Some(Observed::Known(vec![distribution(
+            Observed::Known(Some(format!("{logging}.s3.amazonaws.com"))),
+            Some(&acl.arn),
+        )])),
+        buckets: Some(Observed::Known(vec![bucket("site-logs")])),
+        web_acls: BTreeMap::from([("CLOUDFRONT:us-east-1".into(), acls)]),
+        ..Default::default()
+    };
+    let f = evaluate(std::slice::from_ref(&r), &inv("site-logs", Observed::Known(vec![acl.clone()])));
+    assert_eq!(f[0].status, Status::Pass, "{:?}", f[0]);
+    let f =
+        evaluate(std::slice::from_ref(&r), &inv("project-stack-cloudfront-logs", Observed::Known(vec![acl.clone()])));
+    assert_eq!(f[0].status, Status::Drift);
+    assert_eq!(
+        observed(&f[0], "logging"),
+        "project-stack-cloudfront-logs.s3.amazonaws.com (no such bucket in this account)"
+    );
+    let f = evaluate(&[r], &inv("site-logs", Observed::Unknown(denied("ListWebACLs"))));
+    assert_eq!(f[0].status, Status::Unknown);
 }

@@ -80,8 +80,9 @@ fn checks(req: &Requirement, t: &Trail) -> Vec<Check> {
             "IncludeGlobalServiceEvents",
         ));
     }
-    if let Some(want) = e.str("s3_bucket") {
-        out.push(Check::new("s3_bucket", json!(want), json!(t.s3_bucket), t.s3_bucket.as_deref() == Some(want)));
+    if let Some(cmp) = e.cmp("s3_bucket") {
+        let ok = t.s3_bucket.as_deref().is_some_and(|b| cmp.string(b));
+        out.push(Check::new("s3_bucket", cmp.expected(), json!(t.s3_bucket), ok));
     }
     if let Some(want) = e.bool("all_management_events") {
         out.push(Check::of(

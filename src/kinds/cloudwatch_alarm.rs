@@ -24,7 +24,7 @@ query that returns data.",
         Field::new("dimensions", StrMap, "Dimensions the alarm must have; value \"*\" = any (chooses candidates)."),
         Field::new("statistic", Str, "Statistic (Average, Sum, Maximum…) or extended statistic (p99)."),
         Field::new("comparison", Comparison, "Comparison operator: >=, >, <=, < or the AWS name."),
-        Field::new("threshold", Number, "Threshold value."),
+        Field::new("threshold", Number, "The alarm's Threshold, e.g. 70 or { at_most = 80 }."),
         Field::new("actions_enabled", Bool, "The alarm's actions are enabled."),
         Field::new("alarm_actions", Bool, "The alarm has at least one ALARM-state action."),
     ],
@@ -36,8 +36,8 @@ query that returns data.",
 
 fn is_candidate(req: &Requirement, a: &Alarm) -> bool {
     let e = &req.expect;
-    e.str("namespace").is_none_or(|n| a.namespace.as_deref() == Some(n))
-        && e.str("metric_name").is_none_or(|m| a.metric_name.as_deref() == Some(m))
+    e.cmp("namespace").is_none_or(|n| a.namespace.as_deref().is_some_and(|have| n.string(have)))
+        && e.cmp("metric_name").is_none_or(|m| a.metric_name.as_deref().is_some_and(|have| m.string(have)))
         && e.map("dimensions")
             .is_none_or(|dims| dims.iter().all(|(k, v)| a.dimensions.get(k).is_some_and(|have| v == "*" || have == v)))
 }
@@ -45,24 +45,26 @@ fn is_candidate(req: &Requirement, a: &Alarm) -> bool {
 fn checks(req: &Requirement, a: &Alarm) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("namespace") {
-        out.push(Check::new("namespace", json!(want), json!(a.namespace), true));
+    // candidates were chosen by these two: shown, already satisfied
+    if let Some(cmp) = e.cmp("namespace") {
+        out.push(Check::new("namespace", cmp.expected(), json!(a.namespace), true));
     }
-    if let Some(want) = e.str("metric_name") {
-        out.push(Check::new("metric_name", json!(want), json!(a.metric_name), true));
+    if let Some(cmp) = e.cmp("metric_name") {
+        out.push(Check::new("metric_name", cmp.expected(), json!(a.metric_name), true));
     }
     if let Some(want) = e.map("dimensions") {
         out.push(Check::new("dimensions", json!(want), json!(a.dimensions), true));
     }
-    if let Some(want) = e.str("statistic") {
-        out.push(Check::new("statistic", json!(want), json!(a.statistic), a.statistic.as_deref() == Some(want)));
+    if let Some(cmp) = e.cmp("statistic") {
+        let ok = a.statistic.as_deref().is_some_and(|s| cmp.string(s));
+        out.push(Check::new("statistic", cmp.expected(), json!(a.statistic), ok));
     }
-    if let Some(want) = e.str("comparison") {
+    if let Some(want) = e.text("comparison") {
         out.push(Check::new("comparison", json!(want), json!(a.comparison), a.comparison.as_deref() == Some(want)));
     }
-    if let Some(want) = e.number("threshold") {
-        let ok = a.threshold.is_some_and(|t| (t - want).abs() <= f64::EPSILON * want.abs().max(1.0));
-        out.push(Check::new("threshold", json!(want), json!(a.threshold), ok));
+    if let Some(cmp) = e.cmp("threshold") {
+        let ok = a.threshold.is_some_and(|t| cmp.number(t));
+        out.push(Check::new("threshold", cmp.expected(), json!(a.threshold), ok));
     }
     if let Some(want) = e.bool("actions_enabled") {
         out.push(Check::flag("actions_enabled", want, a.actions_enabled, "ActionsEnabled"));
@@ -92,3 +94,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |a| checks(req, a),
     )
 }
+
+#[cfg(test)]
+#[path = "cloudwatch_alarm_tests.rs"]
+mod tests;

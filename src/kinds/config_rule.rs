@@ -32,13 +32,9 @@ rule evaluates anything.",
 fn checks(req: &Requirement, r: &ConfigRule) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("source_identifier") {
-        out.push(Check::new(
-            "source_identifier",
-            json!(want),
-            json!(r.source_identifier),
-            r.source_identifier.as_deref() == Some(want),
-        ));
+    if let Some(cmp) = e.cmp("source_identifier") {
+        let ok = r.source_identifier.as_deref().is_some_and(|s| cmp.string(s));
+        out.push(Check::new("source_identifier", cmp.expected(), json!(r.source_identifier), ok));
     }
     if let Some(want) = e.bool("active") {
         out.push(Check::new("active", json!(want), json!(r.state), (r.state.as_deref() == Some("ACTIVE")) == want));
@@ -54,8 +50,8 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     for region in &req.regions {
         listing.add(Inventory::regional(&inv.config_rules, region, "Config rules"));
     }
-    if let Some(id) = req.expect.str("source_identifier") {
-        listing.items.retain(|r| r.source_identifier.as_deref() == Some(id));
+    if let Some(cmp) = req.expect.cmp("source_identifier") {
+        listing.items.retain(|r| r.source_identifier.as_deref().is_some_and(|s| cmp.string(s)));
     }
     evaluate_resources(
         req,
@@ -70,3 +66,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |r| checks(req, r),
     )
 }
+
+#[cfg(test)]
+#[path = "config_rule_tests.rs"]
+mod tests;

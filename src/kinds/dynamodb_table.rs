@@ -3,6 +3,7 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::comparison::Comparison;
 use crate::inventory::{Gap, Inventory, Table};
 use crate::profile::Requirement;
 use serde_json::json;
@@ -47,10 +48,6 @@ table's own region counts).",
     evaluate,
 };
 
-fn last(s: &str) -> &str {
-    s.rsplit('/').next().unwrap_or(s)
-}
-
 /// Every expected field unknown: the table was listed but could not be described.
 fn unread(req: &Requirement, gap: &Gap) -> Vec<Check> {
     const FIELDS: &[&str] = &[
@@ -66,7 +63,7 @@ fn unread(req: &Requirement, gap: &Gap) -> Vec<Check> {
 
 /// The `replica_regions` check: the table's own region, and ACTIVE replicas, hold
 /// it. A replica with no status in the answer leaves its region unknown.
-fn replica_check(want: &[String], t: &Table) -> Check {
+fn replica_check(cmp: &Comparison, t: &Table) -> Check {
     let mut shown = vec![json!(t.region)];
     for r in t.replicas.iter().filter(|r| r.region != t.region) {
         shown.push(match r.status.as_deref() {
@@ -75,21 +72,18 @@ fn replica_check(want: &[String], t: &Table) -> Check {
             None => json!(format!("{} (status absent)", r.region)),
         });
     }
-    let mut missing = false;
-    let mut unsure = false;
-    for region in want.iter().filter(|r| **r != t.region) {
-        match t.replicas.iter().find(|r| &r.region == region).map(|r| r.status.as_deref()) {
-            Some(Some("ACTIVE")) => {}
-            Some(None) => unsure = true,
-            _ => missing = true,
-        }
-    }
-    let mut check = Check::new("replica_regions", json!(want), json!(shown), !missing);
-    if !missing && unsure {
-        check.ok = None;
-        check.error = Some("DescribeTable gave a required replica no ReplicaStatus".into());
-    }
-    check
+    let others = || t.replicas.iter().filter(|r| r.region != t.region);
+    let mut active = vec![t.region.clone()];
+    active.extend(others().filter(|r| r.status.as_deref() == Some("ACTIVE")).map(|r| r.region.clone()));
+    let unsure: Vec<String> = others().filter(|r| r.status.is_none()).map(|r| r.region.clone()).collect();
+    Check::list_unsure(
+        "replica_regions",
+        cmp,
+        &active,
+        &unsure,
+        json!(shown),
+        "DescribeTable gave a required replica no ReplicaStatus",
+    )
 }
 
 fn checks(req: &Requirement, t: &Table) -> Vec<Check> {
@@ -110,9 +104,9 @@ fn checks(req: &Requirement, t: &Table) -> Vec<Check> {
             |m| (m.as_deref() == Some("CUSTOMER")) == want,
         ));
     }
-    if let Some(want) = e.str("kms_key_arn") {
-        let ok = t.kms_key.as_deref().is_some_and(|k| k == want || last(k) == last(want));
-        out.push(Check::new("kms_key_arn", json!(want), json!(t.kms_key), ok));
+    if let Some(cmp) = e.cmp("kms_key_arn") {
+        let ok = t.kms_key.as_deref().is_some_and(|k| super::key_matches(cmp, k));
+        out.push(Check::new("kms_key_arn", cmp.expected(), json!(t.kms_key), ok));
     }
     if let Some(want) = e.bool("point_in_time_recovery") {
         out.push(Check::of(
@@ -123,8 +117,8 @@ fn checks(req: &Requirement, t: &Table) -> Vec<Check> {
             |v| *v == want,
         ));
     }
-    if let Some(regions) = e.list("replica_regions") {
-        out.push(replica_check(regions, t));
+    if let Some(cmp) = e.cmp("replica_regions") {
+        out.push(replica_check(cmp, t));
     }
     if let Some(want) = e.bool("deletion_protection") {
         out.push(Check::flag("deletion_protection", want, t.deletion_protection, "DeletionProtectionEnabled"));

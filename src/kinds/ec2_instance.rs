@@ -36,13 +36,9 @@ subnet (SubnetId) by its route table, as ec2.vpc does: public when an `active` r
 fn checks(req: &Requirement, i: &Instance, inv: &Inventory) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("instance_type") {
-        out.push(Check::new(
-            "instance_type",
-            json!(want),
-            json!(i.instance_type),
-            i.instance_type.as_deref() == Some(want),
-        ));
+    if let Some(cmp) = e.cmp("instance_type") {
+        let ok = i.instance_type.as_deref().is_some_and(|t| cmp.string(t));
+        out.push(Check::new("instance_type", cmp.expected(), json!(i.instance_type), ok));
     }
     if let Some(want) = e.bool("public_subnet") {
         let public = match (&i.subnet_id, inv.networks.get(&i.region)) {
@@ -84,3 +80,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |i| checks(req, i, inv),
     )
 }
+
+#[cfg(test)]
+#[path = "ec2_instance_tests.rs"]
+mod tests;

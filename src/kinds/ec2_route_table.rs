@@ -21,7 +21,7 @@ internet gateway counts only while its State is `active` (`blackhole`: the gatew
     tags: true,
     selectable: true,
     fields: &[
-        Field::new("vpc", Str, "Glob on the Name tag (or id) of the table's VPC (chooses candidates)."),
+        Field::new("vpc", Str, "The Name tag (or id) of the table's VPC, as a glob when plain (chooses candidates)."),
         Field::new("include_main", Bool, "Also check each VPC's main route table (chooses candidates)."),
         Field::new(
             "routes_to_internet",
@@ -35,8 +35,13 @@ internet gateway counts only while its State is `active` (`blackhole`: the gatew
     evaluate,
 };
 
-fn checks(req: &Requirement, t: &RouteTable) -> Vec<Check> {
+/// `vpc`: the name of the table's VPC that chose it, when `vpc` was given.
+fn checks(req: &Requirement, t: &RouteTable, vpc: Option<&str>) -> Vec<Check> {
     let mut out = Vec::new();
+    if let (Some(cmp), Some(name)) = (req.expect.cmp("vpc"), vpc) {
+        // already chose the table: shown, satisfied
+        out.push(Check::new("vpc", cmp.expected(), json!(name), true));
+    }
     if let Some(want) = req.expect.bool("routes_to_internet") {
         let routes: Vec<String> = t.internet_routes().map(|r| r.label()).collect();
         out.push(Check::of(
@@ -51,9 +56,9 @@ fn checks(req: &Requirement, t: &RouteTable) -> Vec<Check> {
 }
 
 fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
-    let vpc_glob = req.expect.str("vpc");
+    let vpc_glob = req.expect.cmp("vpc");
     let include_main = req.expect.bool("include_main").unwrap_or(false);
-    let mut owned: Vec<(&RouteTable, String, Observed<Tags>)> = Vec::new();
+    let mut owned: Vec<(&RouteTable, String, Observed<Tags>, Option<String>)> = Vec::new();
     let mut gaps = Vec::new();
     for region in &req.regions {
         let Some(net) = inv.networks.get(region) else {
@@ -76,20 +81,27 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             }
         };
         for t in tables.iter().filter(|t| include_main || !t.main) {
+            let mut vpc_name = None;
             if let (Some(glob), Some(vpcs)) = (vpc_glob, vpcs) {
                 let name = vpcs.iter().find(|v| v.id == t.vpc_id).map_or(t.vpc_id.as_str(), |v| v.name());
-                if !crate::profile::glob_match(glob, name) {
+                // a plain value is already a glob
+                let chosen = match glob {
+                    crate::comparison::Comparison::Text(g) => crate::profile::glob_match(g, name),
+                    other => other.string(name),
+                };
+                if !chosen {
                     continue;
                 }
+                vpc_name = Some(name.to_string());
             }
-            owned.push((t, region.clone(), Observed::Known(t.tags.clone())));
+            owned.push((t, region.clone(), Observed::Known(t.tags.clone()), vpc_name));
         }
     }
     let listing = Listing { items: owned.iter().collect(), gaps };
     evaluate_resources(
         req,
         listing,
-        |(t, region, tags)| Meta {
+        |(t, region, tags, _)| Meta {
             id: inv
                 .partition
                 .arn("ec2", region, t.owner.as_deref().unwrap_or(""), &format!("route-table/{}", t.id))
@@ -99,6 +111,10 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             tags: Some(tags),
             path: None,
         },
-        |(t, _, _)| checks(req, t),
+        |(t, _, _, vpc)| checks(req, t, vpc.as_deref()),
     )
 }
+
+#[cfg(test)]
+#[path = "ec2_route_table_tests.rs"]
+mod tests;

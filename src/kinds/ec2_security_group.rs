@@ -180,7 +180,7 @@ fn checks(req: &Requirement, g: &SecurityGroup) -> Vec<Check> {
         }
         out.push(verdict("restrict_ports", json!(rules), offending, &gaps));
     }
-    if let Some(ports) = e.list("world_open_ports") {
+    if let Some(ports) = e.strings("world_open_ports") {
         let allowed: Vec<PortSpec> = ports.iter().filter_map(|p| PortSpec::parse(p).ok()).collect();
         let mut offending = Vec::new();
         let mut gaps = Vec::new();

@@ -26,9 +26,14 @@ state). Flow logs come from DescribeFlowLogs (FlowLogStatus `ACTIVE`, ResourceId
         Field::new(
             "public_subnets",
             Int,
-            "At least this many public subnets (an active route to an internet gateway).",
+            "How many public subnets (an active route to an internet gateway), e.g. { at_least = 2 }; a plain \
+number is an exact count.",
         ),
-        Field::new("private_subnets", Int, "At least this many private subnets."),
+        Field::new(
+            "private_subnets",
+            Int,
+            "How many private subnets (no such route), e.g. { at_least = 2 }; a plain number is an exact count.",
+        ),
         Field::new("ipv6", Bool, "An IPv6 CIDR block is associated with the VPC (state `associated`; dual stack)."),
         Field::new("flow_logs", Bool, "An active flow log watches the VPC."),
     ],
@@ -98,22 +103,23 @@ fn checks(req: &Requirement, vpc: &Vpc, net: &Network) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     let split = split(vpc, net);
-    if let Some(min) = e.int("public_subnets") {
+    // the subnets are shown, their number compared
+    if let Some(cmp) = e.cmp("public_subnets") {
         out.push(Check::of(
             "public_subnets",
-            json!(format!(">= {min}")),
+            cmp.expected(),
             &split,
             |(p, _)| json!(p),
-            |(p, _)| p.len() as i64 >= min,
+            |(p, _)| cmp.number(p.len() as f64),
         ));
     }
-    if let Some(min) = e.int("private_subnets") {
+    if let Some(cmp) = e.cmp("private_subnets") {
         out.push(Check::of(
             "private_subnets",
-            json!(format!(">= {min}")),
+            cmp.expected(),
             &split,
             |(_, p)| json!(p),
-            |(_, p)| p.len() as i64 >= min,
+            |(_, p)| cmp.number(p.len() as f64),
         ));
     }
     if let Some(want) = e.bool("flow_logs") {

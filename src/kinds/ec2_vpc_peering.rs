@@ -187,3 +187,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
     }
     findings
 }
+
+#[cfg(test)]
+#[path = "ec2_vpc_peering_tests.rs"]
+mod tests;

@@ -90,8 +90,9 @@ fn tls_check(want: bool, l: &Listener) -> Check {
 fn checks(req: &Requirement, l: &Listener) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("protocol") {
-        out.push(Check::new("protocol", json!(want), json!(l.protocol), l.protocol.as_deref() == Some(want)));
+    if let Some(cmp) = e.cmp("protocol") {
+        let ok = l.protocol.as_deref().is_some_and(|p| cmp.string(p));
+        out.push(Check::new("protocol", cmp.expected(), json!(l.protocol), ok));
     }
     if let Some(want) = e.bool("tls_1_2_or_newer") {
         out.push(tls_check(want, l));
@@ -124,8 +125,8 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
             Observed::Unknown(g) => listing.gaps.push(g.clone()),
         }
     }
-    if let Some(p) = req.expect.str("protocol") {
-        owned.retain(|(_, _, l)| l.protocol.as_deref() == Some(p));
+    if let Some(cmp) = req.expect.cmp("protocol") {
+        owned.retain(|(_, _, l)| l.protocol.as_deref().is_some_and(|p| cmp.string(p)));
     }
     listing.items.extend(owned.iter());
     evaluate_resources(

@@ -28,7 +28,12 @@ balancer deleted between the listing and a later read (LoadBalancerNotFound) is 
             OneOf(&["internet-facing", "internal"]),
             "Whether the load balancer faces the internet or is internal.",
         ),
-        Field::new("listeners", StrList, "Listeners that must exist, as PROTOCOL:PORT, e.g. [\"HTTPS:443\"]."),
+        Field::new(
+            "listeners",
+            StrList,
+            "The listeners, as PROTOCOL:PORT (DescribeListeners), case-insensitive; a plain list must all exist, \
+e.g. [\"HTTPS:443\"].",
+        ),
     ],
     plan: |req, plan| {
         plan.resources("elbv2", req).read_if(req.expect.has("listeners"), "listeners");
@@ -39,31 +44,28 @@ balancer deleted between the listing and a later read (LoadBalancerNotFound) is 
 fn checks(req: &Requirement, lb: &LoadBalancer) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("type") {
-        out.push(Check::new("type", json!(want), json!(lb.lb_type), lb.lb_type.as_deref() == Some(want)));
+    if let Some(cmp) = e.cmp("type") {
+        let ok = lb.lb_type.as_deref().is_some_and(|t| cmp.string(t));
+        out.push(Check::new("type", cmp.expected(), json!(lb.lb_type), ok));
     }
-    if let Some(want) = e.str("scheme") {
-        out.push(Check::new("scheme", json!(want), json!(lb.scheme), lb.scheme.as_deref() == Some(want)));
+    if let Some(cmp) = e.cmp("scheme") {
+        let ok = lb.scheme.as_deref().is_some_and(|s| cmp.string(s));
+        out.push(Check::new("scheme", cmp.expected(), json!(lb.scheme), ok));
     }
-    if let Some(wanted) = e.list("listeners") {
+    if let Some(cmp) = e.cmp("listeners") {
+        // PROTOCOL:PORT, compared without regard to case
+        let upper = cmp.to_upper();
+        let labels = |ls: &Vec<crate::inventory::Listener>| -> Vec<String> {
+            ls.iter()
+                .map(|l| format!("{}:{}", l.protocol.as_deref().unwrap_or("?"), l.port.unwrap_or(0)).to_uppercase())
+                .collect()
+        };
         out.push(Check::of(
             "listeners",
-            json!(wanted),
+            cmp.expected(),
             &lb.listeners,
-            |ls| {
-                json!(ls
-                    .iter()
-                    .map(|l| format!("{}:{}", l.protocol.as_deref().unwrap_or("?"), l.port.unwrap_or(0)))
-                    .collect::<Vec<_>>())
-            },
-            |ls| {
-                wanted.iter().all(|w| {
-                    ls.iter().any(|l| {
-                        format!("{}:{}", l.protocol.as_deref().unwrap_or(""), l.port.unwrap_or(0))
-                            .eq_ignore_ascii_case(w)
-                    })
-                })
-            },
+            |ls| json!(labels(ls)),
+            |ls| upper.list(&labels(ls)),
         ));
     }
     out
@@ -87,3 +89,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |lb| checks(req, lb),
     )
 }
+
+#[cfg(test)]
+#[path = "elbv2_load_balancer_tests.rs"]
+mod tests;

@@ -6,6 +6,7 @@ use super::policy::{
 use super::{Field, FieldType::*, Kind};
 use crate::collect::Plan;
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::comparison::Comparison;
 use crate::inventory::{Gap, IamPrincipal, Inventory, ManagedPolicy, Observed, Principal};
 use crate::profile::Requirement;
 use serde_json::{json, Value as Json};
@@ -25,13 +26,18 @@ names the statement and why. A policy document that cannot be read makes the fie
 Policies reached through group membership are not counted for users. The role's `Path` is \
 matched by `path_prefix` selectors (service-linked roles live under `/aws-service-role/`).";
 
-const FORBID: Field = Field::new("forbid_policies", StrList, "Policies that must not be attached (ARN or name); AdministratorAccess also matches inline or customer-managed Allow statements granting every action on every resource (`*`/`*:*` on `*`, NotAction on `*`, `*` with NotResource).");
+const FORBID: Field = Field::new("forbid_policies", Forbidden, "Policies that must not be attached (ARN or name); AdministratorAccess also matches inline or customer-managed Allow statements granting every action on every resource (`*`/`*:*` on `*`, NotAction on `*`, `*` with NotResource).");
 const REQUIRE: Field = Field::new(
     "require_policies",
     StrList,
-    "Policies that must be attached (managed, by ARN or name) or inline (by name).",
+    "Policies that must be attached (managed, by ARN or name) or inline (by name). A table compares the \
+names of the attached managed and inline policies (an ARN in it stands for its policy name).",
 );
-const MAX: Field = Field::new("max_attached_policies", Int, "At most this many attached managed policies.");
+const MAX: Field = Field::new(
+    "attached_policies",
+    Int,
+    "How many managed policies are attached (ListAttached*Policies), e.g. { at_most = 10 }.",
+);
 
 pub static ROLE: Kind = Kind {
     name: "iam.role",
@@ -306,24 +312,25 @@ fn forbid_check(entries: &[String], p: &IamPrincipal, local: &Observed<BTreeMap<
 fn checks(req: &Requirement, p: &IamPrincipal, local: &Observed<BTreeMap<String, ManagedPolicy>>) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(entries) = e.list("forbid_policies") {
+    if let Some(entries) = e.strings("forbid_policies") {
         out.push(forbid_check(entries, p, local));
     }
-    if let Some(entries) = e.list("require_policies") {
-        let missing: Vec<&String> = entries
-            .iter()
-            .filter(|e| {
-                !p.attached.iter().any(|a| matches_policy(e, &a.name, &a.arn))
-                    && !p.inline.iter().any(|i| &&i.name == e)
-            })
-            .collect();
-        let observed: Vec<&String> =
-            p.attached.iter().map(|a| &a.name).chain(p.inline.iter().map(|i| &i.name)).collect();
-        out.push(Check::new("require_policies", json!(entries), json!(observed), missing.is_empty()));
+    if let Some(cmp) = e.cmp("require_policies") {
+        let observed: Vec<String> =
+            p.attached.iter().map(|a| &a.name).chain(p.inline.iter().map(|i| &i.name)).cloned().collect();
+        let ok = match cmp {
+            Comparison::List(entries) => entries.iter().all(|e| {
+                p.attached.iter().any(|a| matches_policy(e, &a.name, &a.arn)) || p.inline.iter().any(|i| &i.name == e)
+            }),
+            // tables compare names; an ARN stands for its policy's name
+            _ => cmp
+                .map_strings(|s| if s.starts_with("arn:") { s.rsplit('/').next().unwrap_or(s) } else { s }.to_string())
+                .list(&observed),
+        };
+        out.push(Check::new("require_policies", cmp.expected(), json!(observed), ok));
     }
-    if let Some(max) = e.int("max_attached_policies") {
-        let n = p.attached.len() as i64;
-        out.push(Check::new("max_attached_policies", json!(format!("<= {max}")), json!(n), n <= max));
+    if let Some(cmp) = e.cmp("attached_policies") {
+        out.push(Check::number("attached_policies", cmp, p.attached.len() as f64));
     }
     if let Some(want) = e.bool("require_mfa") {
         out.push(match p.kind {

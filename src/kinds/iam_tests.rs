@@ -2,11 +2,19 @@
 //! NotAction, NotResource, action names case-insensitive; condition operators
 //! Bool / BoolIfExists and aws:MultiFactorAuthPresent).
 
+#[allow(unused_imports)]
+use crate::compare::Finding;
 use crate::compare::{evaluate, Status};
+#[allow(unused_imports)]
+use crate::inventory::*;
 use crate::inventory::{AttachedPolicy, InlinePolicy, ManagedPolicy, Observed, Principal};
-use crate::kinds::tests::{denied, observed, principal, req, statuses, with_iam};
+#[allow(unused_imports)]
+use crate::kinds::fixtures::*;
+use crate::kinds::fixtures::{denied, observed, principal, req, statuses, with_iam};
 use serde_json::{json, Value as Json};
 use std::collections::BTreeMap;
+#[allow(unused_imports)]
+use std::collections::BTreeSet;
 
 fn role_with_inline(name: &str, document: Json) -> crate::inventory::IamPrincipal {
     let mut r = principal(Principal::Role, name);
@@ -247,4 +255,98 @@ fn path_prefix_exclude_leaves_service_linked_roles_out() {
     let own = role_with_inline("app", json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}));
     let f = evaluate(&[r], &with_iam(vec![linked, own], Observed::Known(BTreeMap::new())));
     assert_eq!(statuses(&f), [(Some(role_arn("app").as_str()), Status::Drift)]);
+}
+
+#[test]
+fn iam_role_admin_attached_inline_or_customer_managed_drifts() {
+    let r = req("iam.role", "[requirement.expect]\nforbid_policies = [\"AdministratorAccess\"]");
+    let mut attached = principal(Principal::Role, "a");
+    attached.attached.push(AttachedPolicy {
+        name: "AdministratorAccess".into(),
+        arn: "arn:aws:iam::aws:policy/AdministratorAccess".into(),
+    });
+    let mut inline = principal(Principal::Role, "b");
+    inline.inline.push(InlinePolicy {
+        name: "all".into(),
+        document: serde_json::json!({"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": "*"}]}),
+    });
+    let mut custom = principal(Principal::Role, "c");
+    custom.attached.push(AttachedPolicy { name: "Mine".into(), arn: "arn:aws:iam::1:policy/Mine".into() });
+    let mut fine = principal(Principal::Role, "d");
+    fine.inline.push(InlinePolicy {
+        name: "read".into(),
+        document: serde_json::json!({"Statement": {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}}),
+    });
+    let user = principal(Principal::User, "u");
+    let local = BTreeMap::from([(
+        "arn:aws:iam::1:policy/Mine".to_string(),
+        ManagedPolicy {
+            arn: "arn:aws:iam::1:policy/Mine".into(),
+            name: "Mine".into(),
+            document: serde_json::json!({"Statement": [{"Effect": "Allow", "Action": "*:*", "Resource": ["*"]}]}),
+        },
+    )]);
+    let f = evaluate(&[r], &with_iam(vec![attached, inline, custom, fine, user], Observed::Known(local)));
+    let s: Vec<Status> = f.iter().map(|f| f.status).collect();
+    assert_eq!(s, [Status::Drift, Status::Drift, Status::Drift, Status::Pass]);
+    assert_eq!(observed(&f[0], "forbid_policies"), &serde_json::json!(["AdministratorAccess (attached)"]));
+    assert_eq!(observed(&f[1], "forbid_policies"), &serde_json::json!(["inline all (Allow * on *)"]));
+    assert_eq!(observed(&f[2], "forbid_policies"), &serde_json::json!(["Mine (customer-managed, Allow * on *)"]));
+}
+
+#[test]
+fn iam_role_customer_policy_unreadable_is_unknown() {
+    let r =
+        req("iam.role", "[requirement.expect]\nforbid_policies = [\"arn:aws:iam::aws:policy/AdministratorAccess\"]");
+    let mut custom = principal(Principal::Role, "c");
+    custom.attached.push(AttachedPolicy { name: "Mine".into(), arn: "arn:aws:iam::1:policy/Mine".into() });
+    let f = evaluate(&[r], &with_iam(vec![custom], Observed::Unknown(denied("GetAccountAuthorizationDetails"))));
+    assert_eq!(f[0].status, Status::Unknown);
+}
+
+#[test]
+fn iam_require_policies_and_max_attached() {
+    let r = req(
+        "iam.role",
+        "[requirement.expect]\nrequire_policies = [\"ReadOnlyAccess\", \"logs\"]\nattached_policies = { at_most = 1 }",
+    );
+    let mut ok = principal(Principal::Role, "ok");
+    ok.attached
+        .push(AttachedPolicy { name: "ReadOnlyAccess".into(), arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into() });
+    ok.inline.push(InlinePolicy { name: "logs".into(), document: serde_json::Value::Null });
+    let mut bad = principal(Principal::Role, "bad");
+    bad.attached
+        .push(AttachedPolicy { name: "ReadOnlyAccess".into(), arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into() });
+    bad.attached.push(AttachedPolicy { name: "X".into(), arn: "arn:aws:iam::1:policy/X".into() });
+    let f = evaluate(&[r], &with_iam(vec![ok, bad], Observed::default()));
+    assert_eq!(
+        statuses(&f),
+        [(Some("arn:aws:iam::1:role/bad"), Status::Drift), (Some("arn:aws:iam::1:role/ok"), Status::Pass)]
+    );
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
+    assert_eq!(failed, ["require_policies", "attached_policies"]);
+}
+
+#[test]
+fn iam_require_mfa_for_users_and_roles() {
+    let users = req("iam.user", "[requirement.expect]\nrequire_mfa = true");
+    let mut with = principal(Principal::User, "with");
+    with.mfa_devices = Observed::Known(1);
+    let without = principal(Principal::User, "without");
+    let mut unread = principal(Principal::User, "unread");
+    unread.mfa_devices = Observed::Unknown(denied("ListMFADevices"));
+    let f = evaluate(&[users], &with_iam(vec![with, without, unread], Observed::default()));
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Unknown, Status::Pass, Status::Drift]);
+
+    let roles = req("iam.role", "[requirement.expect]\nrequire_mfa = true");
+    let mut mfa = principal(Principal::Role, "mfa");
+    mfa.trust_policy = Some(
+        serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}),
+    );
+    let mut plain = principal(Principal::Role, "plain");
+    plain.trust_policy = Some(
+        serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::1:root"}, "Action": "sts:AssumeRole"}]}),
+    );
+    let f = evaluate(&[roles], &with_iam(vec![mfa, plain], Observed::default()));
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
 }

@@ -36,7 +36,8 @@ region, opt-in ones included.",
         Field::new(
             "policy_principals",
             StrList,
-            "Principals (ARNs, account ids or service names) that an Allow statement of the key policy must name.",
+            "Principals (ARNs, account ids or service names) named by Allow statements of the key policy; a \
+plain list must all be named. An account id and its `arn:PARTITION:iam::ID:root` are the same.",
         ),
         Field::new("region_agnostic_principals", Bool, "No service principal of the key policy names a region."),
     ],
@@ -72,6 +73,15 @@ fn regional_service(name: &str) -> bool {
     name.split('.').any(crate::profile::is_region_name)
 }
 
+/// `arn:PARTITION:iam::ACCOUNT:root` as its account id; anything else unchanged.
+fn account_of_root(v: &str) -> String {
+    let parts: Vec<&str> = v.split(':').collect();
+    match parts.as_slice() {
+        ["arn", _, "iam", "", account, "root"] => account.to_string(),
+        _ => v.to_string(),
+    }
+}
+
 fn checks(req: &Requirement, k: &KmsKey) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
@@ -99,19 +109,17 @@ fn checks(req: &Requirement, k: &KmsKey) -> Vec<Check> {
             None => Check::new("enabled", json!(want), json!(k.state), (k.state.as_deref() == Some("Enabled")) == want),
         });
     }
-    if let Some(wanted) = e.list("policy_principals") {
+    if let Some(cmp) = e.cmp("policy_principals") {
+        // an account's root ARN and its bare account id name the same principal
+        let wanted = cmp.map_strings(account_of_root);
         out.push(Check::of(
             "policy_principals",
-            json!(wanted),
+            cmp.expected(),
             &k.policy,
             |p| json!(principals(p).into_iter().map(|(_, v)| v).collect::<Vec<_>>()),
             |p| {
-                let named = principals(p);
-                wanted.iter().all(|w| {
-                    named.iter().any(|(_, v)| {
-                        v == w || v.ends_with(&format!(":{w}:root")) || v.ends_with(&format!("::{w}:root"))
-                    })
-                })
+                let named: Vec<String> = principals(p).into_iter().map(|(_, v)| account_of_root(&v)).collect();
+                wanted.list(&named)
             },
         ));
     }

@@ -2,10 +2,18 @@
 //! "Rotating AWS KMS keys"; GetKeyRotationStatus: automatic rotation only for
 //! symmetric encryption keys with KMS-generated material), and per-key gaps.
 
+#[allow(unused_imports)]
+use crate::compare::Finding;
 use crate::compare::{evaluate, Status};
+#[allow(unused_imports)]
+use crate::inventory::*;
 use crate::inventory::{Inventory, Observed};
-use crate::kinds::tests::{denied, key, one_region, req};
+#[allow(unused_imports)]
+use crate::kinds::fixtures::*;
+use crate::kinds::fixtures::{denied, key, one_region, req};
 use serde_json::json;
+#[allow(unused_imports)]
+use std::collections::{BTreeMap, BTreeSet};
 
 #[test]
 fn keys_that_cannot_rotate_are_not_applicable_with_the_reason() {
@@ -127,4 +135,37 @@ fn a_key_that_could_not_be_described_is_unknown_alone() {
     let errors: Vec<Option<&str>> = f[0].checks.iter().map(|c| c.error.as_deref()).collect();
     let e = Some("kms:DescribeKey in us-east-1 failed with AccessDenied");
     assert_eq!(errors, [e, e, e]);
+}
+
+#[test]
+fn kms_key_rotation_principals_and_unknown() {
+    let r = req(
+        "kms.key",
+        "select = { name_prefix = \"app\" }\n[requirement.expect]\nrotation = true\ncustomer_managed = true\nenabled = true\npolicy_principals = [\"111122223333\"]\nregion_agnostic_principals = true",
+    );
+    let good_policy = serde_json::json!({"Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"Service": "logs.amazonaws.com"}, "Action": "kms:Encrypt*", "Resource": "*"}]});
+    let regional_policy = serde_json::json!({"Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"Service": ["logs.us-east-1.amazonaws.com"]}, "Action": "kms:Encrypt*", "Resource": "*"}]});
+    let keys = vec![
+        key("app-good", Observed::Known(true), good_policy.clone()),
+        key("app-regional", Observed::Known(true), regional_policy),
+        key("app-norotate", Observed::Known(false), good_policy.clone()),
+        key("app-unread", Observed::Unknown(denied("GetKeyRotationStatus")), good_policy),
+    ];
+    let inv = Inventory { kms_keys: one_region(keys), ..Default::default() };
+    let f = evaluate(&[r], &inv);
+    let by_name: Vec<(&str, Status)> = f.iter().map(|f| (f.message.split(':').next().unwrap(), f.status)).collect();
+    assert_eq!(
+        by_name,
+        [
+            ("app-good", Status::Pass),
+            ("app-norotate", Status::Drift),
+            ("app-regional", Status::Drift),
+            ("app-unread", Status::Unknown)
+        ]
+    );
+    assert_eq!(observed(&f[2], "region_agnostic_principals"), &serde_json::json!(["logs.us-east-1.amazonaws.com"]));
 }

@@ -33,14 +33,16 @@ customer key in KMSKeyArn; `env_encrypted_with_cmk` asks for the latter.",
 fn checks(req: &Requirement, f: &Function) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("runtime") {
-        out.push(Check::new("runtime", json!(want), json!(f.runtime), f.runtime.as_deref() == Some(want)));
+    if let Some(cmp) = e.cmp("runtime") {
+        let ok = f.runtime.as_deref().is_some_and(|r| cmp.string(r));
+        out.push(Check::new("runtime", cmp.expected(), json!(f.runtime), ok));
     }
     if let Some(want) = e.bool("env_encrypted_with_cmk") {
         out.push(Check::new("env_encrypted_with_cmk", json!(want), json!(f.kms_key), f.kms_key.is_some() == want));
     }
-    if let Some(want) = e.str("kms_key_arn") {
-        out.push(Check::new("kms_key_arn", json!(want), json!(f.kms_key), f.kms_key.as_deref() == Some(want)));
+    if let Some(cmp) = e.cmp("kms_key_arn") {
+        let ok = f.kms_key.as_deref().is_some_and(|k| cmp.string(k));
+        out.push(Check::new("kms_key_arn", cmp.expected(), json!(f.kms_key), ok));
     }
     out
 }
@@ -63,3 +65,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |f| checks(req, f),
     )
 }
+
+#[cfg(test)]
+#[path = "lambda_function_tests.rs"]
+mod tests;

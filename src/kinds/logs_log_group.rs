@@ -11,14 +11,18 @@ pub static KIND: Kind = Kind {
     summary: "CloudWatch Logs log groups: retention days (exact or minimum), KMS encryption",
     doc: "Log groups of the requirement's regions (DescribeLogGroups, every page), named by \
 their name. A group without retentionInDays keeps events forever: that meets \
-`retention_at_least` but never an exact `retention_days`. Tags are read (ListTagsForResource) \
+`retention_days = { at_least = N }` but never a plain `retention_days`. Tags are read (ListTagsForResource) \
 only when a requirement selects on or expects them.",
     regional: true,
     tags: true,
     selectable: true,
     fields: &[
-        Field::new("retention_days", Int, "Events are kept exactly this many days."),
-        Field::new("retention_at_least", Int, "Events are kept at least this many days (never expiring counts)."),
+        Field::new(
+            "retention_days",
+            Int,
+            "Days events are kept (retentionInDays). A group without retentionInDays never expires: it \
+counts as longer than any number (it satisfies at_least, never at_most, between or a plain number).",
+        ),
         Field::new("kms_encrypted", Bool, "The group is encrypted with a KMS key (kmsKeyId set)."),
     ],
     plan: |req, plan| {
@@ -31,21 +35,10 @@ fn checks(req: &Requirement, g: &LogGroup) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
     let observed = json!(g.retention_days.map_or_else(|| json!("never expire"), |d| json!(d)));
-    if let Some(want) = e.int("retention_days") {
-        out.push(Check::new(
-            "retention_days",
-            json!(want),
-            observed.clone(),
-            g.retention_days.is_some_and(|d| i64::from(d) == want),
-        ));
-    }
-    if let Some(min) = e.int("retention_at_least") {
-        out.push(Check::new(
-            "retention_at_least",
-            json!(format!(">= {min}")),
-            observed,
-            g.retention_days.is_none_or(|d| i64::from(d) >= min),
-        ));
+    if let Some(cmp) = e.cmp("retention_days") {
+        // never expiring is longer than every number of days
+        let days = g.retention_days.map_or(f64::INFINITY, f64::from);
+        out.push(Check::new("retention_days", cmp.expected(), observed, cmp.number(days)));
     }
     if let Some(want) = e.bool("kms_encrypted") {
         out.push(Check::new("kms_encrypted", json!(want), json!(g.kms_key), g.kms_key.is_some() == want));
@@ -71,3 +64,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |g| checks(req, g),
     )
 }
+
+#[cfg(test)]
+#[path = "logs_log_group_tests.rs"]
+mod tests;

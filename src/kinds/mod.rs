@@ -60,17 +60,19 @@ pub enum FieldType {
     PortRules,
     /// A list of port specs.
     PortList,
+    /// A list of strings none of which may be present; takes no comparison table.
+    Forbidden,
 }
 
 impl FieldType {
     pub fn describe(&self) -> String {
         match self {
             FieldType::Bool => "boolean".into(),
-            FieldType::Int => "integer >= 0".into(),
-            FieldType::Number => "number".into(),
-            FieldType::Str => "string".into(),
-            FieldType::OneOf(o) => format!("one of {}", o.join(" | ")),
-            FieldType::StrList => "list of strings".into(),
+            FieldType::Int => "integer >= 0, or { at_least | at_most | between }".into(),
+            FieldType::Number => "number, or { at_least | at_most | between }".into(),
+            FieldType::Str => "string, or { one_of | matches }".into(),
+            FieldType::OneOf(o) => format!("one of {}, or {{ one_of | matches }}", o.join(" | ")),
+            FieldType::StrList => "list of strings, or { contains_all | contains_any | exactly }".into(),
             FieldType::StrMap => "table of strings".into(),
             FieldType::Comparison => "\">=\" | \">\" | \"<=\" | \"<\" (or the AWS operator name)".into(),
             FieldType::Mesh => "list of { region, vpc = { name | name_prefix | name_glob | tags } }".into(),
@@ -79,6 +81,7 @@ impl FieldType {
             }
             FieldType::PortRules => "table of port (\"22\", \"tcp/22\", \"udp/53\") to a list of CIDRs".into(),
             FieldType::PortList => "list of ports (\"443\", \"tcp/443\")".into(),
+            FieldType::Forbidden => "list of strings (none may be present)".into(),
         }
     }
 }
@@ -179,6 +182,48 @@ pub static REGISTRY: &[&Kind] = &[
     &sqs_queue::KIND,
 ];
 
+/// A KMS key field: a plain value matches the key's ARN, or its last part (key id
+/// or alias name); a table compares the observed ARN.
+pub fn key_matches(cmp: &crate::comparison::Comparison, observed: &str) -> bool {
+    let last = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
+    match cmp {
+        crate::comparison::Comparison::Text(want) => observed == want || last(observed) == last(want),
+        _ => cmp.string(observed),
+    }
+}
+
+/// The comparison vocabulary, described once for `driftwatch kinds` and docs/kinds.md.
+pub const VOCABULARY: &str = "\
+Comparisons. A number field takes a number (equal to it) or one of { at_least = N }, \
+{ at_most = N }, { between = [A, B] } (inclusive). A string field takes a string (equal to it, \
+unless the field's doc gives the plain value another meaning) or { one_of = [\"a\", \"b\"] }, \
+{ matches = \"glob*\" } (`*` any run of characters, `?` one). A list field takes a list \
+(the meaning its doc gives) or { contains_all = [...] }, { contains_any = [...] }, \
+{ exactly = [...] } (same members, any order). Example: min_size = { at_least = 2 }.";
+
+/// Old field spellings and the field and comparison that replace them:
+/// (old, new, comparison key).
+pub(crate) const RENAMED: &[(&str, &str, &str)] = &[
+    ("alarms_at_least", "alarms", "at_least"),
+    ("backup_retention_at_least", "backup_retention_days", "at_least"),
+    ("desired_at_least", "desired_capacity", "at_least"),
+    ("max_attached_policies", "attached_policies", "at_most"),
+    ("max_size_at_most", "max_size", "at_most"),
+    ("min_days_to_expiry", "days_to_expiry", "at_least"),
+    ("min_instance_types", "instance_types", "at_least"),
+    ("min_size_at_least", "min_size", "at_least"),
+    ("min_subnets", "subnets", "at_least"),
+    ("read_replicas_at_least", "read_replicas", "at_least"),
+    ("retention_at_least", "retention_days", "at_least"),
+    ("rotation_within_days", "rotation_days", "at_most"),
+    ("rate_limit_at_most", "rate_limit_requests", "at_most"),
+];
+
+/// The new spelling of an old field name of this kind: (field, comparison key).
+pub fn renamed(kind: &Kind, old: &str) -> Option<(&'static str, &'static str)> {
+    RENAMED.iter().find(|(o, new, _)| *o == old && kind.field(new).is_some()).map(|(_, new, op)| (*new, *op))
+}
+
 /// Whether a kind's resources have paths (`select.path_prefix`): IAM principals.
 pub fn has_paths(kind: &Kind) -> bool {
     kind.name.starts_with("iam.")
@@ -253,12 +298,15 @@ pub fn describe(kind: Option<&Kind>) -> String {
             for k in REGISTRY {
                 let _ = writeln!(out, "{:<22} {}", k.name, k.summary);
             }
-            out.push_str("\n`driftwatch kinds KIND` shows a kind's fields.\n");
+            out.push_str("\n`driftwatch kinds KIND` shows a kind's fields.\n\n");
+            out.push_str(VOCABULARY);
+            out.push('\n');
         }
         Some(k) => {
             let _ = writeln!(out, "{} — {}\n", k.name, k.summary);
             let _ = writeln!(out, "{}\n", k.doc.trim());
             let scope = if k.regional { "regional (evaluated in the requirement's regions)" } else { "global" };
+            let _ = writeln!(out, "{VOCABULARY}\n");
             let _ = writeln!(out, "scope: {scope}");
             let _ = writeln!(out, "select: {}\n\nexpect fields:", selector_keys(k));
             for f in k.all_fields() {
@@ -274,7 +322,9 @@ pub fn describe(kind: Option<&Kind>) -> String {
 /// keeps the two equal).
 pub fn markdown() -> String {
     use std::fmt::Write;
-    let mut out = String::from("# Requirement kinds\n\nGenerated from the kind registry (`src/kinds/`); `driftwatch kinds KIND` prints the same.\n");
+    let mut out = String::from("# Requirement kinds\n\nGenerated from the kind registry (`src/kinds/`); `driftwatch kinds KIND` prints the same.\n\n");
+    out.push_str(VOCABULARY);
+    out.push('\n');
     for k in REGISTRY {
         let _ = write!(out, "\n## `{}`\n\n{}\n\n{}\n\n", k.name, k.summary, k.doc.trim());
         let scope = if k.regional { "regional" } else { "global" };
@@ -297,5 +347,9 @@ pub fn markdown() -> String {
     out
 }
 
+#[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
+mod samples;
 #[cfg(test)]
 pub(crate) mod tests;

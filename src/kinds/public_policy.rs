@@ -174,3 +174,7 @@ fn narrow_cidr(value: &str) -> bool {
     };
     prefix >= min
 }
+
+#[cfg(test)]
+#[path = "s3_public_tests.rs"]
+mod tests;

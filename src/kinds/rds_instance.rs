@@ -36,9 +36,10 @@ unknown. Engine, PubliclyAccessible and the subnets stay the instance's own.",
         Field::new("publicly_accessible", Bool, "Whether the instance is publicly accessible (usually false)."),
         Field::new("private_subnets", Bool, "Every subnet of its DB subnet group is private."),
         Field::new(
-            "backup_retention_at_least",
+            "backup_retention_days",
             Int,
-            "Automated backups are kept at least this many days (BackupRetentionPeriod; in a cluster: the cluster's).",
+            "Days automated backups are kept (BackupRetentionPeriod; in a cluster: the cluster's; 0 = no automated \
+backups), e.g. { at_least = 7 }.",
         ),
         Field::new(
             "deletion_protection",
@@ -51,11 +52,16 @@ unknown. Engine, PubliclyAccessible and the subnets stay the instance's own.",
             "The instance is Multi-AZ (MultiAZ; in a cluster: the cluster has instances in several zones).",
         ),
         Field::new(
-            "read_replicas_at_least",
+            "read_replicas",
             Int,
-            "At least this many read replicas (ReadReplicaDBInstanceIdentifiers; in a cluster: its readers, replica clusters).",
+            "How many read replicas (ReadReplicaDBInstanceIdentifiers; in a cluster: its readers, replica clusters), \
+e.g. { at_least = 1 }.",
         ),
-        Field::new("replica_regions", StrList, "Regions that must each hold a read replica of the instance."),
+        Field::new(
+            "replica_regions",
+            StrList,
+            "Regions holding a read replica of the instance; a plain list must each hold one.",
+        ),
     ],
     plan: |req, plan| {
         plan.resources("rds", req).read_if(CLUSTER_FIELDS.iter().any(|f| req.expect.has(f)), "clusters");
@@ -69,10 +75,10 @@ unknown. Engine, PubliclyAccessible and the subnets stay the instance's own.",
 /// Fields AWS keeps on the DB cluster for Aurora instances and cluster members.
 const CLUSTER_FIELDS: &[&str] = &[
     "storage_encrypted",
-    "backup_retention_at_least",
+    "backup_retention_days",
     "deletion_protection",
     "multi_az",
-    "read_replicas_at_least",
+    "read_replicas",
     "replica_regions",
 ];
 
@@ -146,8 +152,9 @@ fn replica_region(replica: &str, home: &str) -> String {
 fn checks(req: &Requirement, d: &DbInstance, inv: &Inventory) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("engine") {
-        out.push(Check::new("engine", json!(want), json!(d.engine), d.engine.as_deref() == Some(want)));
+    if let Some(cmp) = e.cmp("engine") {
+        let ok = d.engine.as_deref().is_some_and(|x| cmp.string(x));
+        out.push(Check::new("engine", cmp.expected(), json!(d.engine), ok));
     }
     let s = settings(d);
     if let Some(want) = e.bool("storage_encrypted") {
@@ -179,18 +186,18 @@ fn checks(req: &Requirement, d: &DbInstance, inv: &Inventory) -> Vec<Check> {
             ),
         });
     }
-    if let Some(min) = e.int("backup_retention_at_least") {
-        let expected = json!(format!(">= {min}"));
+    if let Some(cmp) = e.cmp("backup_retention_days") {
+        let expected = cmp.expected();
         out.push(match &s {
             Observed::Known(Settings { backup_retention_days: Some(days), .. }) => {
-                Check::new("backup_retention_at_least", expected, json!(days), i64::from(*days) >= min)
+                Check::number("backup_retention_days", cmp, f64::from(*days))
             }
             Observed::Known(s) => Check::unknown(
-                "backup_retention_at_least",
+                "backup_retention_days",
                 expected,
                 &Gap::not_collected(&format!("BackupRetentionPeriod ({}; absent from the answer)", s.source)),
             ),
-            Observed::Unknown(g) => Check::unknown("backup_retention_at_least", expected, g),
+            Observed::Unknown(g) => Check::unknown("backup_retention_days", expected, g),
         });
     }
     if let Some(want) = e.bool("deletion_protection") {
@@ -199,24 +206,19 @@ fn checks(req: &Requirement, d: &DbInstance, inv: &Inventory) -> Vec<Check> {
     if let Some(want) = e.bool("multi_az") {
         out.push(flag("multi_az", want, &s, |s| s.multi_az, "MultiAZ"));
     }
-    if let Some(min) = e.int("read_replicas_at_least") {
+    // the replicas are shown, their number compared
+    if let Some(cmp) = e.cmp("read_replicas") {
         out.push(Check::of(
-            "read_replicas_at_least",
-            json!(format!(">= {min}")),
+            "read_replicas",
+            cmp.expected(),
             &s,
             |s| json!(s.read_replicas),
-            |s| s.read_replicas.len() as i64 >= min,
+            |s| cmp.number(s.read_replicas.len() as f64),
         ));
     }
-    if let Some(regions) = e.list("replica_regions") {
+    if let Some(cmp) = e.cmp("replica_regions") {
         let have = s.as_ref().map(|s| s.read_replicas.iter().map(|r| replica_region(r, &d.region)).collect::<Vec<_>>());
-        out.push(Check::of(
-            "replica_regions",
-            json!(regions),
-            &have,
-            |h| json!(h),
-            |h| regions.iter().all(|r| h.contains(r)),
-        ));
+        out.push(Check::of("replica_regions", cmp.expected(), &have, |h| json!(h), |h| cmp.list(h)));
     }
     out
 }

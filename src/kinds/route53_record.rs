@@ -2,6 +2,7 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::comparison::Comparison;
 use crate::inventory::{Gap, Inventory, RecordSet};
 use crate::profile::Requirement;
 use serde_json::json;
@@ -26,7 +27,8 @@ CloudFront\" is `select = { name = \"example.com\" }`, `min_count = 1`, `type = 
         Field::new(
             "alias_to",
             Str,
-            "The record is an alias whose target ends with this, e.g. cloudfront.net or a distribution's domain.",
+            "The record is an alias (AliasTarget.DNSName) whose target ends with this, e.g. cloudfront.net or a \
+distribution's domain; a table compares the whole target name.",
         ),
         Field::new("public_zone", Bool, "The record lives in a public hosted zone."),
     ],
@@ -39,13 +41,20 @@ CloudFront\" is `select = { name = \"example.com\" }`, `min_count = 1`, `type = 
 fn checks(req: &Requirement, r: &RecordSet) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("type") {
-        out.push(Check::new("type", json!(want), json!(r.record_type), r.record_type == want));
+    if let Some(cmp) = e.cmp("type") {
+        out.push(Check::string("type", cmp, &r.record_type));
     }
-    if let Some(want) = e.str("alias_to") {
-        let want = want.trim_end_matches('.').to_ascii_lowercase();
-        let ok = r.alias_target.as_deref().is_some_and(|t| t == want || t.ends_with(&format!(".{want}")));
-        out.push(Check::new("alias_to", json!(want), json!(r.alias_target), ok));
+    if let Some(cmp) = e.cmp("alias_to") {
+        // a plain name is a suffix of the target; a table compares the whole target
+        let (expected, ok) = match cmp {
+            Comparison::Text(want) => {
+                let want = want.trim_end_matches('.').to_ascii_lowercase();
+                let ok = r.alias_target.as_deref().is_some_and(|t| t == want || t.ends_with(&format!(".{want}")));
+                (json!(want), ok)
+            }
+            _ => (cmp.expected(), r.alias_target.as_deref().is_some_and(|t| cmp.string(t))),
+        };
+        out.push(Check::new("alias_to", expected, json!(r.alias_target), ok));
     }
     if let Some(want) = e.bool("public_zone") {
         out.push(Check::new("public_zone", json!(want), json!(!r.private_zone), r.private_zone != want));
@@ -59,8 +68,8 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         Some(list) => listing.add(list.as_ref()),
         None => listing.gaps.push(Gap::not_collected("Route 53 records")),
     }
-    if let Some(t) = req.expect.str("type") {
-        listing.items.retain(|r| r.record_type == t);
+    if let Some(cmp) = req.expect.cmp("type") {
+        listing.items.retain(|r| cmp.string(&r.record_type));
     }
     evaluate_resources(
         req,
@@ -75,3 +84,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |r| checks(req, r),
     )
 }
+
+#[cfg(test)]
+#[path = "route53_record_tests.rs"]
+mod tests;

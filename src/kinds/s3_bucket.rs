@@ -37,12 +37,14 @@ static FIELDS: &[Field] = &[
     Field::new(
         "encryption",
         OneOf(&["AES256", "aws:kms", "aws:kms:dsse", "kms"]),
-        "Default encryption algorithm; \"kms\" accepts aws:kms and aws:kms:dsse.",
+        "Default encryption algorithm (SSEAlgorithm); \"kms\" (plain or in a table) accepts aws:kms and \
+aws:kms:dsse.",
     ),
     Field::new(
         "kms_key_arn",
         Str,
-        "The KMS key of default encryption (ARN, or key id matched against the ARN's last part).",
+        "The KMS key of default encryption (KMSMasterKeyID): a plain value is the ARN, or a key id matched \
+against the ARN's last part; a table compares the observed value.",
     ),
     Field::new("bucket_key", Bool, "Whether S3 Bucket Keys are enabled for SSE-KMS."),
     Field::new("versioning", Bool, "true: versioning Enabled; false: never enabled or Suspended."),
@@ -95,35 +97,27 @@ fn plan(req: &Requirement, plan: &mut Plan) {
     plan.global("s3").scoped(&req.select, reads);
 }
 
-fn key_matches(expected: &str, observed: &str) -> bool {
-    let last = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
-    expected == observed || last(expected) == last(observed)
-}
-
 fn checks(req: &Requirement, b: &Bucket, all: &[Bucket], account: &Observed<Option<PublicAccessBlock>>) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(want) = e.str("encryption") {
+    if let Some(cmp) = e.cmp("encryption") {
+        // "kms" stands for either KMS algorithm
+        let is_kms = |a: &str| a == "aws:kms" || a == "aws:kms:dsse";
         out.push(Check::of(
             "encryption",
-            json!(want),
+            cmp.expected(),
             &b.encryption,
             |enc| json!(enc.as_ref().map(|x| &x.algorithm)),
-            |enc| {
-                enc.as_ref().is_some_and(|x| match want {
-                    "kms" => x.algorithm == "aws:kms" || x.algorithm == "aws:kms:dsse",
-                    other => x.algorithm == other,
-                })
-            },
+            |enc| enc.as_ref().is_some_and(|x| cmp.string(&x.algorithm) || (is_kms(&x.algorithm) && cmp.string("kms"))),
         ));
     }
-    if let Some(want) = e.str("kms_key_arn") {
+    if let Some(cmp) = e.cmp("kms_key_arn") {
         out.push(Check::of(
             "kms_key_arn",
-            json!(want),
+            cmp.expected(),
             &b.encryption,
             |enc| json!(enc.as_ref().and_then(|x| x.kms_key.clone())),
-            |enc| enc.as_ref().and_then(|x| x.kms_key.as_deref()).is_some_and(|k| key_matches(want, k)),
+            |enc| enc.as_ref().and_then(|x| x.kms_key.as_deref()).is_some_and(|k| super::key_matches(cmp, k)),
         ));
     }
     if let Some(want) = e.bool("bucket_key") {

@@ -2,11 +2,19 @@
 //! documented meaning of public for policy statements, GetBucketPolicyStatus and
 //! how it combines with the rules, and the account-level public access block.
 
+#[allow(unused_imports)]
+use crate::compare::Finding;
 use crate::compare::{evaluate, Status};
+#[allow(unused_imports)]
+use crate::inventory::*;
 use crate::inventory::{Bucket, ErrorClass, Gap, Inventory, Observed, PublicAccessBlock};
+#[allow(unused_imports)]
+use crate::kinds::fixtures::*;
+use crate::kinds::fixtures::{bucket, denied, req, with_buckets};
 use crate::kinds::public_policy::{openings, Opening};
-use crate::kinds::tests::{bucket, denied, req, with_buckets};
 use serde_json::{json, Value as Json};
+#[allow(unused_imports)]
+use std::collections::{BTreeMap, BTreeSet};
 
 fn statement(principal: Json, condition: Option<Json>) -> Json {
     let mut s = json!({"Sid": "S", "Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"});
@@ -364,4 +372,186 @@ fn private_false_expects_an_opening() {
         f.iter().map(|(r, s, _, _)| (r.as_str(), *s)).collect::<Vec<_>>(),
         [("arn:aws:s3:::a-open", Status::Pass), ("arn:aws:s3:::b-closed", Status::Drift)]
     );
+}
+
+const S3_EXPECT: &str = "select = { name_prefix = \"prod-\" }\n[requirement.expect]\nencryption = \"kms\"\nkms_key_arn = \"abc\"\nbucket_key = true\nversioning = true\npublic_access_block = true\naccess_logging = true\nreplication = false\nrequired_tags = { Env = \"prod\" }";
+
+#[test]
+fn s3_bucket_every_field_satisfied_passes() {
+    let r = req("s3.bucket", S3_EXPECT);
+    let f = evaluate(&[r], &with_buckets(vec![bucket("prod-a"), bucket("dev-b")]));
+    assert_eq!(statuses(&f), [(Some("arn:aws:s3:::prod-a"), Status::Pass)]);
+    assert_eq!(f[0].checks.len(), 8);
+}
+
+#[test]
+fn s3_bucket_each_field_can_drift() {
+    let r = req("s3.bucket", S3_EXPECT);
+    let mut b = bucket("prod-a");
+    b.encryption =
+        Observed::Known(Some(BucketEncryption { algorithm: "AES256".into(), kms_key: None, bucket_key: false }));
+    b.versioning = Observed::Known(Some("Suspended".into()));
+    b.public_access_block = Observed::Known(None);
+    b.logging_target = Observed::Known(None);
+    b.replication = Observed::Known(Some(vec![ReplicationRule {
+        id: None,
+        enabled: true,
+        destination_bucket: "arn:aws:s3:::x".into(),
+    }]));
+    b.tags = Observed::Known(BTreeMap::from([("Env".into(), "dev".into())]));
+    let f = evaluate(&[r], &with_buckets(vec![b]));
+    assert_eq!(f[0].status, Status::Drift);
+    let failed: Vec<&str> = f[0].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
+    assert_eq!(
+        failed,
+        [
+            "encryption",
+            "kms_key_arn",
+            "bucket_key",
+            "versioning",
+            "public_access_block",
+            "access_logging",
+            "replication",
+            "required_tags"
+        ]
+    );
+    assert_eq!(observed(&f[0], "encryption"), "AES256");
+    assert_eq!(observed(&f[0], "versioning"), "Suspended");
+    assert!(f[0].message.starts_with("prod-a: encryption is AES256, expected kms"), "{}", f[0].message);
+}
+
+#[test]
+fn s3_bucket_access_denied_is_unknown_never_pass() {
+    let r = req("s3.bucket", "[requirement.expect]\nencryption = \"aws:kms\"");
+    let mut b = bucket("prod-a");
+    b.encryption = Observed::Unknown(denied("GetBucketEncryption"));
+    let f = evaluate(&[r], &with_buckets(vec![b]));
+    assert_eq!(f[0].status, Status::Unknown);
+    assert_eq!(f[0].checks[0].ok, None);
+    assert_eq!(f[0].checks[0].error.as_deref(), Some("s3:GetBucketEncryption in us-east-1 failed with AccessDenied"));
+}
+
+#[test]
+fn s3_bucket_drift_wins_over_unknown() {
+    let r = req("s3.bucket", "[requirement.expect]\nencryption = \"aws:kms\"\nversioning = true");
+    let mut b = bucket("prod-a");
+    b.encryption = Observed::Unknown(denied("GetBucketEncryption"));
+    b.versioning = Observed::Known(None);
+    let f = evaluate(&[r], &with_buckets(vec![b]));
+    assert_eq!(f[0].status, Status::Drift);
+}
+
+#[test]
+fn s3_bucket_list_failure_is_unknown() {
+    let r = req("s3.bucket", "min_count = 1\n[requirement.expect]\nversioning = true");
+    let inv = Inventory { buckets: Some(Observed::Unknown(denied("ListBuckets"))), ..Default::default() };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(statuses(&f), [(None, Status::Unknown), (None, Status::Unknown)]);
+}
+
+#[test]
+fn s3_bucket_not_collected_is_unknown() {
+    let r = req("s3.bucket", "[requirement.expect]\nversioning = true");
+    let f = evaluate(&[r], &Inventory::default());
+    assert_eq!(statuses(&f), [(None, Status::Unknown)]);
+}
+
+#[test]
+fn s3_bucket_no_match_is_not_applicable_or_drift_with_min_count() {
+    let inv = with_buckets(vec![bucket("dev-a")]);
+    let f =
+        evaluate(&[req("s3.bucket", "select = { name = \"prod-x\" }\n[requirement.expect]\nversioning = true")], &inv);
+    assert_eq!(statuses(&f), [(None, Status::NotApplicable)]);
+    let f = evaluate(
+        &[req("s3.bucket", "select = { name = \"prod-x\" }\nmin_count = 1\n[requirement.expect]\nversioning = true")],
+        &inv,
+    );
+    assert_eq!(statuses(&f), [(None, Status::Drift)]);
+    assert_eq!(observed(&f[0], "count"), 0);
+}
+
+#[test]
+fn s3_bucket_tag_selector_with_unreadable_tags_is_unknown() {
+    let r = req("s3.bucket", "select = { tags = { Env = \"prod\" } }\n[requirement.expect]\nversioning = true");
+    let mut a = bucket("a");
+    a.tags = Observed::Unknown(denied("GetBucketTagging"));
+    let mut b = bucket("b");
+    b.tags = Observed::Known(BTreeMap::new());
+    let f = evaluate(&[r], &with_buckets(vec![a, b, bucket("c")]));
+    assert_eq!(statuses(&f), [(Some("arn:aws:s3:::a"), Status::Unknown), (Some("arn:aws:s3:::c"), Status::Pass)]);
+}
+
+#[test]
+fn s3_bucket_match_any_names_the_satisfying_bucket_or_candidates() {
+    let r = req("s3.bucket", "match = \"any\"\n[requirement.expect]\nencryption = \"AES256\"");
+    let mut ok = bucket("b-ok");
+    ok.encryption =
+        Observed::Known(Some(BucketEncryption { algorithm: "AES256".into(), kms_key: None, bucket_key: false }));
+    let f = evaluate(std::slice::from_ref(&r), &with_buckets(vec![bucket("a-kms"), ok]));
+    assert_eq!(statuses(&f), [(Some("arn:aws:s3:::b-ok"), Status::Pass)]);
+    let f = evaluate(&[r], &with_buckets(vec![bucket("a-kms")]));
+    assert_eq!(statuses(&f), [(None, Status::Drift)]);
+    assert!(f[0].message.contains("a-kms: encryption is aws:kms, expected AES256"), "{}", f[0].message);
+}
+
+#[test]
+fn s3_bucket_match_any_with_unknown_candidate_is_unknown() {
+    let r = req("s3.bucket", "match = \"any\"\n[requirement.expect]\nencryption = \"AES256\"");
+    let mut b = bucket("a");
+    b.encryption = Observed::Unknown(denied("GetBucketEncryption"));
+    let f = evaluate(&[r], &with_buckets(vec![b, bucket("c")]));
+    assert_eq!(statuses(&f), [(None, Status::Unknown)]);
+}
+
+fn replicating(name: &str, to: &str) -> Bucket {
+    let mut b = bucket(name);
+    b.replication = Observed::Known(Some(vec![ReplicationRule {
+        id: Some("r".into()),
+        enabled: true,
+        destination_bucket: format!("arn:aws:s3:::{to}"),
+    }]));
+    b
+}
+
+#[test]
+fn s3_replication_cross_region_needs_a_versioned_bucket_elsewhere() {
+    let r =
+        req("s3.bucket", "select = { name_prefix = \"src-\" }\n[requirement.expect]\nreplication_cross_region = true");
+    let mut west = bucket("dst-west");
+    west.region = Observed::Known("us-west-2".into());
+    let mut unversioned = west.clone();
+    unversioned.name = "dst-plain".into();
+    unversioned.versioning = Observed::Known(None);
+    let mut unread = west.clone();
+    unread.name = "dst-unread".into();
+    unread.versioning = Observed::Unknown(denied("GetBucketVersioning"));
+    let inv = with_buckets(vec![
+        replicating("src-ok", "dst-west"),
+        replicating("src-same-region", "dst-east"),
+        bucket("dst-east"),
+        replicating("src-gone", "dst-elsewhere"),
+        replicating("src-plain", "dst-plain"),
+        replicating("src-unread", "dst-unread"),
+        bucket("src-none"),
+        west,
+        unversioned,
+        unread,
+    ]);
+    let f = evaluate(&[r], &inv);
+    let by = |n: &str| f.iter().find(|x| x.resource.as_deref() == Some(&format!("arn:aws:s3:::{n}"))).unwrap();
+    assert_eq!(by("src-ok").status, Status::Pass);
+    assert_eq!(
+        observed(by("src-ok"), "replication_cross_region"),
+        &serde_json::json!([{ "bucket": "dst-west", "region": "us-west-2", "versioning": "Enabled" }])
+    );
+    assert_eq!(by("src-same-region").status, Status::Drift);
+    assert_eq!(by("src-gone").status, Status::Drift);
+    assert_eq!(
+        observed(by("src-gone"), "replication_cross_region"),
+        &serde_json::json!([{ "bucket": "dst-elsewhere", "found": "no such bucket in this account" }])
+    );
+    assert_eq!(by("src-plain").status, Status::Drift);
+    assert_eq!(by("src-unread").status, Status::Unknown);
+    assert_eq!(by("src-none").status, Status::Drift);
+    assert_eq!(observed(by("src-none"), "replication_cross_region"), &serde_json::json!([]));
 }

@@ -11,7 +11,7 @@ pub static KIND: Kind = Kind {
     summary: "Secrets Manager secrets: present, rotation enabled on a schedule, customer KMS key",
     doc: "Secrets of the requirement's regions (ListSecrets, every page; rotation settings, key and \
 tags come with the listing). AWS reports no RotationEnabled for a secret never configured for \
-rotation, which is read as rotation off. `rotation_within_days` is met by AutomaticallyAfterDays \
+rotation, which is read as rotation off. `rotation_days` compares AutomaticallyAfterDays \
 or a `rate(N days)` / `rate(N hours)` schedule no longer than the bound; a cron schedule is \
 reported unknown rather than guessed.",
     regional: true,
@@ -19,7 +19,12 @@ reported unknown rather than guessed.",
     selectable: true,
     fields: &[
         Field::new("rotation", Bool, "Automatic rotation is enabled (RotationEnabled)."),
-        Field::new("rotation_within_days", Int, "The rotation schedule rotates at least every this many days."),
+        Field::new(
+            "rotation_days",
+            Int,
+            "Days between rotations (RotationRules AutomaticallyAfterDays or a rate() schedule), e.g. \
+{ at_most = 30 }; rotation off or no schedule never satisfies it.",
+        ),
         Field::new("customer_kms_key", Bool, "The secret is encrypted with a customer key (KmsKeyId set)."),
     ],
     plan: |req, plan| {
@@ -53,19 +58,19 @@ fn checks(req: &Requirement, s: &Secret) -> Vec<Check> {
     if let Some(want) = e.bool("rotation") {
         out.push(Check::new("rotation", json!(want), json!(s.rotation_enabled), s.rotation_enabled == want));
     }
-    if let Some(max) = e.int("rotation_within_days") {
-        let expected = json!(format!("<= {max} days"));
+    if let Some(cmp) = e.cmp("rotation_days") {
+        let expected = cmp.expected();
         out.push(match interval_days(s) {
-            _ if !s.rotation_enabled => Check::new("rotation_within_days", expected, json!("rotation off"), false),
+            _ if !s.rotation_enabled => Check::new("rotation_days", expected, json!("rotation off"), false),
             Ok(Some(days)) => Check::new(
-                "rotation_within_days",
+                "rotation_days",
                 expected,
                 json!(s.rotation_schedule.clone().unwrap_or_else(|| format!("{days} days"))),
-                days <= max as f64,
+                cmp.number(days),
             ),
-            Ok(None) => Check::new("rotation_within_days", expected, json!("no schedule"), false),
+            Ok(None) => Check::new("rotation_days", expected, json!("no schedule"), false),
             Err(expr) => Check::unknown(
-                "rotation_within_days",
+                "rotation_days",
                 expected,
                 &Gap::not_collected(&format!("the interval of schedule {expr} (not evaluated)")),
             ),
@@ -95,3 +100,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |s| checks(req, s),
     )
 }
+
+#[cfg(test)]
+#[path = "secretsmanager_secret_tests.rs"]
+mod tests;

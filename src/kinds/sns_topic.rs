@@ -10,19 +10,23 @@ pub static KIND: Kind = Kind {
     name: "sns.topic",
     summary: "SNS topics: present, CloudWatch alarms route to them, KMS encryption",
     doc: "Topics of the requirement's regions (ListTopics, every page), named by the last part of \
-their ARN. `alarms_at_least` counts the CloudWatch alarms of the topic's region whose ALARM \
+their ARN. `alarms` counts the CloudWatch alarms of the topic's region whose ALARM \
 actions include the topic's ARN (DescribeAlarms is read for those regions). Attributes \
 (GetTopicAttributes) and tags are read only when a requirement needs them.",
     regional: true,
     tags: true,
     selectable: true,
     fields: &[
-        Field::new("alarms_at_least", Int, "At least this many alarms of the region send ALARM actions to it."),
+        Field::new(
+            "alarms",
+            Int,
+            "How many alarms of the region send ALARM actions (AlarmActions) to it, e.g. { at_least = 1 }.",
+        ),
         Field::new("kms_encrypted", Bool, "Server-side encryption with a KMS key (KmsMasterKeyId set)."),
     ],
     plan: |req, plan| {
         plan.resources("sns", req).read_if(req.expect.has("kms_encrypted"), "attributes");
-        if req.expect.has("alarms_at_least") {
+        if req.expect.has("alarms") {
             plan.regional("cloudwatch", &req.regions);
         }
     },
@@ -32,8 +36,8 @@ actions include the topic's ARN (DescribeAlarms is read for those regions). Attr
 fn checks(req: &Requirement, t: &Topic, inv: &Inventory) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(min) = e.int("alarms_at_least") {
-        let expected = json!(format!(">= {min}"));
+    if let Some(cmp) = e.cmp("alarms") {
+        let expected = cmp.expected();
         out.push(match Inventory::regional(&inv.alarms, &t.region, "alarms") {
             Observed::Known(alarms) => {
                 let routed: Vec<&str> = alarms
@@ -41,10 +45,11 @@ fn checks(req: &Requirement, t: &Topic, inv: &Inventory) -> Vec<Check> {
                     .filter(|a| a.alarm_actions.iter().any(|x| x == &t.arn))
                     .map(|a| a.name.as_str())
                     .collect();
-                let ok = routed.len() as i64 >= min;
-                Check::new("alarms_at_least", expected, json!(routed), ok)
+                // the alarms are shown, their number compared
+                let ok = cmp.number(routed.len() as f64);
+                Check::new("alarms", expected, json!(routed), ok)
             }
-            Observed::Unknown(g) => Check::unknown("alarms_at_least", expected, &g),
+            Observed::Unknown(g) => Check::unknown("alarms", expected, &g),
         });
     }
     if let Some(want) = e.bool("kms_encrypted") {
@@ -71,3 +76,7 @@ fn evaluate(req: &Requirement, inv: &Inventory) -> Vec<Finding> {
         |t| checks(req, t, inv),
     )
 }
+
+#[cfg(test)]
+#[path = "sns_topic_tests.rs"]
+mod tests;

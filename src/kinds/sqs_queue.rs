@@ -35,7 +35,7 @@ read is left out.",
         ),
         Field::new("dead_letter_queue", Bool, "A redrive policy sends failed messages to a dead-letter queue."),
         Field::new("private", Bool, "No statement of the queue policy opens the queue to everyone."),
-        Field::new("retention_days", Number, "MessageRetentionPeriod, in days."),
+        Field::new("retention_days", Number, "MessageRetentionPeriod, in days, e.g. { at_least = 4 }."),
     ],
     plan: |req, plan| {
         plan.resources("sqs", req).read("attributes").read_if(req.expect.has("customer_managed_key"), "key_manager");
@@ -57,11 +57,6 @@ fn of_attributes(
             Err(why) => Check::unknown(field, expected, &crate::inventory::Gap::not_collected(why)),
         },
     }
-}
-
-fn key_matches(want: &str, have: &str) -> bool {
-    let last = |s: &str| s.rsplit([':', '/']).next().unwrap_or(s).to_string();
-    want == have || (!want.starts_with("alias/") && last(want) == last(have))
 }
 
 fn checks(req: &Requirement, q: &Queue) -> Vec<Check> {
@@ -90,9 +85,9 @@ fn checks(req: &Requirement, q: &Queue) -> Vec<Check> {
             ),
         });
     }
-    if let Some(want) = e.str("kms_key_arn") {
-        out.push(of_attributes("kms_key_arn", json!(want), q, |a| {
-            Ok((json!(a.kms_key), a.kms_key.as_deref().is_some_and(|k| key_matches(want, k))))
+    if let Some(want) = e.cmp("kms_key_arn") {
+        out.push(of_attributes("kms_key_arn", want.expected(), q, |a| {
+            Ok((json!(a.kms_key), a.kms_key.as_deref().is_some_and(|k| super::key_matches(want, k))))
         }));
     }
     if let Some(want) = e.bool("dead_letter_queue") {
@@ -117,11 +112,11 @@ fn checks(req: &Requirement, q: &Queue) -> Vec<Check> {
             }
         }));
     }
-    if let Some(days) = e.number("retention_days") {
-        out.push(of_attributes("retention_days", json!(days), q, |a| match a.retention_seconds {
+    if let Some(days) = e.cmp("retention_days") {
+        out.push(of_attributes("retention_days", days.expected(), q, |a| match a.retention_seconds {
             Some(s) => {
                 let have = s as f64 / 86_400.0;
-                Ok((json!(have), have == days))
+                Ok((crate::compare::number_json(have), days.number(have)))
             }
             None => Err("MessageRetentionPeriod (absent from the answer)"),
         }));

@@ -57,7 +57,7 @@ fn with(queues: Vec<Queue>) -> Inventory {
     }
 }
 
-const EXPECT: &str = "[requirement.expect]\nencrypted = true\ncustomer_managed_key = true\nkms_key_arn = \"1234abcd-12ab-34cd-56ef-1234567890ab\"\ndead_letter_queue = true\nprivate = true\nretention_days = 4";
+const EXPECT: &str = "[requirement.expect]\nencrypted = true\ncustomer_managed_key = true\nkms_key_arn = \"1234abcd-12ab-34cd-56ef-1234567890ab\"\ndead_letter_queue = true\nprivate = true\nretention_days = { at_least = 4 }";
 
 #[test]
 fn sqs_queue_every_field_passes_on_a_compliant_queue_and_drifts_on_a_misconfigured_one() {

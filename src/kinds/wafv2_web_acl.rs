@@ -2,6 +2,7 @@
 
 use super::{Field, FieldType::*, Kind};
 use crate::compare::{evaluate_resources, Check, Finding, Listing, Meta};
+use crate::comparison::Comparison;
 use crate::inventory::{Inventory, ManagedGroupUse, Observed, RateRule, WebAcl};
 use crate::partition::Partition;
 use crate::profile::Requirement;
@@ -39,7 +40,9 @@ fields unknown.",
         Field::new(
             "managed_rule_groups",
             StrList,
-            "Managed rule groups the ACL must run with at least one rule still blocking (not all Count), e.g. [\"AWSManagedRulesKnownBadInputsRuleSet\"].",
+            "Managed rule groups (Vendor:Name; a bare name is AWS's) the ACL runs with at least one rule still \
+blocking (not all Count); a plain list must all run, e.g. [\"AWSManagedRulesKnownBadInputsRuleSet\"]; a \
+table compares the groups that block.",
         ),
         Field::new(
             "rate_limit",
@@ -47,9 +50,10 @@ fields unknown.",
             "The ACL has a top-level rate-based rule whose action is Block, CAPTCHA or Challenge (not Count).",
         ),
         Field::new(
-            "rate_limit_at_most",
+            "rate_limit_requests",
             Int,
-            "Some rate-based rule that limits (as for rate_limit) has a Limit of at most this many requests.",
+            "The Limit (requests per evaluation window) of a rate-based rule that limits as for rate_limit; \
+satisfied when some such rule's Limit satisfies it, e.g. { at_most = 2000 }.",
         ),
         Field::new("logging", Bool, "A logging configuration exists for the ACL."),
         Field::new(
@@ -77,11 +81,16 @@ fields unknown.",
 /// The (scope, region) listings a requirement reads. CloudFront's ACLs live in the
 /// global region of the partition of the requirement's regions.
 fn keys(req: &Requirement) -> Vec<(String, String)> {
-    if req.expect.str("scope") == Some("CLOUDFRONT") {
-        vec![("CLOUDFRONT".into(), Partition::of_regions(&req.regions).global_region.into())]
-    } else {
-        req.regions.iter().map(|r| ("REGIONAL".to_string(), r.clone())).collect()
+    // a comparison may admit either scope, or both
+    let scope = req.expect.cmp("scope");
+    let mut out = Vec::new();
+    if scope.is_some_and(|s| s.string("CLOUDFRONT")) {
+        out.push(("CLOUDFRONT".into(), Partition::of_regions(&req.regions).global_region.into()));
     }
+    if scope.is_none_or(|s| s.string("REGIONAL")) {
+        out.extend(req.regions.iter().map(|r| ("REGIONAL".to_string(), r.clone())));
+    }
+    out
 }
 
 /// Whether one managed group statement acts on requests.
@@ -173,6 +182,35 @@ fn groups_check(wanted: &[String], uses: &Observed<Vec<ManagedGroupUse>>) -> Che
     }
 }
 
+/// A table over the groups that act: a name without `Vendor:` is AWS's. A group
+/// whose effect could not be told may or may not count.
+fn groups_compared(cmp: &Comparison, uses: &Observed<Vec<ManagedGroupUse>>) -> Check {
+    const FIELD: &str = "managed_rule_groups";
+    let Observed::Known(uses) = uses else {
+        return Check::of(FIELD, cmp.expected(), uses, |_| json!(null), |_| false);
+    };
+    let expected = cmp.expected();
+    let cmp = cmp.map_strings(|s| if s.contains(':') { s.to_string() } else { format!("AWS:{s}") });
+    let (mut sure, mut unsure, mut why) = (Vec::new(), Vec::new(), Vec::new());
+    for g in uses {
+        let effects: Vec<Effect> = uses.iter().filter(|u| u.group == g.group).map(effect).collect();
+        if effects.iter().any(|e| matches!(e, Effect::Acts(_))) {
+            sure.push(g.group.clone());
+        } else if let Some(w) =
+            effects.into_iter().find_map(|e| if let Effect::Unknown(w) = e { Some(w) } else { None })
+        {
+            unsure.push(g.group.clone());
+            why.push(format!("{}: {w}", g.group));
+        }
+    }
+    sure.dedup();
+    unsure.dedup();
+    let observed = json!(uses.iter().map(show_group).collect::<Vec<_>>());
+    let mut check = Check::list_unsure(FIELD, &cmp, &sure, &unsure, observed, &why.join("; "));
+    check.expected = expected;
+    check
+}
+
 /// The rate-based rules that limit: top-level, with an action that stops requests.
 fn limiting(r: &RateRule) -> bool {
     r.top_level && r.action.as_deref().is_some_and(acting)
@@ -198,8 +236,15 @@ fn show_rates(rates: &[RateRule]) -> serde_json::Value {
 fn checks(req: &Requirement, a: &WebAcl, inv: &Inventory) -> Vec<Check> {
     let e = &req.expect;
     let mut out = Vec::new();
-    if let Some(groups) = e.list("managed_rule_groups") {
-        out.push(groups_check(groups, &a.managed_groups));
+    // the scope chose the listings read; the ACL's own scope is checked too
+    if let Some(cmp) = e.cmp("scope") {
+        out.push(Check::string("scope", cmp, &a.scope));
+    }
+    if let Some(cmp) = e.cmp("managed_rule_groups") {
+        out.push(match cmp {
+            Comparison::List(groups) => groups_check(groups, &a.managed_groups),
+            _ => groups_compared(cmp, &a.managed_groups),
+        });
     }
     if let Some(want) = e.bool("rate_limit") {
         out.push(Check::of(
@@ -210,13 +255,13 @@ fn checks(req: &Requirement, a: &WebAcl, inv: &Inventory) -> Vec<Check> {
             |r| r.iter().any(limiting) == want,
         ));
     }
-    if let Some(max) = e.int("rate_limit_at_most") {
+    if let Some(cmp) = e.cmp("rate_limit_requests") {
         out.push(Check::of(
-            "rate_limit_at_most",
-            json!(format!("<= {max}")),
+            "rate_limit_requests",
+            cmp.expected(),
             &a.rate_rules,
             |r| show_rates(r),
-            |r| r.iter().any(|r| limiting(r) && r.limit <= max),
+            |r| r.iter().any(|r| limiting(r) && cmp.number(r.limit as f64)),
         ));
     }
     if let Some(want) = e.bool("logging") {

@@ -2,8 +2,16 @@
 //! ACLs are read.
 
 use super::*;
-use crate::kinds::tests::req;
+#[allow(unused_imports)]
+use crate::compare::{evaluate, Finding, Status};
+#[allow(unused_imports)]
+use crate::inventory::*;
+use crate::kinds::fixtures::req;
+#[allow(unused_imports)]
+use crate::kinds::fixtures::*;
 use std::collections::BTreeMap;
+#[allow(unused_imports)]
+use std::collections::BTreeSet;
 
 fn group(overrides: &[(&str, &str)], rules: Option<&[(&str, &str)]>) -> ManagedGroupUse {
     ManagedGroupUse {
@@ -57,4 +65,51 @@ fn cloudfront_acls_are_read_in_the_partition_global_region() {
         keys(&regional),
         [("REGIONAL".to_string(), "us-east-1".to_string()), ("REGIONAL".to_string(), "us-west-2".to_string())]
     );
+}
+
+#[test]
+fn waf_acl_rule_groups_rate_limit_logging() {
+    let r = req(
+        "wafv2.web_acl",
+        "[requirement.expect]\nscope = \"CLOUDFRONT\"\nmanaged_rule_groups = [\"AWSManagedRulesCommonRuleSet\", \"AWS:AWSManagedRulesKnownBadInputsRuleSet\"]\nrate_limit = true\nrate_limit_requests = { at_most = 2000 }\nlogging = true",
+    );
+    let acl = |name: &str, groups: &[&str], limits: Vec<i64>, logging: bool| WebAcl {
+        name: name.into(),
+        id: name.into(),
+        arn: format!("arn:aws:wafv2:us-east-1:1:global/webacl/{name}/x"),
+        scope: "CLOUDFRONT".into(),
+        region: "us-east-1".into(),
+        managed_groups: Observed::Known(
+            groups
+                .iter()
+                .map(|g| ManagedGroupUse {
+                    rule: g.to_string(),
+                    group: g.to_string(),
+                    version: None,
+                    top_level: true,
+                    override_action: Some("None".into()),
+                    rule_overrides: BTreeMap::new(),
+                    group_rules: None,
+                })
+                .collect(),
+        ),
+        rate_rules: Observed::Known(
+            limits
+                .into_iter()
+                .map(|limit| RateRule { rule: "rate".into(), limit, action: Some("Block".into()), top_level: true })
+                .collect(),
+        ),
+        logging: Observed::Known(logging),
+        tags: Observed::Known(BTreeMap::new()),
+    };
+    let all = ["AWS:AWSManagedRulesCommonRuleSet", "AWS:AWSManagedRulesKnownBadInputsRuleSet"];
+    let acls = vec![acl("a-good", &all, vec![2000], true), acl("b-weak", &all[..1], vec![], false)];
+    let inv = Inventory {
+        web_acls: BTreeMap::from([("CLOUDFRONT:us-east-1".into(), Observed::Known(acls))]),
+        ..Default::default()
+    };
+    let f = evaluate(&[r], &inv);
+    assert_eq!(f.iter().map(|f| f.status).collect::<Vec<_>>(), [Status::Pass, Status::Drift]);
+    let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok == Some(false)).map(|c| c.field.as_ref()).collect();
+    assert_eq!(failed, ["managed_rule_groups", "rate_limit", "rate_limit_requests", "logging"]);
 }

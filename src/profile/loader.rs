@@ -7,6 +7,9 @@ use crate::kinds::{self, FieldType, Kind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+#[path = "loader_cmp.rs"]
+mod cmp;
+
 /// Which optional selector keys apply where a selector is read.
 #[derive(Debug, Clone, Copy)]
 struct SelectorKeys {
@@ -161,33 +164,8 @@ impl Loader<'_> {
                     return None;
                 }
             },
-            FieldType::Int => match n.node {
-                Node::Int(i) if i >= 0 => Value::Int(i),
-                Node::Int(_) => {
-                    self.err(&n.span, format!("{what} must not be negative"));
-                    return None;
-                }
-                ref other => {
-                    self.err(&n.span, format!("{what} must be an integer, found {}", other.type_name()));
-                    return None;
-                }
-            },
-            FieldType::Number => match n.node {
-                Node::Int(i) => Value::Number(i as f64),
-                Node::Float(f) if f.is_finite() => Value::Number(f),
-                ref other => {
-                    self.err(&n.span, format!("{what} must be a finite number, found {}", other.type_name()));
-                    return None;
-                }
-            },
-            FieldType::Str => Value::Str(self.string(n, &what)?),
-            FieldType::OneOf(options) => {
-                let s = self.string(n, &what)?;
-                if !options.contains(&s.as_str()) {
-                    self.err(&n.span, format!("{what} is `{s}`; expected one of: {}", options.join(", ")));
-                    return None;
-                }
-                Value::Str(s)
+            FieldType::Int | FieldType::Number | FieldType::Str | FieldType::OneOf(_) | FieldType::StrList => {
+                Value::Cmp(self.comparison(ty, &what, n)?)
             }
             FieldType::Comparison => {
                 let s = self.string(n, &what)?;
@@ -233,7 +211,7 @@ impl Loader<'_> {
                 }
                 Value::List(ports)
             }
-            FieldType::StrList => Value::List(self.string_list(n, &what)?),
+            FieldType::Forbidden => Value::List(self.string_list(n, &what)?),
             FieldType::StrMap => Value::Map(self.string_map(n, &what)?),
             FieldType::Mesh => {
                 let Node::Array(items) = &n.node else {
@@ -283,6 +261,11 @@ impl Loader<'_> {
         let entries = self.table(n, "expect")?;
         let mut out = BTreeMap::new();
         for (k, kspan, v) in entries {
+            if let Some((new, op)) = kinds::renamed(kind, k) {
+                let old = self.text.get(v.span.clone()).unwrap_or("N").trim().to_string();
+                self.err(kspan, format!("`{k}` is now `{new} = {{ {op} = {old} }}`"));
+                continue;
+            }
             let Some(field) = kind.field(k) else {
                 let names: Vec<&str> = kind.all_fields().map(|f| f.name).collect();
                 let hint = kinds::closest(k, names.iter().copied())

@@ -13,6 +13,7 @@ pub use loader::parse;
 pub use name_pattern::NamePattern;
 pub use selector::{describe_selector, glob_match, Selector};
 
+use crate::comparison::Comparison;
 use crate::kinds::Kind;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -76,8 +77,9 @@ pub struct MeshNode {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Bool(bool),
-    Int(i64),
-    Number(f64),
+    /// Every number, string and list-of-strings field: a value or a comparison table.
+    Cmp(Comparison),
+    /// Strings that are not compared (name patterns, alarm operators).
     Str(String),
     List(Vec<String>),
     Map(BTreeMap<String, String>),
@@ -89,8 +91,7 @@ impl Value {
         use serde_json::json;
         match self {
             Value::Bool(b) => json!(b),
-            Value::Int(i) => json!(i),
-            Value::Number(n) => json!(n),
+            Value::Cmp(c) => c.expected(),
             Value::Str(s) => json!(s),
             Value::List(l) => json!(l),
             Value::Map(m) => json!(m),
@@ -115,26 +116,22 @@ impl Expect {
             _ => None,
         }
     }
-    pub fn int(&self, name: &str) -> Option<i64> {
+    /// The comparison declared for a number, string or list field.
+    pub fn cmp(&self, name: &str) -> Option<&Comparison> {
         match self.0.get(name) {
-            Some(Value::Int(i)) => Some(*i),
+            Some(Value::Cmp(c)) => Some(c),
             _ => None,
         }
     }
-    pub fn number(&self, name: &str) -> Option<f64> {
-        match self.0.get(name) {
-            Some(Value::Number(n)) => Some(*n),
-            Some(Value::Int(i)) => Some(*i as f64),
-            _ => None,
-        }
-    }
-    pub fn str(&self, name: &str) -> Option<&str> {
+    /// A string field that takes no comparison (a name pattern, an alarm operator).
+    pub fn text(&self, name: &str) -> Option<&str> {
         match self.0.get(name) {
             Some(Value::Str(s)) => Some(s),
             _ => None,
         }
     }
-    pub fn list(&self, name: &str) -> Option<&[String]> {
+    /// A list that takes no comparison (port lists, forbidden policies).
+    pub fn strings(&self, name: &str) -> Option<&[String]> {
         match self.0.get(name) {
             Some(Value::List(l)) => Some(l),
             _ => None,
@@ -262,3 +259,7 @@ pub fn load_all(paths: &[std::path::PathBuf]) -> Result<Vec<Profile>, Diagnostic
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "comparison_tests.rs"]
+mod comparison_tests;

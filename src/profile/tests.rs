@@ -43,14 +43,14 @@ fn profile_valid_parses_with_defaults() {
     assert_eq!(s3.min_count, Some(1));
     assert_eq!(s3.select.name_prefix.as_deref(), Some("prod-"));
     assert_eq!(s3.select.tags.get("Env").map(String::as_str), Some("*"));
-    assert_eq!(s3.expect.str("encryption"), Some("aws:kms"));
+    assert_eq!(s3.expect.cmp("encryption"), Some(&Comparison::Text("aws:kms".into())));
     assert_eq!(s3.expect.bool("versioning"), Some(true));
     let cpu = &p.requirements[1];
     assert_eq!(cpu.severity, Severity::Medium);
     assert_eq!(cpu.match_mode, MatchMode::Any);
     // ">=" is stored as the AWS operator name; an integer threshold as a number
-    assert_eq!(cpu.expect.str("comparison"), Some("GreaterThanOrEqualToThreshold"));
-    assert_eq!(cpu.expect.number("threshold"), Some(70.0));
+    assert_eq!(cpu.expect.text("comparison"), Some("GreaterThanOrEqualToThreshold"));
+    assert_eq!(cpu.expect.cmp("threshold"), Some(&Comparison::Number(70.0)));
 }
 
 #[test]

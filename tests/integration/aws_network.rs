@@ -143,7 +143,7 @@ kind = "rds.instance"
 engine = "aurora-postgresql"
 multi_az = true
 deletion_protection = true
-backup_retention_at_least = 7
+backup_retention_days = { at_least = 7 }
 storage_encrypted = true
 
 [[requirement]]
@@ -151,7 +151,7 @@ id = "writer-has-reader"
 kind = "rds.instance"
 select = { name = "orders-1" }
 [requirement.expect]
-read_replicas_at_least = 1
+read_replicas = { at_least = 1 }
 "#;
 
 #[tokio::test]
@@ -203,9 +203,9 @@ async fn aurora_instances_are_judged_by_their_cluster() {
     let solo = arn("solo-1");
     assert_eq!(a.observed("aurora-resilient", Some(&solo), "multi_az"), json!(false));
     assert_eq!(a.observed("aurora-resilient", Some(&solo), "deletion_protection"), json!(false));
-    assert_eq!(a.observed("aurora-resilient", Some(&solo), "backup_retention_at_least"), json!(1));
+    assert_eq!(a.observed("aurora-resilient", Some(&solo), "backup_retention_days"), json!(1));
     assert_eq!(a.observed("aurora-resilient", Some(&arn("orders-1")), "multi_az"), json!(true));
-    assert_eq!(a.observed("writer-has-reader", Some(&arn("orders-1")), "read_replicas_at_least"), json!(["orders-2"]));
+    assert_eq!(a.observed("writer-has-reader", Some(&arn("orders-1")), "read_replicas"), json!(["orders-2"]));
     assert_eq!(a.report["errors"], json!([]));
 }
 

@@ -150,7 +150,7 @@ async fn seed_002_prod_webapp_generated_reports_exactly_the_seed_failures() {
     // Failure 2
     assert_eq!(a.observed("no-admin-roles", Some(&role), "forbid_policies"), json!(["AdministratorAccess (attached)"]));
     // Failure 3
-    assert_eq!(a.observed("asg-min-two-from-template", Some(&asg), "min_size_at_least"), json!(1));
+    assert_eq!(a.observed("asg-min-two-from-template", Some(&asg), "min_size"), json!(1));
     assert_eq!(
         a.observed("asg-min-two-from-template", Some(&asg), "launch_template"),
         json!("launch configuration iac-nova-lc")
@@ -274,7 +274,7 @@ async fn seed_001_multi_region_enterprise_generated_reports_exactly_the_seed_fai
         // the HTTP listener redirects (that passes), but there is no HTTPS listener
         want("alb-https-tls12", "-", "-", &["count"]),
         // D-2: fixed t3.micro
-        want("asg-mixed-instances", "us-east-1", "PROD-asg-web-us-east-1", &["min_instance_types"]),
+        want("asg-mixed-instances", "us-east-1", "PROD-asg-web-us-east-1", &["instance_types"]),
         // B-1, B-2: no trail, no Config rules
         want("cloudtrail-multi-region", "-", "-", &["count"]),
         want("config-encrypted-volumes", "-", "-", &["count"]),
