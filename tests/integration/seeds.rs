@@ -15,6 +15,8 @@ async fn seed_004_secure_serverless_ideal_is_clean() {
     secure_serverless::deploy(&acct, Variant::Compliant).await.unwrap();
     let a = audit::run(&acct, &[SECURE_SERVERLESS], &[]);
     a.assert_code(0);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_004_secure_serverless_ideal_is_clean");
     let rows = a.rows();
     let reqs: Vec<&str> = rows.iter().map(|(r, _, _)| r.as_str()).collect();
     assert_eq!(
@@ -31,7 +33,6 @@ async fn seed_004_secure_serverless_ideal_is_clean() {
             "vpc-public-private-subnets",
         ]
     );
-    assert!(rows.iter().all(|(_, _, s)| s == "pass"), "{rows:#?}");
 }
 
 #[tokio::test]
@@ -40,6 +41,8 @@ async fn seed_004_secure_serverless_generated_reports_exactly_the_seed_failures(
     secure_serverless::deploy(&acct, Variant::Drifted).await.unwrap();
     let a = audit::run(&acct, &[SECURE_SERVERLESS], &[]);
     a.assert_code(1);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_004_secure_serverless_generated_reports_exactly_the_seed_failures");
     let table = format!("arn:aws:dynamodb:us-east-1:{}:table/TurnAroundPromptTable", acct.id);
     // every missing resource is one "count" drift; the one table drifts on its settings
     assert_eq!(
@@ -93,6 +96,8 @@ async fn seed_002_prod_webapp_ideal_is_clean() {
     crate::samples::prod_webapp::deploy(&acct, Variant::Compliant).await.unwrap();
     let a = audit::run(&acct, &[PROD_WEBAPP], &[]);
     a.assert_code(0);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_002_prod_webapp_ideal_is_clean");
     let rows = a.rows();
     let reqs: Vec<&str> = rows.iter().map(|(r, _, _)| r.as_str()).collect();
     assert_eq!(
@@ -109,7 +114,6 @@ async fn seed_002_prod_webapp_ideal_is_clean() {
             "tags-load-balancers",
         ]
     );
-    assert!(rows.iter().all(|(_, _, s)| s == "pass"), "{rows:#?}");
 }
 
 #[tokio::test]
@@ -118,6 +122,8 @@ async fn seed_002_prod_webapp_generated_reports_exactly_the_seed_failures() {
     crate::samples::prod_webapp::deploy(&acct, Variant::Drifted).await.unwrap();
     let a = audit::run(&acct, &[PROD_WEBAPP], &[]);
     a.assert_code(1);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_002_prod_webapp_generated_reports_exactly_the_seed_failures");
     let id = &acct.id;
     let bucket = format!("arn:aws:s3:::{}", acct.bucket("iac-nova-prod-trail-bucket"));
     let role = format!("arn:aws:iam::{id}:role/ProdEC2Role");
@@ -175,8 +181,9 @@ async fn seed_000_static_site_ideal_is_clean() {
     crate::samples::static_site::deploy(&acct, Variant::Compliant).await.unwrap();
     let a = audit::run(&acct, &[STATIC_SITE], &[]);
     a.assert_code(0);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_000_static_site_ideal_is_clean");
     let rows = a.rows();
-    assert!(rows.iter().all(|(_, _, s)| s == "pass"), "{rows:#?}");
     let per_req = |req: &str| rows.iter().filter(|(r, _, _)| r == req).count();
     assert_eq!(
         [
@@ -200,6 +207,8 @@ async fn seed_000_static_site_generated_reports_exactly_the_seed_failures() {
     crate::samples::static_site::deploy(&acct, Variant::Drifted).await.unwrap();
     let a = audit::run(&acct, &[STATIC_SITE], &[]);
     a.assert_code(1);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_000_static_site_generated_reports_exactly_the_seed_failures");
     let rows = a.rows();
     let drifted: Vec<(&str, &str)> =
         rows.iter().filter(|(_, _, s)| s != "pass").map(|(r, _, s)| (r.as_str(), s.as_str())).collect();
@@ -228,8 +237,9 @@ async fn seed_001_multi_region_enterprise_ideal_is_clean() {
     crate::samples::enterprise::deploy(&acct, Variant::Compliant).await.unwrap();
     let a = audit::run(&acct, &[ENTERPRISE], &[]);
     a.assert_code(0);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_001_multi_region_enterprise_ideal_is_clean");
     let rows = a.rows();
-    assert!(rows.iter().all(|(_, _, s)| s == "pass"), "{rows:#?}");
     // every one of the profile's 24 requirements has at least one passing finding
     let reqs: std::collections::BTreeSet<&str> = rows.iter().map(|(r, _, _)| r.as_str()).collect();
     assert_eq!(reqs.len(), 24, "{reqs:?}");
@@ -253,6 +263,8 @@ async fn seed_001_multi_region_enterprise_generated_reports_exactly_the_seed_fai
     crate::samples::enterprise::deploy(&acct, Variant::Drifted).await.unwrap();
     let a = audit::run(&acct, &[ENTERPRISE], &[]);
     a.assert_code(1);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_001_multi_region_enterprise_generated_reports_exactly_the_seed_failures");
     let fields = |f: &[&str]| f.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut got = a.drifts();
     // route tables are named by their (random) id: they have no Name tag to show
@@ -373,6 +385,8 @@ async fn seed_003_webapp_cdk_ideal_is_clean() {
     crate::samples::webapp_cdk::deploy(&acct, Variant::Compliant).await.unwrap();
     let a = audit::run(&acct, &[WEBAPP_CDK], &[]);
     a.assert_code(0);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_003_webapp_cdk_ideal_is_clean");
     let rows = a.rows();
     let reqs: Vec<&str> = rows.iter().map(|(r, _, _)| r.as_str()).collect();
     assert_eq!(
@@ -389,7 +403,6 @@ async fn seed_003_webapp_cdk_ideal_is_clean() {
             "web-sg-https-only",
         ]
     );
-    assert!(rows.iter().all(|(_, _, s)| s == "pass"), "{rows:#?}");
 }
 
 #[tokio::test]
@@ -398,6 +411,8 @@ async fn seed_003_webapp_cdk_generated_reports_exactly_the_seed_failures() {
     crate::samples::webapp_cdk::deploy(&acct, Variant::Drifted).await.unwrap();
     let a = audit::run(&acct, &[WEBAPP_CDK], &[]);
     a.assert_code(1);
+    // the whole report: every finding with what did not pass, errors and summary
+    a.assert_pinned(&acct, "seed_003_webapp_cdk_generated_reports_exactly_the_seed_failures");
     let d = |req: &str, region: &str, name: &str, f: &str| {
         (req.to_string(), region.to_string(), name.to_string(), vec![f.to_string()])
     };

@@ -157,6 +157,92 @@ impl Audit {
     }
 }
 
+/// Stands in for what changes from run to run: the account id, and the ids AWS
+/// generates (VPCs, subnets, groups, route tables, UUIDs, load balancer and
+/// distribution suffixes).
+fn normalise(text: &str, account: &str) -> String {
+    let text = text.replace(account, "ACCOUNT");
+    let rules: &[(&str, &str)] = &[
+        (r"\b(vpc|subnet|sg|rtb|igw|pcx|i|eni|pl|acl|nat|vpce|lt|fl|ami)-[0-9a-f]{8,17}\b", "$1-ID"),
+        (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "UUID"),
+        (r"/(app|net)/([A-Za-z0-9-]+)/[0-9a-f]{16}", "/$1/$2/ID"),
+        (r"/ID/[0-9a-f]{16}\b", "/ID/ID"),
+        (r"config-rule/config-rule-[a-z0-9]{6}\b", "config-rule/config-rule-ID"),
+        (r"(:secret:[A-Za-z0-9/_+=.@-]+)-[A-Za-z0-9]{6}\b", "$1-ID"),
+        (r"distribution/[0-9A-Z]{12,14}\b", "distribution/ID"),
+        (r#""[0-9A-Z]{14,32}/"#, "\"ZONE/"),
+        (r"hostedzone/[0-9A-Z]{14,32}\b", "hostedzone/ZONE"),
+    ];
+    let mut out = text;
+    for (pattern, with) in rules {
+        out = regex_lite::Regex::new(pattern).expect("pattern").replace_all(&out, *with).into_owned();
+    }
+    out
+}
+
+impl Audit {
+    /// The whole report as a test pins it: every finding (requirement, resource,
+    /// region, status, and each check that did not pass with its observed value or
+    /// why it is unknown), the errors and the summary.
+    pub fn pinned(&self, acct: &Account) -> Value {
+        let findings: Vec<Value> = self.report["findings"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no findings in report; stderr: {}\nstdout: {}", self.stderr, self.stdout))
+            .iter()
+            .map(|f| {
+                let not_passed: Vec<Value> = f["checks"]
+                    .as_array()
+                    .map(|cs| {
+                        cs.iter()
+                            .filter(|c| c["ok"] != true)
+                            .map(|c| {
+                                serde_json::json!({"field": c["field"], "ok": c["ok"], "observed": c["observed"],
+                                    "error": c.get("error").or(c.get("not_applicable")).cloned().unwrap_or(Value::Null)})
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                serde_json::json!({"requirement": f["requirement"], "resource": f["resource"], "region": f["region"],
+                    "status": f["status"], "not_passed": not_passed})
+            })
+            .collect();
+        let pinned = serde_json::json!({"findings": findings, "errors": self.report["errors"], "summary": self.report["summary"]});
+        serde_json::from_str(&normalise(&pinned.to_string(), &acct.id)).expect("normalised JSON")
+    }
+
+    /// Compares the pinned report with `tests/integration/snapshots/NAME.json`
+    /// (written afresh with `UPDATE_SNAPSHOTS=1`; a missing snapshot fails).
+    pub fn assert_pinned(&self, acct: &Account, name: &str) {
+        let path = format!("{}/tests/integration/snapshots/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let got = self.pinned(acct);
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::create_dir_all(std::path::Path::new(&path).parent().unwrap()).unwrap();
+            std::fs::write(&path, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+        }
+        let want: Value = serde_json::from_str(
+            &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} (UPDATE_SNAPSHOTS=1 writes it)")),
+        )
+        .unwrap_or_else(|e| panic!("{path}: {e}"));
+        if got != want {
+            // the lines that differ, each side's in order
+            let (g, w) = (serde_json::to_string_pretty(&got).unwrap(), serde_json::to_string_pretty(&want).unwrap());
+            let only = |a: &str, b: &str| -> Vec<String> {
+                let other: Vec<&str> = b.lines().collect();
+                a.lines()
+                    .enumerate()
+                    .filter(|(_, l)| !other.contains(l))
+                    .map(|(i, l)| format!("{:>4}: {l}", i + 1))
+                    .collect()
+            };
+            panic!(
+                "{name}: the report differs from {path}\nonly in this run:\n{}\nonly in the snapshot:\n{}",
+                only(&g, &w).join("\n"),
+                only(&w, &g).join("\n")
+            );
+        }
+    }
+}
+
 pub fn row(req: &str, resource: Option<&str>, status: &str) -> (String, Option<String>, String) {
     (req.to_string(), resource.map(str::to_string), status.to_string())
 }
