@@ -31,11 +31,22 @@ struct Case {
     /// The resources (by `resources` text) the denial leaves unknown; none means
     /// the listing itself was denied and the requirement as a whole is unknown.
     denied: Vec<String>,
+    /// What the error of a denied listing names as its resource (a zone).
+    error_resource: Option<String>,
     /// The fields of an affected finding that depend on the denied read.
     denied_fields: &'static [&'static str],
     /// The paginated listing whose second page fails (None where the API has no
     /// pagination for the collector's listing).
     page: Option<&'static str>,
+}
+
+/// The name the service signs its requests with (the proxy's service), where it
+/// is not the name the report gives it.
+fn signing_name(service: &str) -> &str {
+    match service {
+        "cloudwatch" => "monitoring",
+        other => other,
+    }
 }
 
 /// The AccessDenied code of the service's protocol as the proxy answers it.
@@ -148,12 +159,12 @@ fn check(acct: &Env, case: Case) {
 
     // (a) persistent AccessDenied on one operation
     let when = case.target.clone().map_or(When::Always, When::Contains);
-    let rule = Rule::new(Fault::AccessDenied, when).service(case.service).operation(case.deny);
+    let rule = Rule::new(Fault::AccessDenied, when).service(signing_name(case.service)).operation(case.deny);
     let proxy = FaultProxy::start(&acct.endpoint, vec![rule], 14);
     let denied = audit::run_at(acct, &proxy.url, &[profile.path()], &["--max-attempts", "2"], &[]);
     no_panic(&denied);
     let (want_rows, want_errors) = if case.denied.is_empty() {
-        let err = (case.service.into(), REGION.into(), case.deny.into(), code.into(), None);
+        let err = (case.service.into(), REGION.into(), case.deny.into(), code.into(), case.error_resource.clone());
         (vec![row("r", None, "unknown"), row("r", None, "unknown")], vec![err])
     } else {
         let affected: Vec<String> = case.denied.iter().map(|t| id_of(t)).collect();
@@ -194,7 +205,7 @@ fn check(acct: &Env, case: Case) {
     let Some(page) = case.page else { return };
     let rules = vec![
         Rule::new(Fault::Status(500), When::Contains(FAKE_TOKEN.into())),
-        Rule::new(Fault::FakeNextPage, When::FirstN(1)).service(case.service).operation(page),
+        Rule::new(Fault::FakeNextPage, When::FirstN(1)).service(signing_name(case.service)).operation(page),
     ];
     let proxy = FaultProxy::start(&acct.endpoint, rules, 15);
     let paged = audit::run_at(acct, &proxy.url, &[profile.path()], &["--max-attempts", "2"], &[]);
@@ -262,8 +273,9 @@ async fn s3_bucket_tags_denied_and_bucket_list_cut() {
             resources: res(&[("fa-one", "pass"), ("fa-two", "pass"), ("fa-three", "drift")]),
             service: "s3",
             deny: "GetBucketTagging",
-            target: Some(format!("/{one}?")),
+            target: Some(format!("/{one}/")),
             denied: strs(&["fa-one"]),
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListBuckets"),
         },
@@ -291,6 +303,7 @@ async fn iam_mfa_devices_denied_and_authorization_details_cut() {
             deny: "ListMFADevices",
             target: Some("UserName=fa-one".into()),
             denied: strs(&["user/fa-one"]),
+            error_resource: None,
             denied_fields: &["require_mfa"],
             page: Some("GetAccountAuthorizationDetails"),
         },
@@ -330,6 +343,7 @@ async fn kms_key_tags_denied_and_key_list_cut() {
             deny: "ListResourceTags",
             target: Some(core.clone()),
             denied: vec![core.clone()],
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListKeys"),
         },
@@ -367,6 +381,7 @@ async fn dynamodb_table_tags_denied_and_table_list_cut() {
             deny: "ListTagsOfResource",
             target: Some("table/fa-one".into()),
             denied: strs(&["table/fa-one"]),
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListTables"),
         },
@@ -394,6 +409,7 @@ async fn sqs_queue_tags_denied_and_queue_list_cut() {
             deny: "ListQueueTags",
             target: Some("/fa-one".into()),
             denied: strs(&[":fa-one"]),
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListQueues"),
         },
@@ -422,6 +438,7 @@ async fn sns_topic_tags_denied_and_topic_list_cut() {
             deny: "ListTagsForResource",
             target: Some("%3Afa-one".into()),
             denied: strs(&[":fa-one"]),
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListTopics"),
         },
@@ -449,6 +466,7 @@ async fn logs_group_tags_denied_and_group_list_cut() {
             deny: "ListTagsForResource",
             target: Some("log-group:fa-one".into()),
             denied: strs(&[":fa-one"]),
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("DescribeLogGroups"),
         },
@@ -478,6 +496,7 @@ async fn secretsmanager_list_denied_and_cut() {
             deny: "ListSecrets",
             target: None,
             denied: strs(&[]),
+            error_resource: None,
             denied_fields: &[],
             page: Some("ListSecrets"),
         },
@@ -492,14 +511,16 @@ async fn alarms(env: &Env) -> Result {
             .alarm_name(name)
             .namespace("AWS/EC2")
             .metric_name("CPUUtilization")
+            .dimensions(Dimension::builder().name("AutoScalingGroupName").value(name).build())
             .statistic(Statistic::Average)
             .comparison_operator(ComparisonOperator::GreaterThanOrEqualToThreshold)
             .threshold(80.0)
             .period(300)
             .evaluation_periods(1)
-            .tags(Tag::builder().key("team").value(team).build())
             .send()
             .await?;
+        let arn = format!("arn:aws:cloudwatch:{REGION}:{}:alarm:{name}", env.id);
+        cw.tag_resource().resource_arn(arn).tags(Tag::builder().key("team").value(team).build()).send().await?;
     }
     Ok(())
 }
@@ -517,13 +538,15 @@ async fn cloudwatch_alarm_tags_denied_and_alarm_list_cut() {
             deny: "ListTagsForResource",
             target: Some("alarm:fa-one".into()),
             denied: strs(&[":fa-one"]),
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("DescribeAlarms"),
         },
     );
 }
 
-async fn logs_free_config(env: &Env) -> Result {
+/// A managed rule tagged team=core; returns its ARN.
+async fn config_rule(env: &Env) -> Result<String> {
     let bucket = env.bucket("fa-config");
     samples::create_bucket_in(&env.s3(REGION), &bucket, REGION).await?;
     samples::config_rules(env, REGION, &bucket, &[("fa-one", "S3_BUCKET_VERSIONING_ENABLED")]).await?;
@@ -531,23 +554,24 @@ async fn logs_free_config(env: &Env) -> Result {
     let rules = cfg.describe_config_rules().config_rule_names("fa-one").send().await?;
     let arn = rules.config_rules().first().and_then(|r| r.config_rule_arn()).unwrap_or_default().to_string();
     let tag = aws_sdk_config::types::Tag::builder().key("team").value("core").build();
-    cfg.tag_resource().resource_arn(arn).tags(tag).send().await?;
-    Ok(())
+    cfg.tag_resource().resource_arn(&arn).tags(tag).send().await?;
+    Ok(arn)
 }
 
 #[tokio::test]
 async fn config_rule_tags_denied_and_rule_list_cut() {
     let acct = account();
-    logs_free_config(&acct).await.unwrap();
+    let arn = config_rule(&acct).await.unwrap();
     check(
         &acct,
         Case {
             profile: profile("config.rule", PREFIX, TAGGED),
-            resources: res(&[("fa-one", "pass")]),
+            resources: vec![(arn.clone(), "pass")],
             service: "config",
             deny: "ListTagsForResource",
             target: None,
-            denied: strs(&["fa-one"]),
+            denied: vec![arn.clone()],
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("DescribeConfigRules"),
         },
@@ -599,6 +623,7 @@ async fn ec2_vpc_list_denied_and_cut() {
             deny: "DescribeVpcs",
             target: None,
             denied: strs(&[]),
+            error_resource: None,
             denied_fields: &[],
             page: Some("DescribeVpcs"),
         },
@@ -618,6 +643,7 @@ async fn ec2_security_group_list_denied_and_cut() {
             deny: "DescribeSecurityGroups",
             target: None,
             denied: strs(&[]),
+            error_resource: None,
             denied_fields: &[],
             page: Some("DescribeSecurityGroups"),
         },
@@ -647,6 +673,7 @@ async fn lambda_function_tags_denied_and_function_list_cut() {
             deny: "ListTags",
             target: Some("fa-one".into()),
             denied: strs(&[":fa-one"]),
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListFunctions"),
         },
@@ -684,6 +711,7 @@ async fn acm_certificate_tags_denied_and_certificate_list_cut() {
             deny: "ListTagsForCertificate",
             target: Some(one.clone()),
             denied: vec![one.clone()],
+            error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListCertificates"),
         },
@@ -693,10 +721,10 @@ async fn acm_certificate_tags_denied_and_certificate_list_cut() {
 async fn zone(env: &Env) -> Result {
     let r53 = env.route53();
     let zone =
-        r53.create_hosted_zone().name("fa-zone.example.com").caller_reference(format!("fa-{}", env.id)).send().await?;
+        r53.create_hosted_zone().name("faults.example.com").caller_reference(format!("fa-{}", env.id)).send().await?;
     let id = zone.hosted_zone().map(|z| z.id().to_string()).unwrap_or_default();
     let id = id.trim_start_matches("/hostedzone/");
-    samples::upsert_record(env, id, "fa-one.fa-zone.example.com", aws_sdk_route53::types::RrType::A, "192.0.2.1")
+    samples::upsert_record(env, id, "fa-one.faults.example.com", aws_sdk_route53::types::RrType::A, "192.0.2.1")
         .await?;
     Ok(())
 }
@@ -714,6 +742,7 @@ async fn route53_record_sets_denied_and_zone_list_cut() {
             deny: "ListResourceRecordSets",
             target: None,
             denied: strs(&[]),
+            error_resource: Some("faults.example.com.".into()),
             denied_fields: &[],
             page: Some("ListHostedZones"),
         },

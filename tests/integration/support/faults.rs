@@ -439,7 +439,7 @@ fn token_field(service: &str, op: &str) -> Option<(&'static str, &'static [(&'st
         ("wafv2", "ListWebACLs") => ("NextMarker", NONE),
         ("logs", _) => ("nextToken", NONE),
         ("lambda", "ListFunctions") => ("NextMarker", NONE),
-        ("acm" | "cloudtrail" | "config" | "secretsmanager" | "sqs" | "cloudwatch" | "dynamodb", _) => {
+        ("acm" | "cloudtrail" | "config" | "secretsmanager" | "sqs" | "monitoring" | "dynamodb", _) => {
             ("NextToken", NONE)
         }
         // query protocols (an element of the operation's Result)
