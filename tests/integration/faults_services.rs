@@ -749,6 +749,321 @@ async fn route53_record_sets_denied_and_zone_list_cut() {
     );
 }
 
+async fn trails(env: &Env) -> Result {
+    let bucket = env.bucket("fa-trail");
+    samples::create_bucket_in(&env.s3(REGION), &bucket, REGION).await?;
+    let ct = env.cloudtrail(REGION);
+    for name in ["fa-one", "fa-two"] {
+        ct.create_trail().name(name).s3_bucket_name(&bucket).send().await?;
+    }
+    ct.start_logging().name("fa-one").send().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn cloudtrail_status_denied() {
+    let acct = account();
+    trails(&acct).await.unwrap();
+    // DescribeTrails has no pagination (its answer is trailList alone, per the
+    // CloudTrail API reference), so there is no second page to fail
+    check(
+        &acct,
+        Case {
+            profile: profile("cloudtrail.trail", PREFIX, "logging = true"),
+            resources: res(&[("trail/fa-one", "pass"), ("trail/fa-two", "drift")]),
+            service: "cloudtrail",
+            deny: "GetTrailStatus",
+            target: Some("trail/fa-one".into()),
+            denied: strs(&["trail/fa-one"]),
+            error_resource: None,
+            denied_fields: &["logging"],
+            page: None,
+        },
+    );
+}
+
+/// A VPC with two subnets in two zones; returns the subnet ids.
+async fn network(env: &Env, cidr: &str) -> Result<Vec<String>> {
+    let ec2 = env.ec2(REGION);
+    let vpc = ec2.create_vpc().cidr_block(format!("{cidr}.0.0/16")).send().await?;
+    let vpc = vpc.vpc().and_then(|v| v.vpc_id()).unwrap_or_default().to_string();
+    let mut subnets = Vec::new();
+    for (i, zone) in ["a", "b"].iter().enumerate() {
+        let s = ec2
+            .create_subnet()
+            .vpc_id(&vpc)
+            .cidr_block(format!("{cidr}.{}.0/24", i + 1))
+            .availability_zone(format!("{REGION}{zone}"))
+            .send()
+            .await?;
+        subnets.push(s.subnet().and_then(|s| s.subnet_id()).unwrap_or_default().to_string());
+    }
+    Ok(subnets)
+}
+
+async fn instances(env: &Env) -> Result<Vec<String>> {
+    use aws_sdk_ec2::types::*;
+    let subnets = network(env, "10.43").await?;
+    let ec2 = env.ec2(REGION);
+    let mut ids = Vec::new();
+    for (name, team) in [("fa-one", "core"), ("fa-two", "web")] {
+        let tags = TagSpecification::builder()
+            .resource_type(ResourceType::Instance)
+            .tags(Tag::builder().key("Name").value(name).build())
+            .tags(Tag::builder().key("team").value(team).build())
+            .build();
+        let out = ec2
+            .run_instances()
+            .image_id("ami-12c6146b")
+            .instance_type(InstanceType::T3Micro)
+            .min_count(1)
+            .max_count(1)
+            .subnet_id(&subnets[0])
+            .tag_specifications(tags)
+            .send()
+            .await?;
+        ids.push(out.instances().first().and_then(|i| i.instance_id()).unwrap_or_default().to_string());
+    }
+    Ok(ids)
+}
+
+#[tokio::test]
+async fn ec2_instance_list_denied_and_cut() {
+    let acct = account();
+    let ids = instances(&acct).await.unwrap();
+    check(
+        &acct,
+        Case {
+            profile: profile("ec2.instance", PREFIX, TAGGED),
+            resources: vec![(ids[0].clone(), "pass"), (ids[1].clone(), "drift")],
+            service: "ec2",
+            deny: "DescribeInstances",
+            target: None,
+            denied: vec![],
+            error_resource: None,
+            denied_fields: &[],
+            page: Some("DescribeInstances"),
+        },
+    );
+}
+
+async fn groups(env: &Env) -> Result {
+    use aws_sdk_autoscaling::types::{LaunchTemplateSpecification, Tag};
+    use aws_sdk_ec2::types::{InstanceType, RequestLaunchTemplateData};
+    let subnets = network(env, "10.44").await?;
+    let lt = env
+        .ec2(REGION)
+        .create_launch_template()
+        .launch_template_name("fa-lt")
+        .launch_template_data(
+            RequestLaunchTemplateData::builder().image_id("ami-12c6146b").instance_type(InstanceType::T3Micro).build(),
+        )
+        .send()
+        .await?;
+    let lt = lt.launch_template().and_then(|t| t.launch_template_id()).unwrap_or_default().to_string();
+    for (name, team) in [("fa-one", "core"), ("fa-two", "web")] {
+        env.autoscaling(REGION)
+            .create_auto_scaling_group()
+            .auto_scaling_group_name(name)
+            .min_size(0)
+            .max_size(1)
+            .launch_template(LaunchTemplateSpecification::builder().launch_template_id(&lt).version("$Latest").build())
+            .vpc_zone_identifier(subnets.join(","))
+            .tags(Tag::builder().key("team").value(team).propagate_at_launch(false).build())
+            .send()
+            .await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn autoscaling_group_list_denied_and_cut() {
+    let acct = account();
+    groups(&acct).await.unwrap();
+    check(
+        &acct,
+        Case {
+            profile: profile("autoscaling.group", PREFIX, TAGGED),
+            resources: res(&[("/fa-one", "pass"), ("/fa-two", "drift")]),
+            service: "autoscaling",
+            deny: "DescribeAutoScalingGroups",
+            target: None,
+            denied: vec![],
+            error_resource: None,
+            denied_fields: &[],
+            page: Some("DescribeAutoScalingGroups"),
+        },
+    );
+}
+
+async fn balancers(env: &Env) -> Result {
+    use aws_sdk_elasticloadbalancingv2::types::{LoadBalancerTypeEnum, Tag};
+    let subnets = network(env, "10.45").await?;
+    for (name, team) in [("fa-one", "core"), ("fa-two", "web")] {
+        env.elbv2(REGION)
+            .create_load_balancer()
+            .name(name)
+            .set_subnets(Some(subnets.clone()))
+            .r#type(LoadBalancerTypeEnum::Application)
+            .tags(Tag::builder().key("team").value(team).build())
+            .send()
+            .await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn elbv2_tags_denied_and_balancer_list_cut() {
+    let acct = account();
+    balancers(&acct).await.unwrap();
+    // DescribeTags reads the tags of up to 20 balancers in one call: the denial
+    // leaves both unknown
+    check(
+        &acct,
+        Case {
+            profile: profile("elbv2.load_balancer", PREFIX, TAGGED),
+            resources: res(&[("/fa-one/", "pass"), ("/fa-two/", "drift")]),
+            service: "elasticloadbalancing",
+            deny: "DescribeTags",
+            target: None,
+            denied: strs(&["/fa-one/", "/fa-two/"]),
+            error_resource: None,
+            denied_fields: &["required_tags"],
+            page: Some("DescribeLoadBalancers"),
+        },
+    );
+}
+
+async fn web_acls(env: &Env) -> Result {
+    use aws_sdk_wafv2::types::*;
+    let waf = env.wafv2(REGION);
+    for (name, team) in [("fa-one", "core"), ("fa-two", "web")] {
+        let visibility = VisibilityConfig::builder()
+            .sampled_requests_enabled(true)
+            .cloud_watch_metrics_enabled(true)
+            .metric_name(name)
+            .build()?;
+        waf.create_web_acl()
+            .name(name)
+            .scope(Scope::Regional)
+            .default_action(DefaultAction::builder().allow(AllowAction::builder().build()).build())
+            .visibility_config(visibility)
+            .tags(Tag::builder().key("team").value(team).build()?)
+            .send()
+            .await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn wafv2_tags_denied_and_acl_list_cut() {
+    let acct = account();
+    web_acls(&acct).await.unwrap();
+    check(
+        &acct,
+        Case {
+            profile: profile("wafv2.web_acl", PREFIX, TAGGED),
+            resources: res(&[("/fa-one/", "pass"), ("/fa-two/", "drift")]),
+            service: "wafv2",
+            deny: "ListTagsForResource",
+            target: Some("/fa-one/".into()),
+            denied: strs(&["/fa-one/"]),
+            error_resource: None,
+            denied_fields: &["required_tags"],
+            page: Some("ListWebACLs"),
+        },
+    );
+}
+
+async fn databases(env: &Env) -> Result {
+    for (name, team) in [("fa-one", "core"), ("fa-two", "web")] {
+        env.rds(REGION)
+            .create_db_instance()
+            .db_instance_identifier(name)
+            .engine("postgres")
+            .db_instance_class("db.t3.micro")
+            .allocated_storage(20)
+            .master_username("app")
+            .master_user_password("not-a-secret-1")
+            .tags(aws_sdk_rds::types::Tag::builder().key("team").value(team).build())
+            .send()
+            .await?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn rds_instance_list_denied_and_cut() {
+    let acct = account();
+    databases(&acct).await.unwrap();
+    check(
+        &acct,
+        Case {
+            profile: profile("rds.instance", PREFIX, TAGGED),
+            resources: res(&[(":fa-one", "pass"), (":fa-two", "drift")]),
+            service: "rds",
+            deny: "DescribeDBInstances",
+            target: None,
+            denied: vec![],
+            error_resource: None,
+            denied_fields: &[],
+            page: Some("DescribeDBInstances"),
+        },
+    );
+}
+
+async fn distributions(env: &Env) -> Result<Vec<String>> {
+    use aws_sdk_cloudfront::types::*;
+    let cf = env.cloudfront();
+    let mut out = Vec::new();
+    for (name, team) in [("fa-one", "core"), ("fa-two", "web")] {
+        let origin = Origin::builder()
+            .id("site")
+            .domain_name(format!("{}.s3.us-east-1.amazonaws.com", env.bucket(name)))
+            .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
+            .build()?;
+        let config = DistributionConfig::builder()
+            .caller_reference(format!("{name}-{}", env.id))
+            .comment(name)
+            .enabled(true)
+            .origins(Origins::builder().quantity(1).items(origin).build()?)
+            .default_cache_behavior(
+                DefaultCacheBehavior::builder()
+                    .target_origin_id("site")
+                    .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
+                    .build()?,
+            )
+            .build()?;
+        let created = cf.create_distribution().distribution_config(config).send().await?;
+        let arn = created.distribution().map(|d| d.arn().to_string()).unwrap_or_default();
+        let tags = Tags::builder().items(Tag::builder().key("team").value(team).build()?).build();
+        cf.tag_resource().resource(&arn).tags(tags).send().await?;
+        out.push(arn);
+    }
+    Ok(out)
+}
+
+#[tokio::test]
+async fn cloudfront_tags_denied_and_distribution_list_cut() {
+    let acct = account();
+    let arns = distributions(&acct).await.unwrap();
+    let id = arns[0].rsplit('/').next().unwrap_or_default().to_string();
+    check(
+        &acct,
+        Case {
+            profile: profile("cloudfront.distribution", "", TAGGED),
+            resources: vec![(arns[0].clone(), "pass"), (arns[1].clone(), "drift")],
+            service: "cloudfront",
+            deny: "ListTagsForResource",
+            target: Some(id),
+            denied: vec![arns[0].clone()],
+            error_resource: None,
+            denied_fields: &["required_tags"],
+            page: Some("ListDistributions"),
+        },
+    );
+}
+
 // ------------------------------------------------- the proxy's reproducibility
 
 /// Sends one unsigned request to the proxy and waits for its end.
