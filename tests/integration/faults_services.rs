@@ -33,6 +33,8 @@ struct Case {
     denied: Vec<String>,
     /// What the error of a denied listing names as its resource (a zone).
     error_resource: Option<String>,
+    /// The denied call reads several resources at once: one error, naming none.
+    batched: bool,
     /// The fields of an affected finding that depend on the denied read.
     denied_fields: &'static [&'static str],
     /// The paginated listing whose second page fails (None where the API has no
@@ -175,10 +177,14 @@ fn check(acct: &Env, case: Case) {
                 _ => (r.clone(), res.clone(), s.clone()),
             })
             .collect();
-        let errs = affected
-            .iter()
-            .map(|id| (case.service.into(), REGION.into(), case.deny.into(), code.into(), Some(id.clone())))
-            .collect();
+        let errs = if case.batched {
+            vec![(case.service.into(), REGION.into(), case.deny.into(), code.into(), None)]
+        } else {
+            affected
+                .iter()
+                .map(|id| (case.service.into(), REGION.into(), case.deny.into(), code.into(), Some(id.clone())))
+                .collect()
+        };
         (rows, errs)
     };
     // a drift anywhere makes the exit code 1, else the unknowns make it 3
@@ -275,6 +281,7 @@ async fn s3_bucket_tags_denied_and_bucket_list_cut() {
             deny: "GetBucketTagging",
             target: Some(format!("/{one}/")),
             denied: strs(&["fa-one"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListBuckets"),
@@ -303,6 +310,7 @@ async fn iam_mfa_devices_denied_and_authorization_details_cut() {
             deny: "ListMFADevices",
             target: Some("UserName=fa-one".into()),
             denied: strs(&["user/fa-one"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["require_mfa"],
             page: Some("GetAccountAuthorizationDetails"),
@@ -343,6 +351,7 @@ async fn kms_key_tags_denied_and_key_list_cut() {
             deny: "ListResourceTags",
             target: Some(core.clone()),
             denied: vec![core.clone()],
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListKeys"),
@@ -381,6 +390,7 @@ async fn dynamodb_table_tags_denied_and_table_list_cut() {
             deny: "ListTagsOfResource",
             target: Some("table/fa-one".into()),
             denied: strs(&["table/fa-one"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListTables"),
@@ -409,6 +419,7 @@ async fn sqs_queue_tags_denied_and_queue_list_cut() {
             deny: "ListQueueTags",
             target: Some("/fa-one".into()),
             denied: strs(&[":fa-one"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListQueues"),
@@ -438,6 +449,7 @@ async fn sns_topic_tags_denied_and_topic_list_cut() {
             deny: "ListTagsForResource",
             target: Some("%3Afa-one".into()),
             denied: strs(&[":fa-one"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListTopics"),
@@ -466,6 +478,7 @@ async fn logs_group_tags_denied_and_group_list_cut() {
             deny: "ListTagsForResource",
             target: Some("log-group:fa-one".into()),
             denied: strs(&[":fa-one"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("DescribeLogGroups"),
@@ -496,6 +509,7 @@ async fn secretsmanager_list_denied_and_cut() {
             deny: "ListSecrets",
             target: None,
             denied: strs(&[]),
+            batched: false,
             error_resource: None,
             denied_fields: &[],
             page: Some("ListSecrets"),
@@ -538,6 +552,7 @@ async fn cloudwatch_alarm_tags_denied_and_alarm_list_cut() {
             deny: "ListTagsForResource",
             target: Some("alarm:fa-one".into()),
             denied: strs(&[":fa-one"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("DescribeAlarms"),
@@ -571,6 +586,7 @@ async fn config_rule_tags_denied_and_rule_list_cut() {
             deny: "ListTagsForResource",
             target: None,
             denied: vec![arn.clone()],
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("DescribeConfigRules"),
@@ -623,6 +639,7 @@ async fn ec2_vpc_list_denied_and_cut() {
             deny: "DescribeVpcs",
             target: None,
             denied: strs(&[]),
+            batched: false,
             error_resource: None,
             denied_fields: &[],
             page: Some("DescribeVpcs"),
@@ -643,6 +660,7 @@ async fn ec2_security_group_list_denied_and_cut() {
             deny: "DescribeSecurityGroups",
             target: None,
             denied: strs(&[]),
+            batched: false,
             error_resource: None,
             denied_fields: &[],
             page: Some("DescribeSecurityGroups"),
@@ -673,6 +691,7 @@ async fn lambda_function_tags_denied_and_function_list_cut() {
             deny: "ListTags",
             target: Some("fa-one".into()),
             denied: strs(&[":fa-one"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListFunctions"),
@@ -711,6 +730,7 @@ async fn acm_certificate_tags_denied_and_certificate_list_cut() {
             deny: "ListTagsForCertificate",
             target: Some(one.clone()),
             denied: vec![one.clone()],
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListCertificates"),
@@ -742,6 +762,7 @@ async fn route53_record_sets_denied_and_zone_list_cut() {
             deny: "ListResourceRecordSets",
             target: None,
             denied: strs(&[]),
+            batched: false,
             error_resource: Some("faults.example.com.".into()),
             denied_fields: &[],
             page: Some("ListHostedZones"),
@@ -775,6 +796,7 @@ async fn cloudtrail_status_denied() {
             deny: "GetTrailStatus",
             target: Some("trail/fa-one".into()),
             denied: strs(&["trail/fa-one"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["logging"],
             page: None,
@@ -840,6 +862,7 @@ async fn ec2_instance_list_denied_and_cut() {
             deny: "DescribeInstances",
             target: None,
             denied: vec![],
+            batched: false,
             error_resource: None,
             denied_fields: &[],
             page: Some("DescribeInstances"),
@@ -889,6 +912,7 @@ async fn autoscaling_group_list_denied_and_cut() {
             deny: "DescribeAutoScalingGroups",
             target: None,
             denied: vec![],
+            batched: false,
             error_resource: None,
             denied_fields: &[],
             page: Some("DescribeAutoScalingGroups"),
@@ -927,6 +951,7 @@ async fn elbv2_tags_denied_and_balancer_list_cut() {
             deny: "DescribeTags",
             target: None,
             denied: strs(&["/fa-one/", "/fa-two/"]),
+            batched: true,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("DescribeLoadBalancers"),
@@ -968,6 +993,7 @@ async fn wafv2_tags_denied_and_acl_list_cut() {
             deny: "ListTagsForResource",
             target: Some("/fa-one/".into()),
             denied: strs(&["/fa-one/"]),
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListWebACLs"),
@@ -1005,6 +1031,7 @@ async fn rds_instance_list_denied_and_cut() {
             deny: "DescribeDBInstances",
             target: None,
             denied: vec![],
+            batched: false,
             error_resource: None,
             denied_fields: &[],
             page: Some("DescribeDBInstances"),
@@ -1057,6 +1084,7 @@ async fn cloudfront_tags_denied_and_distribution_list_cut() {
             deny: "ListTagsForResource",
             target: Some(id),
             denied: vec![arns[0].clone()],
+            batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
             page: Some("ListDistributions"),
