@@ -132,6 +132,17 @@ fn assert_listing_unknown(a: &Audit, message: &str) {
     assert_eq!(shapes(a), want, "{:#}", a.report);
 }
 
+/// Every request the proxy saw was named: a signed service and a known operation.
+fn assert_classified(proxy: &FaultProxy) {
+    let unnamed: Vec<(String, String, String)> = proxy
+        .seen()
+        .into_iter()
+        .filter(|s| s.service.is_empty() || s.operation.is_empty() || s.operation == "Other")
+        .map(|s| (s.service, s.operation, s.uri))
+        .collect();
+    assert_eq!(unnamed, [], "requests the proxy could not classify");
+}
+
 fn no_panic(a: &Audit) {
     assert!(!a.stderr.contains("panicked"), "driftwatch panicked:\n{}", a.stderr);
     assert!(a.report.is_object(), "no JSON report; stderr:\n{}", a.stderr);
@@ -165,6 +176,7 @@ fn check(acct: &Env, case: Case) {
     let proxy = FaultProxy::start(&acct.endpoint, vec![rule], 14);
     let denied = audit::run_at(acct, &proxy.url, &[profile.path()], &["--max-attempts", "2"], &[]);
     no_panic(&denied);
+    assert_classified(&proxy);
     let (want_rows, want_errors) = if case.denied.is_empty() {
         let err = (case.service.into(), REGION.into(), case.deny.into(), code.into(), case.error_resource.clone());
         (vec![row("r", None, "unknown"), row("r", None, "unknown")], vec![err])
@@ -216,6 +228,7 @@ fn check(acct: &Env, case: Case) {
     let proxy = FaultProxy::start(&acct.endpoint, rules, 15);
     let paged = audit::run_at(acct, &proxy.url, &[profile.path()], &["--max-attempts", "2"], &[]);
     no_panic(&paged);
+    assert_classified(&proxy);
     paged.assert_code(3);
     let faked: Vec<String> = proxy
         .seen()
