@@ -262,14 +262,31 @@ fn rest_operation(service: &str, method: &str, path: &str) -> &'static str {
 }
 
 /// A number in [0, 1) from the seed and what identifies one attempt of one
-/// request (not the SDK's random invocation id nor the signature's time).
+/// request (not the SDK's random invocation id nor the signature's time). The
+/// hash is FNV-1a with a SplitMix64 finish, spelled out here so that the draws do
+/// not change with the toolchain's own hasher.
 fn draw(seed: u64, service: &str, op: &str, req: &Request) -> f64 {
-    use std::hash::{Hash, Hasher};
-    let attempt = req.header("amz-sdk-request").and_then(|v| v.split(';').next()).unwrap_or("");
-    // SipHash with fixed keys: the same input gives the same number in every run
-    let mut h = std::hash::DefaultHasher::new();
-    (seed, service, op, &req.method, &req.uri, &req.body, attempt.trim()).hash(&mut h);
-    (h.finish() >> 11) as f64 / (1u64 << 53) as f64
+    let attempt = req.header("amz-sdk-request").and_then(|v| v.split(';').next()).unwrap_or("").trim();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts: [&[u8]; 7] = [
+        &seed.to_le_bytes(),
+        service.as_bytes(),
+        op.as_bytes(),
+        req.method.as_bytes(),
+        req.uri.as_bytes(),
+        &req.body,
+        attempt.as_bytes(),
+    ];
+    for part in parts {
+        for b in part.iter().chain(std::iter::once(&0xff)) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
 fn decide(state: &Mutex<State>, req: &Request, service: &str, op: &str, bucket: Option<&str>) -> Option<Fault> {
