@@ -37,6 +37,9 @@ struct Case {
     batched: bool,
     /// The fields of an affected finding that depend on the denied read.
     denied_fields: &'static [&'static str],
+    /// A paginated per-resource read (of the `target` resource, or of all)
+    /// whose second page fails, leaving the `denied` resources unknown.
+    resource_page: Option<&'static str>,
     /// The paginated listing whose second page fails (None where the API has no
     /// pagination for the collector's listing).
     page: Option<&'static str>,
@@ -148,6 +151,68 @@ fn no_panic(a: &Audit) {
     assert!(a.report.is_object(), "no JSON report; stderr:\n{}", a.stderr);
 }
 
+/// Audits through a proxy with `rules` that make `op` fail with `code`, and
+/// asserts that exactly the case's affected resources (or, with none, the
+/// listing) turned unknown, naming the call, and that nothing else changed.
+#[allow(clippy::too_many_arguments)]
+fn read_fault(
+    acct: &Env,
+    profile: &audit::ProfileFile,
+    case: &Case,
+    rows: &[Row],
+    id_of: &dyn Fn(&str) -> String,
+    rules: Vec<Rule>,
+    op: &str,
+    code: &str,
+) {
+    let message = format!("{}:{op} in {REGION} failed with {code}", case.service);
+    let proxy = FaultProxy::start(&acct.endpoint, rules, 14);
+    let faulted = audit::run_at(acct, &proxy.url, &[profile.path()], &["--max-attempts", "2"], &[]);
+    no_panic(&faulted);
+    assert_classified(&proxy);
+    let (want_rows, want_errors) = if case.denied.is_empty() {
+        let err = (case.service.into(), REGION.into(), op.into(), code.into(), case.error_resource.clone());
+        (vec![row("r", None, "unknown"), row("r", None, "unknown")], vec![err])
+    } else {
+        let affected: Vec<String> = case.denied.iter().map(|t| id_of(t)).collect();
+        let rows = rows
+            .iter()
+            .map(|(r, res, s)| match res {
+                Some(id) if affected.contains(id) => row(r, Some(id), "unknown"),
+                _ => (r.clone(), res.clone(), s.clone()),
+            })
+            .collect();
+        let errs = if case.batched {
+            vec![(case.service.into(), REGION.into(), op.into(), code.into(), None)]
+        } else {
+            affected
+                .iter()
+                .map(|id| (case.service.into(), REGION.into(), op.into(), code.into(), Some(id.clone())))
+                .collect()
+        };
+        (rows, errs)
+    };
+    // a drift anywhere makes the exit code 1, else the unknowns make it 3
+    faulted.assert_code(if want_rows.iter().any(|r| r.2 == "drift") { 1 } else { 3 });
+    assert_eq!(
+        sorted(faulted.rows()),
+        sorted(want_rows),
+        "rows with {} failing: {:#} {:?}",
+        op,
+        faulted.report,
+        proxy.seen()
+    );
+    assert_eq!(errors(&faulted), sorted_errs(want_errors), "errors with {op} failing");
+    for t in &case.denied {
+        let id = id_of(t);
+        let want: Vec<(String, String)> = case.denied_fields.iter().map(|f| (f.to_string(), message.clone())).collect();
+        assert_eq!(check_errors(&faulted, Some(&id)), want, "checks of {id}");
+    }
+    if case.denied.is_empty() {
+        assert_listing_unknown(&faulted, &message);
+    }
+}
+
 /// Runs the three audits of one case and asserts their exact rows and errors.
 fn check(acct: &Env, case: Case) {
     let profile = profile_file(&case.profile);
@@ -166,57 +231,21 @@ fn check(acct: &Env, case: Case) {
         ids.push((text.clone(), id));
     }
     assert_eq!(errors(&clean), [], "clean run errors {:#}", clean.report);
-    let id_of = |text: &str| ids.iter().find(|(t, _)| t == text).map(|(_, id)| id.clone()).unwrap_or_default();
-    let code = denied_code(case.service);
-    let message = format!("{}:{} in {REGION} failed with {code}", case.service, case.deny);
+    let id_of = |text: &str| ids.iter().find(|(t, _)| t.as_str() == text).map(|(_, id)| id.clone()).unwrap_or_default();
 
     // (a) persistent AccessDenied on one operation
     let when = case.target.clone().map_or(When::Always, When::Contains);
     let rule = Rule::new(Fault::AccessDenied, when).service(signing_name(case.service)).operation(case.deny);
-    let proxy = FaultProxy::start(&acct.endpoint, vec![rule], 14);
-    let denied = audit::run_at(acct, &proxy.url, &[profile.path()], &["--max-attempts", "2"], &[]);
-    no_panic(&denied);
-    assert_classified(&proxy);
-    let (want_rows, want_errors) = if case.denied.is_empty() {
-        let err = (case.service.into(), REGION.into(), case.deny.into(), code.into(), case.error_resource.clone());
-        (vec![row("r", None, "unknown"), row("r", None, "unknown")], vec![err])
-    } else {
-        let affected: Vec<String> = case.denied.iter().map(|t| id_of(t)).collect();
-        let rows = rows
-            .iter()
-            .map(|(r, res, s)| match res {
-                Some(id) if affected.contains(id) => row(r, Some(id), "unknown"),
-                _ => (r.clone(), res.clone(), s.clone()),
-            })
-            .collect();
-        let errs = if case.batched {
-            vec![(case.service.into(), REGION.into(), case.deny.into(), code.into(), None)]
-        } else {
-            affected
-                .iter()
-                .map(|id| (case.service.into(), REGION.into(), case.deny.into(), code.into(), Some(id.clone())))
-                .collect()
-        };
-        (rows, errs)
-    };
-    // a drift anywhere makes the exit code 1, else the unknowns make it 3
-    denied.assert_code(if want_rows.iter().any(|r| r.2 == "drift") { 1 } else { 3 });
-    assert_eq!(
-        sorted(denied.rows()),
-        sorted(want_rows),
-        "rows with {} denied: {:#} {:?}",
-        case.deny,
-        denied.report,
-        proxy.seen()
-    );
-    assert_eq!(errors(&denied), sorted_errs(want_errors), "errors with {} denied", case.deny);
-    for t in &case.denied {
-        let id = id_of(t);
-        let want: Vec<(String, String)> = case.denied_fields.iter().map(|f| (f.to_string(), message.clone())).collect();
-        assert_eq!(check_errors(&denied, Some(&id)), want, "checks of {id}");
-    }
-    if case.denied.is_empty() {
-        assert_listing_unknown(&denied, &message);
+    read_fault(acct, &profile, &case, &rows, &id_of, vec![rule], case.deny, denied_code(case.service));
+
+    // (c) a per-resource read whose second page fails: its resources are unknown
+    if let Some(op) = case.resource_page {
+        let when = case.target.clone().map_or(When::Always, When::Contains);
+        let rules = vec![
+            Rule::new(Fault::Status(500), When::Contains(FAKE_TOKEN.into())),
+            Rule::new(Fault::FakeNextPage, when).service(signing_name(case.service)).operation(op),
+        ];
+        read_fault(acct, &profile, &case, &rows, &id_of, rules, op, "InternalError");
     }
 
     // (b) the listing's first page announces a second one, whose fetch fails
@@ -297,6 +326,7 @@ async fn s3_bucket_tags_denied_and_bucket_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: None,
             page: Some("ListBuckets"),
         },
     );
@@ -326,6 +356,7 @@ async fn iam_mfa_devices_denied_and_authorization_details_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["require_mfa"],
+            resource_page: Some("ListMFADevices"),
             page: Some("GetAccountAuthorizationDetails"),
         },
     );
@@ -367,6 +398,7 @@ async fn kms_key_tags_denied_and_key_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: Some("ListResourceTags"),
             page: Some("ListKeys"),
         },
     );
@@ -406,6 +438,7 @@ async fn dynamodb_table_tags_denied_and_table_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: Some("ListTagsOfResource"),
             page: Some("ListTables"),
         },
     );
@@ -435,6 +468,7 @@ async fn sqs_queue_tags_denied_and_queue_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: None,
             page: Some("ListQueues"),
         },
     );
@@ -465,6 +499,7 @@ async fn sns_topic_tags_denied_and_topic_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: None,
             page: Some("ListTopics"),
         },
     );
@@ -494,6 +529,7 @@ async fn logs_group_tags_denied_and_group_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: None,
             page: Some("DescribeLogGroups"),
         },
     );
@@ -525,6 +561,7 @@ async fn secretsmanager_list_denied_and_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &[],
+            resource_page: None,
             page: Some("ListSecrets"),
         },
     );
@@ -568,6 +605,7 @@ async fn cloudwatch_alarm_tags_denied_and_alarm_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: None,
             page: Some("DescribeAlarms"),
         },
     );
@@ -602,6 +640,7 @@ async fn config_rule_tags_denied_and_rule_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: Some("ListTagsForResource"),
             page: Some("DescribeConfigRules"),
         },
     );
@@ -655,6 +694,7 @@ async fn ec2_vpc_list_denied_and_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &[],
+            resource_page: None,
             page: Some("DescribeVpcs"),
         },
     );
@@ -676,6 +716,7 @@ async fn ec2_security_group_list_denied_and_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &[],
+            resource_page: None,
             page: Some("DescribeSecurityGroups"),
         },
     );
@@ -707,6 +748,7 @@ async fn lambda_function_tags_denied_and_function_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: None,
             page: Some("ListFunctions"),
         },
     );
@@ -746,6 +788,7 @@ async fn acm_certificate_tags_denied_and_certificate_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: None,
             page: Some("ListCertificates"),
         },
     );
@@ -778,6 +821,7 @@ async fn route53_record_sets_denied_and_zone_list_cut() {
             batched: false,
             error_resource: Some("faults.example.com.".into()),
             denied_fields: &[],
+            resource_page: Some("ListResourceRecordSets"),
             page: Some("ListHostedZones"),
         },
     );
@@ -812,6 +856,7 @@ async fn cloudtrail_status_denied() {
             batched: false,
             error_resource: None,
             denied_fields: &["logging"],
+            resource_page: None,
             page: None,
         },
     );
@@ -878,6 +923,7 @@ async fn ec2_instance_list_denied_and_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &[],
+            resource_page: None,
             page: Some("DescribeInstances"),
         },
     );
@@ -928,6 +974,7 @@ async fn autoscaling_group_list_denied_and_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &[],
+            resource_page: None,
             page: Some("DescribeAutoScalingGroups"),
         },
     );
@@ -967,6 +1014,7 @@ async fn elbv2_tags_denied_and_balancer_list_cut() {
             batched: true,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: None,
             page: Some("DescribeLoadBalancers"),
         },
     );
@@ -1009,6 +1057,7 @@ async fn wafv2_tags_denied_and_acl_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: Some("ListTagsForResource"),
             page: Some("ListWebACLs"),
         },
     );
@@ -1047,6 +1096,7 @@ async fn rds_instance_list_denied_and_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &[],
+            resource_page: None,
             page: Some("DescribeDBInstances"),
         },
     );
@@ -1100,6 +1150,7 @@ async fn cloudfront_tags_denied_and_distribution_list_cut() {
             batched: false,
             error_resource: None,
             denied_fields: &["required_tags"],
+            resource_page: None,
             page: Some("ListDistributions"),
         },
     );

@@ -453,7 +453,7 @@ fn token_field(service: &str, op: &str) -> Option<(&'static str, &'static [(&'st
         // JSON protocols (the field at the top of the answer's object)
         ("kms", "ListKeys" | "ListAliases" | "ListResourceTags") => ("NextMarker", &[("Truncated", "true")]),
         ("dynamodb", "ListTables") => ("LastEvaluatedTableName", NONE),
-        ("wafv2", "ListWebACLs") => ("NextMarker", NONE),
+        ("wafv2", _) => ("NextMarker", NONE),
         ("logs", _) => ("nextToken", NONE),
         ("lambda", "ListFunctions") => ("NextMarker", NONE),
         ("acm" | "cloudtrail" | "config" | "secretsmanager" | "sqs" | "monitoring" | "dynamodb", _) => {
