@@ -701,6 +701,41 @@ async fn ec2_vpc_list_denied_and_cut() {
 }
 
 #[tokio::test]
+async fn ec2_flow_logs_denied_and_cut() {
+    use aws_sdk_ec2::types::{FlowLogsResourceType, TrafficType};
+    let acct = account();
+    let (v, _) = vpcs(&acct).await.unwrap();
+    acct.ec2(REGION)
+        .create_flow_logs()
+        .resource_ids(&v[0])
+        .resource_type(FlowLogsResourceType::Vpc)
+        .traffic_type(TrafficType::All)
+        .log_group_name("fa-flow")
+        .deliver_logs_permission_arn(format!("arn:aws:iam::{}:role/fa-flow", acct.id))
+        .send()
+        .await
+        .unwrap();
+    // DescribeFlowLogs reads the region's flow logs at once: one error, and
+    // every VPC's flow_logs unknown
+    check(
+        &acct,
+        Case {
+            profile: profile("ec2.vpc", PREFIX, "flow_logs = true"),
+            resources: vec![(v[0].clone(), "pass"), (v[1].clone(), "drift")],
+            service: "ec2",
+            deny: "DescribeFlowLogs",
+            target: None,
+            denied: vec![v[0].clone(), v[1].clone()],
+            batched: true,
+            error_resource: None,
+            denied_fields: &["flow_logs"],
+            resource_page: Some("DescribeFlowLogs"),
+            page: None,
+        },
+    );
+}
+
+#[tokio::test]
 async fn ec2_security_group_list_denied_and_cut() {
     let acct = account();
     let (_, g) = vpcs(&acct).await.unwrap();
