@@ -36,7 +36,11 @@ pub enum Fault {
     Truncate,
     /// A 200 whose body is not what the protocol promises.
     Malformed,
-    /// The real answer, rewritten to announce a next page (token `FAKE_TOKEN`).
+    /// The real answer, rewritten to announce a next page (token `FAKE_TOKEN`)
+    /// in the field the operation's API reference names (`token_field`): a JSON
+    /// or CBOR member, a query or EC2 result element, a REST-XML IsTruncated
+    /// with its marker. The follow-up request carries the token, so a rule
+    /// `When::Contains(FAKE_TOKEN)` placed first can fail it.
     FakeNextPage,
 }
 
