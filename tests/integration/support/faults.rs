@@ -36,14 +36,22 @@ pub enum Fault {
     Truncate,
     /// A 200 whose body is not what the protocol promises.
     Malformed,
-    /// The real answer, rewritten to announce a next page (token `FAKE_TOKEN`).
+    /// The real answer, rewritten to announce a next page (token `FAKE_TOKEN`)
+    /// in the field the operation's API reference names (`token_field`): a JSON
+    /// or CBOR member, a query or EC2 result element, a REST-XML IsTruncated
+    /// with its marker. The follow-up request carries the token, so a rule
+    /// `When::Contains(FAKE_TOKEN)` placed first can fail it.
     FakeNextPage,
 }
 
 #[derive(Debug, Clone)]
 pub enum When {
     Always,
-    /// With this probability (seeded, so a run is repeatable).
+    /// With this probability. The draw is a hash of the proxy's seed and the
+    /// request's identity (service, operation, method, URI, body and the SDK's
+    /// attempt number), so one request gets the same answer in every run,
+    /// whatever order concurrent requests arrive in; a retry is a new attempt
+    /// and draws again.
     Chance(f64),
     /// The first n matching requests.
     FirstN(usize),
@@ -85,12 +93,13 @@ impl Rule {
 pub struct Seen {
     pub service: String,
     pub operation: String,
+    pub uri: String,
     pub faulted: Option<String>,
 }
 
 struct State {
     rules: Vec<(Rule, usize)>,
-    rng: fastrand::Rng,
+    seed: u64,
     total: usize,
     seen: Vec<Seen>,
 }
@@ -106,7 +115,7 @@ impl FaultProxy {
         let upstream = upstream.trim_start_matches("http://").trim_end_matches('/').to_string();
         let state = Arc::new(Mutex::new(State {
             rules: rules.into_iter().map(|r| (r, 0)).collect(),
-            rng: fastrand::Rng::with_seed(seed),
+            seed,
             total: 0,
             seen: Vec::new(),
         }));
@@ -215,6 +224,9 @@ fn classify(req: &Request) -> (String, String, Option<String>) {
             ("replication", "GetBucketReplication"),
             ("tagging", "GetBucketTagging"),
             ("location", "GetBucketLocation"),
+            ("acl", "GetBucketAcl"),
+            ("policyStatus", "GetBucketPolicyStatus"),
+            ("policy", "GetBucketPolicy"),
         ]
         .iter()
         .find(|(k, _)| keys.contains(k))
@@ -228,13 +240,57 @@ fn classify(req: &Request) -> (String, String, Option<String>) {
         });
         return (service, op, bucket);
     }
-    if path.contains("/rrset") {
-        return (service, "ListResourceRecordSets".into(), None);
+    (service.clone(), rest_operation(&service, &req.method, path).into(), None)
+}
+
+/// The operation of a REST request (Route 53, CloudFront, Lambda) from its
+/// method and path, as the services' API references lay the paths out.
+fn rest_operation(service: &str, method: &str, path: &str) -> &'static str {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (service, method, parts.as_slice()) {
+        // GET /2013-04-01/hostedzone and GET /2013-04-01/hostedzone/{Id}/rrset
+        ("route53", "GET", [_, "hostedzone"]) => "ListHostedZones",
+        ("route53", "GET", [_, "hostedzone", _, "rrset"]) => "ListResourceRecordSets",
+        // GET /2020-05-31/distribution, .../distribution/{Id}/config, /2020-05-31/tagging?Resource=
+        ("cloudfront", "GET", [_, "distribution"]) => "ListDistributions",
+        ("cloudfront", "GET", [_, "distribution", _, "config"]) => "GetDistributionConfig",
+        ("cloudfront", "GET", [_, "distribution", _]) => "GetDistribution",
+        ("cloudfront", "GET", [_, "tagging"]) => "ListTagsForResource",
+        // GET /2015-03-31/functions/ and GET /2017-03-31/tags/{ARN}
+        ("lambda", "GET", [_, "functions"]) => "ListFunctions",
+        ("lambda", "GET", [_, "tags", ..]) => "ListTags",
+        ("lambda", "GET", [_, "functions", _]) => "GetFunction",
+        ("lambda", "GET", [_, "functions", _, "configuration"]) => "GetFunctionConfiguration",
+        _ => "Other",
     }
-    if path.ends_with("/hostedzone") {
-        return (service, "ListHostedZones".into(), None);
+}
+
+/// A number in [0, 1) from the seed and what identifies one attempt of one
+/// request (not the SDK's random invocation id nor the signature's time). The
+/// hash is FNV-1a with a SplitMix64 finish, spelled out here so that the draws do
+/// not change with the toolchain's own hasher.
+fn draw(seed: u64, service: &str, op: &str, req: &Request) -> f64 {
+    let attempt = req.header("amz-sdk-request").and_then(|v| v.split(';').next()).unwrap_or("").trim();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts: [&[u8]; 7] = [
+        &seed.to_le_bytes(),
+        service.as_bytes(),
+        op.as_bytes(),
+        req.method.as_bytes(),
+        req.uri.as_bytes(),
+        &req.body,
+        attempt.as_bytes(),
+    ];
+    for part in parts {
+        for b in part.iter().chain(std::iter::once(&0xff)) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
     }
-    (service, "Other".into(), None)
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^= h >> 31;
+    (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
 fn decide(state: &Mutex<State>, req: &Request, service: &str, op: &str, bucket: Option<&str>) -> Option<Fault> {
@@ -243,7 +299,8 @@ fn decide(state: &Mutex<State>, req: &Request, service: &str, op: &str, bucket: 
     let total = st.total;
     let body = String::from_utf8_lossy(&req.body).into_owned();
     let mut chosen = None;
-    let State { rules, rng, .. } = &mut *st;
+    let State { rules, seed, .. } = &mut *st;
+    let seed = *seed;
     for (rule, hits) in rules.iter_mut() {
         if rule.service.as_deref().is_some_and(|s| s != service)
             || rule.operation.as_deref().is_some_and(|o| o != op)
@@ -253,7 +310,7 @@ fn decide(state: &Mutex<State>, req: &Request, service: &str, op: &str, bucket: 
         }
         let fire = match &rule.when {
             When::Always => true,
-            When::Chance(p) => rng.f64() < *p,
+            When::Chance(p) => draw(seed, service, op, req) < *p,
             When::FirstN(n) => *hits < *n,
             When::AfterN(n) => total > *n,
             When::Contains(text) => req.uri.contains(text.as_str()) || body.contains(text.as_str()),
@@ -267,6 +324,7 @@ fn decide(state: &Mutex<State>, req: &Request, service: &str, op: &str, bucket: 
     st.seen.push(Seen {
         service: service.into(),
         operation: op.into(),
+        uri: req.uri.clone(),
         faulted: chosen.as_ref().map(|f| format!("{f:?}")),
     });
     chosen
@@ -391,21 +449,113 @@ fn reframe(head: &str, body: &[u8], declared_len: Option<usize>) -> Vec<u8> {
     bytes
 }
 
-/// Rewrites a first page so that the client asks for a second one.
-fn announce_next_page(service: &str, op: &str, body: &str) -> String {
-    match (service, op) {
-        ("s3", "ListBuckets") => body.replace(
-            "</ListAllMyBucketsResult>",
-            &format!("<ContinuationToken>{FAKE_TOKEN}</ContinuationToken></ListAllMyBucketsResult>"),
-        ),
-        ("iam", _) => body.replace(
-            "<IsTruncated>false</IsTruncated>",
-            &format!("<IsTruncated>true</IsTruncated><Marker>{FAKE_TOKEN}</Marker>"),
-        ),
-        ("ec2", _) => body
-            .replace("</DescribeVpcsResponse>", &format!("<nextToken>{FAKE_TOKEN}</nextToken></DescribeVpcsResponse>")),
-        _ => body.to_string(),
+/// The field a listing's answer names its next page with, per the API
+/// references: (field, extra fields the answer must carry for the client to go on).
+fn token_field(service: &str, op: &str) -> Option<(&'static str, &'static [(&'static str, &'static str)])> {
+    const NONE: &[(&str, &str)] = &[];
+    Some(match (service, op) {
+        // JSON protocols (the field at the top of the answer's object)
+        ("kms", "ListKeys" | "ListAliases" | "ListResourceTags") => ("NextMarker", &[("Truncated", "true")]),
+        ("dynamodb", "ListTables") => ("LastEvaluatedTableName", NONE),
+        ("wafv2", _) => ("NextMarker", NONE),
+        ("logs", _) => ("nextToken", NONE),
+        ("lambda", "ListFunctions") => ("NextMarker", NONE),
+        ("acm" | "cloudtrail" | "config" | "secretsmanager" | "sqs" | "monitoring" | "dynamodb", _) => {
+            ("NextToken", NONE)
+        }
+        // query protocols (an element of the operation's Result)
+        ("autoscaling" | "sns", _) => ("NextToken", NONE),
+        ("elasticloadbalancing", _) => ("NextMarker", NONE),
+        ("rds", _) => ("Marker", NONE),
+        ("iam", _) => ("Marker", &[("IsTruncated", "true")]),
+        // EC2 (an element of the operation's Response)
+        ("ec2", _) => ("nextToken", NONE),
+        // REST-XML
+        ("s3", "ListBuckets") => ("ContinuationToken", NONE),
+        ("route53", "ListHostedZones") => ("NextMarker", &[("IsTruncated", "true")]),
+        ("route53", "ListResourceRecordSets") => {
+            ("NextRecordName", &[("IsTruncated", "true"), ("NextRecordType", "A")])
+        }
+        ("cloudfront", _) => ("NextMarker", &[("IsTruncated", "true")]),
+        _ => return None,
+    })
+}
+
+/// Rewrites a first page so that the client asks for a second one, whose
+/// request then carries `FAKE_TOKEN`.
+fn announce_next_page(p: &Protocol, service: &str, op: &str, body: &[u8]) -> Vec<u8> {
+    let Some((field, extra)) = token_field(service, op) else { return body.to_vec() };
+    match p {
+        Protocol::Json => {
+            let Ok(serde_json::Value::Object(mut map)) = serde_json::from_slice::<serde_json::Value>(body) else {
+                return body.to_vec();
+            };
+            for (k, v) in extra {
+                map.insert(k.to_string(), serde_json::from_str(v).unwrap_or(serde_json::Value::Null));
+            }
+            map.insert(field.into(), FAKE_TOKEN.into());
+            serde_json::to_vec(&map).unwrap_or_else(|_| body.to_vec())
+        }
+        Protocol::Cbor => cbor_add_text(body, field, FAKE_TOKEN),
+        _ => {
+            let text = String::from_utf8_lossy(body);
+            // the elements go first in the result (IsTruncated is replaced where present)
+            let mut added = String::new();
+            let mut text = text.into_owned();
+            for (k, v) in extra {
+                let (t, f) = (format!("<{k}>true</{k}>"), format!("<{k}>false</{k}>"));
+                if text.contains(&f) {
+                    text = text.replacen(&f, &t, 1);
+                } else if !text.contains(&t) {
+                    added.push_str(&format!("<{k}>{v}</{k}>"));
+                }
+            }
+            added.push_str(&format!("<{field}>{FAKE_TOKEN}</{field}>"));
+            let close = match p {
+                Protocol::Query => format!("</{op}Result>"),
+                Protocol::Ec2 => format!("</{op}Response>"),
+                Protocol::S3 => "</ListAllMyBucketsResult>".into(),
+                _ => match (service, op) {
+                    ("route53", "ListHostedZones") => "</ListHostedZonesResponse>".into(),
+                    ("route53", _) => "</ListResourceRecordSetsResponse>".into(),
+                    _ => "</DistributionList>".into(),
+                },
+            };
+            text.replacen(&close, &format!("{added}{close}"), 1).into_bytes()
+        }
     }
+}
+
+/// Adds a text entry to a CBOR map (definite or indefinite length).
+fn cbor_add_text(body: &[u8], key: &str, value: &str) -> Vec<u8> {
+    let pair = cbor_text_map(&[(key, value)]);
+    let pair = &pair[1..];
+    let Some(&first) = body.first() else { return body.to_vec() };
+    let (count, head) = match first {
+        0xBF if body.last() == Some(&0xFF) => {
+            let mut out = body[..body.len() - 1].to_vec();
+            out.extend_from_slice(pair);
+            out.push(0xFF);
+            return out;
+        }
+        0xA0..=0xB7 => (u64::from(first - 0xA0), 1),
+        0xB8 if body.len() > 1 => (u64::from(body[1]), 2),
+        0xB9 if body.len() > 2 => (u64::from(u16::from_be_bytes([body[1], body[2]])), 3),
+        _ => return body.to_vec(),
+    };
+    let n = count + 1;
+    let mut out = if n < 24 {
+        vec![0xA0 | n as u8]
+    } else if n < 256 {
+        vec![0xB8, n as u8]
+    } else {
+        let mut v = vec![0xB9];
+        v.extend_from_slice(&(n as u16).to_be_bytes());
+        v
+    };
+    out.extend_from_slice(&body[head..]);
+    out.extend_from_slice(pair);
+    out
 }
 
 async fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io::Result<()> {
@@ -456,8 +606,8 @@ async fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> s
         ),
         Some(Fault::FakeNextPage) => {
             let (head, body) = forward(&req, upstream).await?;
-            let body = announce_next_page(&service, &op, &String::from_utf8_lossy(&body));
-            reframe(&head, body.as_bytes(), None)
+            let body = announce_next_page(&p, &service, &op, &body);
+            reframe(&head, &body, None)
         }
     };
     client.write_all(&answer).await?;
