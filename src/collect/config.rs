@@ -83,11 +83,14 @@ async fn region_rules(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<
         let tags = join_all(rules.iter().map(|r| {
             let client = client.clone();
             async move {
-                let _permit = ctx.permit().await;
+                // every page (NextToken, up to 50 tags a page); a failed page is a gap
                 super::per_resource(
                     ctx,
-                    client.list_tags_for_resource().resource_arn(&r.arn).send().await,
-                    |o| super::tag_map(o.tags(), |t| (t.key(), t.value())),
+                    all_pages(ctx, client.list_tags_for_resource().resource_arn(&r.arn).into_paginator().send()).await,
+                    |pages| {
+                        let all: Vec<_> = pages.iter().flat_map(|o| o.tags()).collect();
+                        super::tag_map(&all, |t| (t.key(), t.value()))
+                    },
                     (SERVICE, region, "ListTagsForResource", &r.arn),
                 )
             }

@@ -63,14 +63,22 @@ async fn region_queues(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Que
     };
     let mut queues: Vec<Queue> = urls
         .into_iter()
-        .map(|url| Queue {
-            name: url.rsplit('/').next().unwrap_or(&url).to_string(),
-            arn: String::new(),
-            url,
-            region: region.to_string(),
-            attributes: Observed::default(),
-            key_manager: Observed::default(),
-            tags: Observed::default(),
+        .map(|url| {
+            // the ARN AWS gives every queue, arn:PARTITION:sqs:REGION:ACCOUNT:NAME, the
+            // account being the URL's path segment before the name (QueueArn, when
+            // read, replaces it)
+            let mut path = url.rsplit('/');
+            let name = path.next().unwrap_or_default().to_string();
+            let account = path.next().unwrap_or_default();
+            Queue {
+                arn: ctx.partition.arn("sqs", region, account, &name),
+                name,
+                url,
+                region: region.to_string(),
+                attributes: Observed::default(),
+                key_manager: Observed::default(),
+                tags: Observed::default(),
+            }
         })
         .collect();
     let (attrs, keys, tags) = (need.has("attributes"), need.has("key_manager"), need.has("tags"));
@@ -83,7 +91,7 @@ async fn region_queues(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Que
                     ctx,
                     sqs.get_queue_attributes().queue_url(&q.url).attribute_names(QueueAttributeName::All).send().await,
                     |out| out.attributes().cloned().unwrap_or_default(),
-                    (SERVICE, region, "GetQueueAttributes", &q.url),
+                    (SERVICE, region, "GetQueueAttributes", &q.arn),
                 )?
             } else {
                 Observed::default()
@@ -104,7 +112,7 @@ async fn region_queues(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Que
                     |out| {
                         out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
                     },
-                    (SERVICE, region, "ListQueueTags", &q.url),
+                    (SERVICE, region, "ListQueueTags", &q.arn),
                 )?
             } else {
                 Observed::default()
@@ -121,12 +129,6 @@ async fn region_queues(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Que
         q.key_manager = key_manager;
         q.tags = tags;
     });
-    for q in queues.iter_mut().filter(|q| q.arn.is_empty()) {
-        // the ARN AWS gives every queue: arn:PARTITION:sqs:REGION:ACCOUNT:NAME, the
-        // account being the queue URL's path segment before the name
-        let account = q.url.rsplit('/').nth(1).unwrap_or_default().to_string();
-        q.arn = ctx.partition.arn("sqs", region, &account, &q.name);
-    }
     Observed::Known(queues)
 }
 

@@ -52,6 +52,28 @@ fn listings(need: &super::Need) -> BTreeSet<(String, String)> {
     out
 }
 
+/// Every tag of a web ACL: ListTagsForResource pages by NextMarker (the SDK has no
+/// paginator for it), and a page that fails is a gap, never the end of the list.
+async fn tags(ctx: &Ctx, waf: &aws_sdk_wafv2::Client, region: &str, arn: &str) -> Observed<crate::inventory::Tags> {
+    let mut all = crate::inventory::Tags::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let _permit = ctx.permit().await;
+        match waf.list_tags_for_resource().resource_arn(arn).set_next_marker(marker.take()).send().await {
+            Ok(o) => {
+                if let Some(info) = o.tag_info_for_resource() {
+                    all.extend(super::tag_map(info.tag_list(), |t| (Some(t.key()), Some(t.value()))));
+                }
+                match o.next_marker().filter(|m| !m.is_empty()) {
+                    Some(next) => marker = Some(next.to_string()),
+                    None => return Observed::Known(all),
+                }
+            }
+            Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTagsForResource", Some(arn))),
+        }
+    }
+}
+
 pub static COLLECTOR: super::Collector = super::Collector {
     id: "wafv2",
     service: SERVICE,
@@ -197,19 +219,7 @@ async fn acl(
             }
         },
     };
-    let tags = if with_tags {
-        let _permit = ctx.permit().await;
-        match waf.list_tags_for_resource().resource_arn(&s.arn).send().await {
-            Ok(o) => Observed::Known(
-                o.tag_info_for_resource()
-                    .map(|i| super::tag_map(i.tag_list(), |t| (Some(t.key()), Some(t.value()))))
-                    .unwrap_or_default(),
-            ),
-            Err(e) => Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTagsForResource", Some(&s.arn))),
-        }
-    } else {
-        Observed::default()
-    };
+    let tags = if with_tags { tags(ctx, &waf, region, &s.arn).await } else { Observed::default() };
     let log = if logging {
         let _permit = ctx.permit().await;
         match waf.get_logging_configuration().resource_arn(&s.arn).send().await {
