@@ -14,6 +14,7 @@ mod core;
 mod extension;
 mod faults;
 mod faults_services;
+mod fields;
 mod seeds;
 mod selection;
 mod serverless;
