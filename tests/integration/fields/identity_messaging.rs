@@ -283,3 +283,301 @@ async fn iam_group_every_field() {
     iam.prove_policy_fields();
     iam.prove_tag_and_name(false);
 }
+
+// ---------------------------------------------------------------- KMS
+
+/// A key policy whose one Allow statement names `principal` (of `kind`).
+fn key_policy(kind: &str, principal: &str) -> String {
+    json!({"Version": "2012-10-17", "Statement": [{"Sid": "Use", "Effect": "Allow",
+        "Principal": {kind: principal}, "Action": "kms:*", "Resource": "*"}]})
+    .to_string()
+}
+
+#[tokio::test]
+async fn kms_key_every_field() {
+    use aws_sdk_kms::types::Tag;
+    let acct = fresh();
+    let kms = acct.kms(REGION);
+    let root = format!("arn:aws:iam::{}:root", acct.id);
+    let mut arns = std::collections::BTreeMap::new();
+    let keys: [(&str, Option<String>, Option<&str>); 12] = [
+        ("rot-on", None, None),
+        ("rot-off", None, None),
+        ("en-on", None, None),
+        ("en-off", None, None),
+        ("pp-ok", Some(key_policy("AWS", "arn:aws:iam::111122223333:root")), None),
+        ("pp-bad", Some(key_policy("AWS", &root)), None),
+        ("ra-ok", Some(key_policy("Service", "logs.amazonaws.com")), None),
+        ("ra-bad", Some(key_policy("Service", "logs.us-east-1.amazonaws.com")), None),
+        ("tg-ok", None, Some("core")),
+        ("tg-bad", None, Some("web")),
+        ("np-api-us-east-1", None, None),
+        ("np-api-us-west-2", None, None),
+    ];
+    for (alias, policy, team) in keys {
+        let tags = team.map(|t| vec![Tag::builder().tag_key("team").tag_value(t).build().unwrap()]);
+        let out = kms.create_key().set_policy(policy).set_tags(tags).send().await.unwrap();
+        let meta = out.key_metadata().unwrap();
+        kms.create_alias().alias_name(format!("alias/{alias}")).target_key_id(meta.key_id()).send().await.unwrap();
+        arns.insert(alias, meta.arn().unwrap().to_string());
+    }
+    kms.enable_key_rotation().key_id(&arns["rot-on"]).send().await.unwrap();
+    kms.disable_key().key_id(&arns["en-off"]).send().await.unwrap();
+
+    let p = |field: &str, prefix: &str, expect: &str, ok: &str, bad: &str, observed: Value| {
+        prove(&acct, "kms.key", field, prefix, expect, &arns[ok], &arns[bad], observed)
+    };
+    // GetKeyRotationStatus KeyRotationEnabled false on a symmetric AWS_KMS key
+    p("rotation", "rot-", "rotation = true", "rot-on", "rot-off", json!(false));
+    // DescribeKey KeyState after DisableKey is Disabled
+    p("enabled", "en-", "enabled = true", "en-on", "en-off", json!("Disabled"));
+    // the Allow statement names only the key's own account, not 111122223333
+    let observed = json!([root]);
+    p("policy_principals", "pp-", "policy_principals = [\"111122223333\"]", "pp-ok", "pp-bad", observed);
+    // a regional service principal
+    let observed = json!(["logs.us-east-1.amazonaws.com"]);
+    p("region_agnostic_principals", "ra-", "region_agnostic_principals = true", "ra-ok", "ra-bad", observed);
+    // ListResourceTags TagKey/TagValue
+    p("required_tags", "tg-", "required_tags = { team = \"core\" }", "tg-ok", "tg-bad", json!({"team": "web"}));
+    // the alias names another region than the key's own
+    let expect = "name_pattern = \"np-{app}-{region}\"";
+    p("name_pattern", "np-", expect, "np-api-us-east-1", "np-api-us-west-2", json!("np-api-us-west-2"));
+}
+
+// ---------------------------------------------------------------- Secrets Manager
+
+#[tokio::test]
+async fn secretsmanager_secret_every_field() {
+    use aws_sdk_secretsmanager::types::{RotationRulesType, Tag};
+    let acct = fresh();
+    crate::samples::serverless::function(&acct, "rotator", aws_sdk_lambda::types::Runtime::Python312, None)
+        .await
+        .unwrap();
+    let rotator = format!("arn:aws:lambda:{REGION}:{}:function:rotator", acct.id);
+    let key = acct.kms(REGION).create_key().send().await.unwrap();
+    let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();
+    let sm = acct.secretsmanager(REGION);
+    let mut arns = std::collections::BTreeMap::new();
+    let secrets: [(&str, Option<i64>, bool, Option<&str>); 10] = [
+        ("ro-on", Some(30), false, None),
+        ("ro-off", Some(30), false, None),
+        ("rd-ok", Some(30), false, None),
+        ("rd-bad", Some(90), false, None),
+        ("ck-ok", None, true, None),
+        ("ck-bad", None, false, None),
+        ("tg-ok", None, false, Some("core")),
+        ("tg-bad", None, false, Some("web")),
+        ("np-db-prod", None, false, None),
+        ("np-db-test", None, false, None),
+    ];
+    for (name, days, customer_key, team) in secrets {
+        let tags = team.map(|t| vec![Tag::builder().key("team").value(t).build()]);
+        let kms_key = customer_key.then(|| key_arn.clone());
+        let out = sm
+            .create_secret()
+            .name(name)
+            .secret_string("{}")
+            .set_kms_key_id(kms_key)
+            .set_tags(tags)
+            .send()
+            .await
+            .unwrap();
+        arns.insert(name, out.arn().unwrap().to_string());
+        if let Some(days) = days {
+            sm.rotate_secret()
+                .secret_id(name)
+                .rotation_lambda_arn(&rotator)
+                .rotation_rules(RotationRulesType::builder().automatically_after_days(days).build())
+                .rotate_immediately(false)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    // rotation configured, then turned off (CancelRotateSecret: RotationEnabled false)
+    sm.cancel_rotate_secret().secret_id("ro-off").send().await.unwrap();
+
+    let p = |field: &str, prefix: &str, expect: &str, ok: &str, bad: &str, observed: Value| {
+        prove(&acct, "secretsmanager.secret", field, prefix, expect, &arns[ok], &arns[bad], observed)
+    };
+    p("rotation", "ro-", "rotation = true", "ro-on", "ro-off", json!(false));
+    // RotationRules AutomaticallyAfterDays 90 against at most 30
+    p("rotation_days", "rd-", "rotation_days = { at_most = 30 }", "rd-ok", "rd-bad", json!("90 days"));
+    // ListSecrets omits KmsKeyId for a secret under the AWS managed aws/secretsmanager key
+    p("customer_kms_key", "ck-", "customer_kms_key = true", "ck-ok", "ck-bad", Value::Null);
+    p("required_tags", "tg-", "required_tags = { team = \"core\" }", "tg-ok", "tg-bad", json!({"team": "web"}));
+    let expect = "name_pattern = \"np-{app}-prod\"";
+    p("name_pattern", "np-", expect, "np-db-prod", "np-db-test", json!("np-db-test"));
+}
+
+// ---------------------------------------------------------------- SNS
+
+#[tokio::test]
+async fn sns_topic_every_field() {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, Statistic};
+    use aws_sdk_sns::types::Tag;
+    let acct = fresh();
+    let sns = acct.sns(REGION);
+    let mut arns = std::collections::BTreeMap::new();
+    let topics: [(&str, bool, Option<&str>); 8] = [
+        ("al-ok", false, None),
+        ("al-bad", false, None),
+        ("ke-ok", true, None),
+        ("ke-bad", false, None),
+        ("tg-ok", false, Some("core")),
+        ("tg-bad", false, Some("web")),
+        ("np-alerts-prod", false, None),
+        ("np-alerts-test", false, None),
+    ];
+    for (name, encrypted, team) in topics {
+        let tags = team.map(|t| vec![Tag::builder().key("team").value(t).build().unwrap()]);
+        let mut create = sns.create_topic().name(name).set_tags(tags);
+        if encrypted {
+            create = create.attributes("KmsMasterKeyId", "alias/aws/sns");
+        }
+        let out = create.send().await.unwrap();
+        arns.insert(name, out.topic_arn().unwrap().to_string());
+    }
+    // one alarm sends its ALARM actions to al-ok; the other names al-bad only in
+    // its OK actions, which `alarms` does not count
+    let cw = acct.cloudwatch(REGION);
+    for (alarm, alarm_topic, ok_topic) in
+        [("cpu-high", Some(&arns["al-ok"]), None), ("cpu-ok", None, Some(&arns["al-bad"]))]
+    {
+        cw.put_metric_alarm()
+            .alarm_name(alarm)
+            .namespace("AWS/EC2")
+            .metric_name("CPUUtilization")
+            .statistic(Statistic::Average)
+            .period(300)
+            .evaluation_periods(1)
+            .threshold(80.0)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .set_alarm_actions(alarm_topic.map(|t| vec![t.clone()]))
+            .set_ok_actions(ok_topic.map(|t| vec![t.clone()]))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let p = |field: &str, prefix: &str, expect: &str, ok: &str, bad: &str, observed: Value| {
+        prove(&acct, "sns.topic", field, prefix, expect, &arns[ok], &arns[bad], observed)
+    };
+    p("alarms", "al-", "alarms = { at_least = 1 }", "al-ok", "al-bad", json!([]));
+    // GetTopicAttributes has no KmsMasterKeyId for a topic without SSE
+    p("kms_encrypted", "ke-", "kms_encrypted = true", "ke-ok", "ke-bad", Value::Null);
+    p("required_tags", "tg-", "required_tags = { team = \"core\" }", "tg-ok", "tg-bad", json!({"team": "web"}));
+    let expect = "name_pattern = \"np-{use}-prod\"";
+    p("name_pattern", "np-", expect, "np-alerts-prod", "np-alerts-test", json!("np-alerts-test"));
+}
+
+// ---------------------------------------------------------------- SQS
+
+#[tokio::test]
+async fn sqs_queue_every_field() {
+    use aws_sdk_sqs::types::QueueAttributeName as Attr;
+    let acct = fresh();
+    let sqs = acct.sqs(REGION);
+    let kms = acct.kms(REGION);
+    let mut keys = Vec::new();
+    for _ in 0..2 {
+        let key = kms.create_key().send().await.unwrap();
+        keys.push(key.key_metadata().unwrap().arn().unwrap().to_string());
+    }
+    let arn = |name: &str| format!("arn:aws:sqs:{REGION}:{}:{name}", acct.id);
+    sqs.create_queue().queue_name("target-dlq").send().await.unwrap();
+    let scoped = json!({"Version": "2012-10-17", "Statement": [{"Sid": "FromTopic", "Effect": "Allow",
+        "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage", "Resource": arn("pr-ok"),
+        "Condition": {"ArnEquals": {"aws:SourceArn": format!("arn:aws:sns:{REGION}:{}:orders", acct.id)}}}]});
+    let anyone = json!({"Version": "2012-10-17", "Statement": [{"Sid": "Anyone", "Effect": "Allow", "Principal": "*",
+        "Action": "sqs:SendMessage", "Resource": arn("pr-bad")}]});
+    let redrive = json!({"deadLetterTargetArn": arn("target-dlq"), "maxReceiveCount": "5"}).to_string();
+    let sse_sqs = |on: bool| vec![(Attr::SqsManagedSseEnabled, on.to_string())];
+    let queues: Vec<(&str, Vec<(Attr, String)>, Option<&str>)> = vec![
+        ("en-ok", sse_sqs(true), None),
+        ("en-bad", sse_sqs(false), None),
+        ("cm-ok", vec![(Attr::KmsMasterKeyId, keys[0].clone())], None),
+        ("cm-bad", sse_sqs(true), None),
+        ("ka-ok", vec![(Attr::KmsMasterKeyId, keys[0].clone())], None),
+        ("ka-bad", vec![(Attr::KmsMasterKeyId, keys[1].clone())], None),
+        ("dl-ok", vec![(Attr::RedrivePolicy, redrive)], None),
+        ("dl-bad", vec![], None),
+        ("pr-ok", vec![(Attr::Policy, scoped.to_string())], None),
+        ("pr-bad", vec![(Attr::Policy, anyone.to_string())], None),
+        ("rt-ok", vec![(Attr::MessageRetentionPeriod, "345600".into())], None),
+        ("rt-bad", vec![(Attr::MessageRetentionPeriod, "3600".into())], None),
+        ("tg-ok", vec![], Some("core")),
+        ("tg-bad", vec![], Some("web")),
+        ("np-jobs-prod", vec![], None),
+        ("np-jobs-test", vec![], None),
+    ];
+    for (name, attributes, team) in queues {
+        let mut create = sqs.create_queue().queue_name(name);
+        for (k, v) in attributes {
+            create = create.attributes(k, v);
+        }
+        if let Some(t) = team {
+            create = create.tags("team", t);
+        }
+        create.send().await.unwrap();
+    }
+
+    let p = |field: &str, prefix: &str, expect: &str, ok: &str, bad: &str, observed: Value| {
+        prove(&acct, "sqs.queue", field, prefix, expect, &arn(ok), &arn(bad), observed)
+    };
+    // SqsManagedSseEnabled false and no KmsMasterKeyId: not encrypted
+    p("encrypted", "en-", "encrypted = true", "en-ok", "en-bad", json!("none"));
+    // SSE-SQS uses SQS-owned keys, no KMS key at all
+    p("customer_managed_key", "cm-", "customer_managed_key = true", "cm-ok", "cm-bad", json!("no KMS key"));
+    let expect = format!("kms_key_arn = \"{}\"", keys[0]);
+    p("kms_key_arn", "ka-", &expect, "ka-ok", "ka-bad", json!(keys[1]));
+    // no RedrivePolicy attribute
+    p("dead_letter_queue", "dl-", "dead_letter_queue = true", "dl-ok", "dl-bad", Value::Null);
+    p("private", "pr-", "private = true", "pr-ok", "pr-bad", json!(["policy statement Anyone allows everyone"]));
+    // MessageRetentionPeriod 3600 s is 1/24 day
+    p("retention_days", "rt-", "retention_days = { at_least = 4 }", "rt-ok", "rt-bad", json!(1.0 / 24.0));
+    p("required_tags", "tg-", "required_tags = { team = \"core\" }", "tg-ok", "tg-bad", json!({"team": "web"}));
+    let expect = "name_pattern = \"np-{use}-prod\"";
+    p("name_pattern", "np-", expect, "np-jobs-prod", "np-jobs-test", json!("np-jobs-test"));
+}
+
+// ---------------------------------------------------------------- CloudWatch Logs
+
+#[tokio::test]
+async fn logs_log_group_every_field() {
+    let acct = fresh();
+    let logs = acct.logs(REGION);
+    let key = acct.kms(REGION).create_key().send().await.unwrap();
+    let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();
+    let groups: [(&str, Option<i32>, bool, Option<&str>); 8] = [
+        ("rd-ok", Some(30), false, None),
+        ("rd-bad", Some(7), false, None),
+        ("ke-ok", None, true, None),
+        ("ke-bad", None, false, None),
+        ("tg-ok", None, false, Some("core")),
+        ("tg-bad", None, false, Some("web")),
+        ("np-app-us-east-1", None, false, None),
+        ("np-app-eu-west-1", None, false, None),
+    ];
+    for (name, days, encrypted, team) in groups {
+        let mut create =
+            logs.create_log_group().log_group_name(name).set_kms_key_id(encrypted.then(|| key_arn.clone()));
+        if let Some(t) = team {
+            create = create.tags("team", t);
+        }
+        create.send().await.unwrap();
+        if let Some(days) = days {
+            logs.put_retention_policy().log_group_name(name).retention_in_days(days).send().await.unwrap();
+        }
+    }
+    let arn = |name: &str| format!("arn:aws:logs:{REGION}:{}:log-group:{name}", acct.id);
+    let p = |field: &str, prefix: &str, expect: &str, ok: &str, bad: &str, observed: Value| {
+        prove(&acct, "logs.log_group", field, prefix, expect, &arn(ok), &arn(bad), observed)
+    };
+    p("retention_days", "rd-", "retention_days = { at_least = 30 }", "rd-ok", "rd-bad", json!(7));
+    // DescribeLogGroups has no kmsKeyId for a group without a KMS key
+    p("kms_encrypted", "ke-", "kms_encrypted = true", "ke-ok", "ke-bad", Value::Null);
+    p("required_tags", "tg-", "required_tags = { team = \"core\" }", "tg-ok", "tg-bad", json!({"team": "web"}));
+    let expect = "name_pattern = \"np-{app}-{region}\"";
+    p("name_pattern", "np-", expect, "np-app-us-east-1", "np-app-eu-west-1", json!("np-app-eu-west-1"));
+}
