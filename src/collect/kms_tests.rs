@@ -239,3 +239,60 @@ async fn key_policy_and_tags_denied_for_one_key_stay_with_that_key() {
     assert_eq!(keys[1].tags, Observed::Known([("team".to_string(), "core".to_string())].into()));
     assert_eq!(ctx.errors.lock().unwrap().len(), 2);
 }
+
+/// `customer_managed` over AWS-shaped answers: LocalStack creates the keys behind
+/// reserved `alias/aws/…` names with KeyManager CUSTOMER, so an AWS managed key
+/// (DescribeKey `KeyManager: AWS`, KMS API reference, KeyMetadata) exists only here.
+/// ListAliases also lists predefined AWS aliases without a TargetKeyId (API
+/// reference, ListAliases), which name no key.
+#[tokio::test]
+async fn an_aws_managed_key_drifts_on_customer_managed_next_to_a_customer_key() {
+    use crate::compare::{evaluate, Status};
+    use crate::inventory::Inventory;
+    let ctx = ctx_with(|r| {
+        match r.op.as_str() {
+        "ListKeys" => (200, list_keys(&["k-aws", "k-app"], None)),
+        "ListAliases" => (
+            200,
+            serde_json::json!({"Aliases": [
+                {"AliasName": "alias/aws/ebs", "AliasArn": format!("arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/ebs")},
+                {"AliasName": "alias/aws/sns", "AliasArn": format!("arn:aws:kms:us-east-1:{ACCOUNT}:alias/aws/sns"), "TargetKeyId": "k-aws"},
+                {"AliasName": "alias/app", "AliasArn": format!("arn:aws:kms:us-east-1:{ACCOUNT}:alias/app"), "TargetKeyId": "k-app"}],
+                "Truncated": false})
+            .to_string(),
+        ),
+        "DescribeKey" => {
+            let id = key_of(r);
+            let body = metadata(&id, "SYMMETRIC_DEFAULT", "AWS_KMS", "Enabled");
+            (200, if id == "k-aws" { body.replace("\"CUSTOMER\"", "\"AWS\"") } else { body })
+        }
+        other => panic!("unexpected call {other}"),
+    }
+    });
+    let mut got = collect(&ctx, &need(false)).await;
+    assert!(ctx.errors.lock().unwrap().is_empty());
+    got.insert("us-west-2".into(), Observed::Known(Vec::new()));
+    let r = crate::kinds::fixtures::req("kms.key", "[requirement.expect]\ncustomer_managed = true");
+    let f = evaluate(&[r], &Inventory { kms_keys: got, ..Default::default() });
+    let rows: Vec<(&str, &str, Status, &serde_json::Value)> = f
+        .iter()
+        .map(|f| {
+            (
+                f.resource.as_deref().unwrap_or(""),
+                f.message.split(':').next().unwrap_or(""),
+                f.status,
+                &f.checks[0].observed,
+            )
+        })
+        .collect();
+    let (app, aws) = (arn("k-app"), arn("k-aws"));
+    assert_eq!(
+        rows,
+        [
+            (app.as_str(), "app", Status::Pass, &serde_json::json!("CUSTOMER")),
+            (aws.as_str(), "aws/sns", Status::Drift, &serde_json::json!("AWS")),
+        ]
+    );
+    assert_eq!(f[1].checks.len(), 1);
+    assert_eq!(f[1].checks[0].field, "customer_managed");
+}
