@@ -403,6 +403,8 @@ async fn secretsmanager_secret_every_field() {
     p("rotation", "ro-", "rotation = true", "ro-on", "ro-off", json!(false));
     // RotationRules AutomaticallyAfterDays 90 against at most 30
     p("rotation_days", "rd-", "rotation_days = { at_most = 30 }", "rd-ok", "rd-bad", json!("90 days"));
+    // rotation turned off (CancelRotateSecret) never satisfies a bound, whatever its old rules
+    p("rotation_days", "ro-", "rotation_days = { at_most = 30 }", "ro-on", "ro-off", json!("rotation off"));
     // ListSecrets omits KmsKeyId for a secret under the AWS managed aws/secretsmanager key
     p("customer_kms_key", "ck-", "customer_kms_key = true", "ck-ok", "ck-bad", Value::Null);
     p("required_tags", "tg-", "required_tags = { team = \"core\" }", "tg-ok", "tg-bad", json!({"team": "web"}));
@@ -549,9 +551,11 @@ async fn logs_log_group_every_field() {
     let logs = acct.logs(REGION);
     let key = acct.kms(REGION).create_key().send().await.unwrap();
     let key_arn = key.key_metadata().unwrap().arn().unwrap().to_string();
-    let groups: [(&str, Option<i32>, bool, Option<&str>); 8] = [
+    let groups: [(&str, Option<i32>, bool, Option<&str>); 10] = [
         ("rd-ok", Some(30), false, None),
         ("rd-bad", Some(7), false, None),
+        ("rx-ok", Some(30), false, None),
+        ("rx-bad", None, false, None),
         ("ke-ok", None, true, None),
         ("ke-bad", None, false, None),
         ("tg-ok", None, false, Some("core")),
@@ -575,6 +579,8 @@ async fn logs_log_group_every_field() {
         prove(&acct, "logs.log_group", field, prefix, expect, &arn(ok), &arn(bad), observed)
     };
     p("retention_days", "rd-", "retention_days = { at_least = 30 }", "rd-ok", "rd-bad", json!(7));
+    // no retentionInDays: events never expire, which no upper bound allows
+    p("retention_days", "rx-", "retention_days = { at_most = 30 }", "rx-ok", "rx-bad", json!("never expire"));
     // DescribeLogGroups has no kmsKeyId for a group without a KMS key
     p("kms_encrypted", "ke-", "kms_encrypted = true", "ke-ok", "ke-bad", Value::Null);
     p("required_tags", "tg-", "required_tags = { team = \"core\" }", "tg-ok", "tg-bad", json!({"team": "web"}));
