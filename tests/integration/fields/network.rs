@@ -8,11 +8,13 @@
 //! Fields that choose candidates (route table `vpc` / `include_main`, listener
 //! `protocol`) and the peering mesh are checked by custom audits with exact rows.
 
+mod deploy;
+
 use super::{fresh, Proof};
-use crate::support::audit::{self, row, Audit};
-use crate::support::Account;
-use aws_sdk_ec2::types::{IpPermission, IpRange, ResourceType, Tag, TagSpecification};
-use serde_json::{json, Value};
+use crate::support::audit::row;
+use aws_sdk_ec2::types::ResourceType;
+use deploy::*;
+use serde_json::json;
 
 /// (kind, field, the test in this file that proves it both ways live).
 pub const PROVEN: &[(&str, &str, &str)] = &[
@@ -58,115 +60,6 @@ pub const PROVEN: &[(&str, &str, &str)] = &[
 
 const REGION: &str = "us-east-1";
 const AMI: &str = "ami-12c6146b";
-
-/// Name tag, plus `team = core` when `core`.
-fn tagged(resource: ResourceType, name: &str, core: bool) -> TagSpecification {
-    let mut t =
-        TagSpecification::builder().resource_type(resource).tags(Tag::builder().key("Name").value(name).build());
-    if core {
-        t = t.tags(Tag::builder().key("team").value("core").build());
-    }
-    t.build()
-}
-
-fn ec2_arn(acct: &Account, what: &str, id: &str) -> String {
-    format!("arn:aws:ec2:{REGION}:{}:{what}/{id}", acct.id)
-}
-
-async fn vpc(ec2: &aws_sdk_ec2::Client, cidr: &str, name: &str, core: bool, ipv6: bool) -> String {
-    let v = ec2
-        .create_vpc()
-        .cidr_block(cidr)
-        .amazon_provided_ipv6_cidr_block(ipv6)
-        .tag_specifications(tagged(ResourceType::Vpc, name, core))
-        .send()
-        .await
-        .unwrap();
-    v.vpc().and_then(|v| v.vpc_id()).unwrap().to_string()
-}
-
-async fn subnet(ec2: &aws_sdk_ec2::Client, vpc: &str, cidr: &str, az: &str) -> String {
-    let s = ec2.create_subnet().vpc_id(vpc).cidr_block(cidr).availability_zone(az).send().await.unwrap();
-    s.subnet().and_then(|s| s.subnet_id()).unwrap().to_string()
-}
-
-/// A route table of `vpc`; with `igw`, a 0.0.0.0/0 route to it; with `subnet`,
-/// explicitly associated with that subnet.
-async fn table(
-    ec2: &aws_sdk_ec2::Client,
-    vpc: &str,
-    name: &str,
-    core: bool,
-    igw: Option<&str>,
-    subnet: Option<&str>,
-) -> String {
-    let t = ec2
-        .create_route_table()
-        .vpc_id(vpc)
-        .tag_specifications(tagged(ResourceType::RouteTable, name, core))
-        .send()
-        .await
-        .unwrap();
-    let id = t.route_table().and_then(|t| t.route_table_id()).unwrap().to_string();
-    if let Some(igw) = igw {
-        ec2.create_route()
-            .route_table_id(&id)
-            .destination_cidr_block("0.0.0.0/0")
-            .gateway_id(igw)
-            .send()
-            .await
-            .unwrap();
-    }
-    if let Some(s) = subnet {
-        ec2.associate_route_table().route_table_id(&id).subnet_id(s).send().await.unwrap();
-    }
-    id
-}
-
-async fn internet_gateway(ec2: &aws_sdk_ec2::Client, vpc: &str) -> String {
-    let g = ec2.create_internet_gateway().send().await.unwrap();
-    let id = g.internet_gateway().and_then(|g| g.internet_gateway_id()).unwrap().to_string();
-    ec2.attach_internet_gateway().internet_gateway_id(&id).vpc_id(vpc).send().await.unwrap();
-    id
-}
-
-/// A VPC with one public subnet (its own table routes 0.0.0.0/0 to an attached
-/// internet gateway) and one private subnet (the main table, local route only).
-/// Returns (vpc, public subnet, private subnet).
-async fn two_sided_vpc(ec2: &aws_sdk_ec2::Client, cidr16: u8) -> (String, String, String) {
-    let v = vpc(ec2, &format!("10.{cidr16}.0.0/16"), "sides", false, false).await;
-    let public = subnet(ec2, &v, &format!("10.{cidr16}.1.0/24"), "us-east-1a").await;
-    let private = subnet(ec2, &v, &format!("10.{cidr16}.2.0/24"), "us-east-1b").await;
-    let igw = internet_gateway(ec2, &v).await;
-    table(ec2, &v, "sides-public", false, Some(&igw), Some(&public)).await;
-    (v, public, private)
-}
-
-/// Runs a hand-written profile.
-fn run(acct: &Account, text: &str) -> Audit {
-    let profile = audit::profile_file(text);
-    audit::run(acct, &[profile.path()], &[])
-}
-
-/// The (field, ok, observed) of every check of a finding.
-fn checks(a: &Audit, req: &str, res: Option<&str>) -> Vec<(String, Value, Value)> {
-    a.finding(req, res)["checks"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|c| (c["field"].as_str().unwrap_or_default().to_string(), c["ok"].clone(), c["observed"].clone()))
-        .collect()
-}
-
-fn check(field: &str, ok: bool, observed: Value) -> (String, Value, Value) {
-    (field.to_string(), json!(ok), observed)
-}
-
-fn sorted<T: Ord>(mut v: Vec<T>) -> Vec<T> {
-    v.sort();
-    v
-}
 
 #[tokio::test]
 async fn vpc_fields() {
@@ -217,19 +110,6 @@ async fn vpc_fields() {
     proof("name_pattern", "name_pattern = \"net-{team}-{region}\"", false, json!("net-b")).check(&acct);
 }
 
-/// The main route table of a VPC (the only one of a new VPC).
-async fn main_table(ec2: &aws_sdk_ec2::Client, vpc: &str) -> String {
-    let tables = ec2
-        .describe_route_tables()
-        .filters(aws_sdk_ec2::types::Filter::builder().name("vpc-id").values(vpc).build())
-        .send()
-        .await
-        .unwrap();
-    let ids: Vec<&str> = tables.route_tables().iter().filter_map(|t| t.route_table_id()).collect();
-    assert_eq!(ids.len(), 1, "{vpc}: only its main table");
-    ids[0].to_string()
-}
-
 #[tokio::test]
 async fn vpc_peering_fields() {
     let acct = fresh();
@@ -251,7 +131,7 @@ async fn vpc_peering_fields() {
     for p in [&ab, &ac] {
         ec2.accept_vpc_peering_connection().vpc_peering_connection_id(p).send().await.unwrap();
     }
-    let (main_a, main_b, main_c) = (main_table(&ec2, &a).await, main_table(&ec2, &b).await, main_table(&ec2, &c).await);
+    let (main_a, main_b, main_c) = (main_of(&ec2, &a).await, main_of(&ec2, &b).await, main_of(&ec2, &c).await);
     for (t, cidr) in [(&main_a, "10.2.0.0/16"), (&main_b, "10.1.0.0/16")] {
         ec2.create_route()
             .route_table_id(t)
@@ -370,48 +250,6 @@ async fn route_table_fields() {
     assert_eq!(checks(&a, "main", Some(&main_arn)), []);
     assert_eq!(checks(&a, "no-main", None), [check("count", false, json!(0))]);
     assert_eq!(a.report["errors"], json!([]));
-}
-
-/// The main route table of a VPC, once other tables exist.
-async fn main_of(ec2: &aws_sdk_ec2::Client, vpc: &str) -> String {
-    let tables = ec2
-        .describe_route_tables()
-        .filters(aws_sdk_ec2::types::Filter::builder().name("vpc-id").values(vpc).build())
-        .send()
-        .await
-        .unwrap();
-    let main: Vec<&str> = tables
-        .route_tables()
-        .iter()
-        .filter(|t| t.associations().iter().any(|a| a.main() == Some(true)))
-        .filter_map(|t| t.route_table_id())
-        .collect();
-    assert_eq!(main.len(), 1, "{vpc}: one main table");
-    main[0].to_string()
-}
-
-/// A security group of `vpc` admitting each (port, CIDR) over TCP.
-async fn group(ec2: &aws_sdk_ec2::Client, vpc: &str, name: &str, core: bool, rules: &[(i32, &str)]) -> String {
-    let g = ec2
-        .create_security_group()
-        .group_name(name)
-        .description("fields")
-        .vpc_id(vpc)
-        .tag_specifications(tagged(ResourceType::SecurityGroup, name, core))
-        .send()
-        .await
-        .unwrap();
-    let id = g.group_id().unwrap().to_string();
-    for (port, cidr) in rules {
-        let rule = IpPermission::builder()
-            .ip_protocol("tcp")
-            .from_port(*port)
-            .to_port(*port)
-            .ip_ranges(IpRange::builder().cidr_ip(*cidr).build())
-            .build();
-        ec2.authorize_security_group_ingress().group_id(&id).ip_permissions(rule).send().await.unwrap();
-    }
-    id
 }
 
 #[tokio::test]
@@ -567,34 +405,6 @@ async fn autoscaling_group_fields() {
     proof("name_pattern", "name_pattern = \"asg-{team}-{region}\"", json!("asg-b")).check(&acct);
 }
 
-/// Two subnets in two zones of a VPC with an internet gateway: (vpc, subnets).
-async fn lb_network(ec2: &aws_sdk_ec2::Client) -> (String, Vec<String>) {
-    let (v, a, b) = two_sided_vpc(ec2, 8).await;
-    (v, vec![a, b])
-}
-
-fn fixed_response() -> aws_sdk_elasticloadbalancingv2::types::Action {
-    use aws_sdk_elasticloadbalancingv2::types::*;
-    Action::builder()
-        .r#type(ActionTypeEnum::FixedResponse)
-        .fixed_response_config(FixedResponseActionConfig::builder().status_code("200").build())
-        .build()
-}
-
-fn redirect_to_https() -> aws_sdk_elasticloadbalancingv2::types::Action {
-    use aws_sdk_elasticloadbalancingv2::types::*;
-    Action::builder()
-        .r#type(ActionTypeEnum::Redirect)
-        .redirect_config(
-            RedirectActionConfig::builder()
-                .protocol("HTTPS")
-                .port("443")
-                .status_code(RedirectActionStatusCodeEnum::Http301)
-                .build(),
-        )
-        .build()
-}
-
 #[tokio::test]
 async fn load_balancer_fields() {
     use aws_sdk_elasticloadbalancingv2::types::*;
@@ -694,6 +504,19 @@ async fn listener_fields() {
         .send()
         .await
         .unwrap();
+    // AWS attaches only an issued certificate to an HTTPS listener: wait for DNS
+    // validation (this emulator issues on the first read after about 10 s)
+    let cert_arn = cert.certificate_arn().unwrap().to_string();
+    let mut status = None;
+    for _ in 0..30 {
+        let d = acct.acm(REGION).describe_certificate().certificate_arn(&cert_arn).send().await.unwrap();
+        status = d.certificate().and_then(|c| c.status()).cloned();
+        if status == Some(aws_sdk_acm::types::CertificateStatus::Issued) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    assert_eq!(status, Some(aws_sdk_acm::types::CertificateStatus::Issued));
     let mut arn = std::collections::BTreeMap::new();
     // 443: TLS 1.2 and 1.3 only; 8443: a TLS 1.3 policy that also accepts 1.0 and 1.1
     for (port, policy) in [(443, "ELBSecurityPolicy-TLS13-1-2-2021-06"), (8443, "ELBSecurityPolicy-TLS13-1-0-2021-06")]
@@ -704,7 +527,7 @@ async fn listener_fields() {
             .protocol(ProtocolEnum::Https)
             .port(port)
             .ssl_policy(policy)
-            .certificates(Certificate::builder().set_certificate_arn(cert.certificate_arn.clone()).build())
+            .certificates(Certificate::builder().certificate_arn(&cert_arn).build())
             .default_actions(fixed_response())
             .send()
             .await
