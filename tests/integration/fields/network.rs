@@ -103,7 +103,16 @@ async fn vpc_fields() {
     // the misconfigured side of `private_subnets` is the VPC whose one subnet is public
     let a = proof("private_subnets", "private_subnets = 1", true, json!([])).check(&acct);
     assert_eq!(a.observed("r", Some(&drift), "private_subnets"), json!([bad_subnet]));
-    proof("ipv6", "ipv6 = true", false, json!([])).check(&acct);
+    let a = proof("ipv6", "ipv6 = true", false, json!([])).check(&acct);
+    let got = ec2.describe_vpcs().vpc_ids(&good).send().await.unwrap();
+    let blocks: Vec<&str> = got
+        .vpcs()
+        .iter()
+        .flat_map(|v| v.ipv6_cidr_block_association_set())
+        .filter_map(|b| b.ipv6_cidr_block())
+        .collect();
+    assert_eq!(blocks.len(), 1, "{got:?}");
+    assert_eq!(a.observed("r", Some(&pass), "ipv6"), json!(blocks));
     let a = proof("flow_logs", "flow_logs = true", false, json!([])).check(&acct);
     assert_eq!(a.observed("r", Some(&pass), "flow_logs"), json!(flow.flow_log_ids()));
     proof("required_tags", "required_tags = { team = \"core\" }", false, json!({"Name": "net-b"})).check(&acct);
@@ -334,7 +343,9 @@ async fn autoscaling_group_fields() {
         .image_id(AMI)
         .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
         .build();
-    ec2.create_launch_template().launch_template_name("fields-lt").launch_template_data(data).send().await.unwrap();
+    let lt =
+        ec2.create_launch_template().launch_template_name("fields-lt").launch_template_data(data).send().await.unwrap();
+    let lt = lt.launch_template().and_then(|t| t.launch_template_id()).unwrap().to_string();
     asg.create_launch_configuration()
         .launch_configuration_name("fields-lc")
         .image_id(AMI)
@@ -396,7 +407,9 @@ async fn autoscaling_group_fields() {
     proof("min_size", "min_size = { at_least = 2 }", json!(1)).check(&acct);
     proof("max_size", "max_size = { at_most = 4 }", json!(10)).check(&acct);
     proof("desired_capacity", "desired_capacity = { at_least = 2 }", json!(1)).check(&acct);
-    proof("launch_template", "launch_template = true", json!("launch configuration fields-lc")).check(&acct);
+    let a = proof("launch_template", "launch_template = true", json!("launch configuration fields-lc")).check(&acct);
+    // DescribeAutoScalingGroups names the template by LaunchTemplateId (and name)
+    assert_eq!(a.observed("r", Some(&pass), "launch_template"), json!(format!("launch template {lt}")));
     let a = proof("subnets", "subnets = { at_least = 2 }", json!([s1])).check(&acct);
     assert_eq!(a.observed("r", Some(&pass), "subnets"), json!([s1, s2]));
     let a = proof("instance_types", "instance_types = { at_least = 2 }", json!([])).check(&acct);
@@ -496,27 +509,7 @@ async fn listener_fields() {
         .await
         .unwrap();
     let lb = lb.load_balancers().first().and_then(|l| l.load_balancer_arn()).unwrap().to_string();
-    let cert = acct
-        .acm(REGION)
-        .request_certificate()
-        .domain_name("edge.fields.example")
-        .validation_method(aws_sdk_acm::types::ValidationMethod::Dns)
-        .send()
-        .await
-        .unwrap();
-    // AWS attaches only an issued certificate to an HTTPS listener: wait for DNS
-    // validation (this emulator issues on the first read after about 10 s)
-    let cert_arn = cert.certificate_arn().unwrap().to_string();
-    let mut status = None;
-    for _ in 0..30 {
-        let d = acct.acm(REGION).describe_certificate().certificate_arn(&cert_arn).send().await.unwrap();
-        status = d.certificate().and_then(|c| c.status()).cloned();
-        if status == Some(aws_sdk_acm::types::CertificateStatus::Issued) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-    }
-    assert_eq!(status, Some(aws_sdk_acm::types::CertificateStatus::Issued));
+    let cert_arn = issued_certificate(&acct, "edge.fields.example").await;
     let mut arn = std::collections::BTreeMap::new();
     // 443: TLS 1.2 and 1.3 only; 8443: a TLS 1.3 policy that also accepts 1.0 and 1.1
     for (port, policy) in [(443, "ELBSecurityPolicy-TLS13-1-2-2021-06"), (8443, "ELBSecurityPolicy-TLS13-1-0-2021-06")]

@@ -186,3 +186,29 @@ pub fn redirect_to_https() -> aws_sdk_elasticloadbalancingv2::types::Action {
         )
         .build()
 }
+
+/// A DNS-validated certificate for `domain`, once ACM reports it ISSUED.
+pub async fn issued_certificate(acct: &Account, domain: &str) -> String {
+    let cert = acct
+        .acm(REGION)
+        .request_certificate()
+        .domain_name(domain)
+        .validation_method(aws_sdk_acm::types::ValidationMethod::Dns)
+        .send()
+        .await
+        .unwrap();
+    // AWS attaches only an issued certificate to an HTTPS listener: wait for DNS
+    // validation (this emulator issues on the first read after about 10 s)
+    let cert_arn = cert.certificate_arn().unwrap().to_string();
+    let mut status = None;
+    for _ in 0..30 {
+        let d = acct.acm(REGION).describe_certificate().certificate_arn(&cert_arn).send().await.unwrap();
+        status = d.certificate().and_then(|c| c.status()).cloned();
+        if status == Some(aws_sdk_acm::types::CertificateStatus::Issued) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    assert_eq!(status, Some(aws_sdk_acm::types::CertificateStatus::Issued));
+    cert_arn
+}
