@@ -612,9 +612,11 @@ async fn acm_dns_validation_records() {
 async fn acm_days_to_expiry() {
     let acct = fresh();
     let ok = deploy::import_certificate(&acct, "long.acm.example", 400).await.unwrap();
-    // NotAfter is 10 days after the import; a few seconds later the whole days
-    // left are 9
+    // NotAfter is 10 days after the import (to the second); once a second has
+    // passed, the whole days left are 9
     let bad = deploy::import_certificate(&acct, "short.acm.example", 10).await.unwrap();
+    // the audit's clock is then at least a second past the import
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     acm_proof(&acct, "days_to_expiry", "days_to_expiry = { at_least = 30 }", &ok, &bad, json!(9));
 }
 

@@ -298,7 +298,9 @@ pub async fn zone(acct: &Account, name: &str, private: bool) -> Result<String> {
                     .vpc_region(aws_sdk_route53::types::VpcRegion::UsEast1)
                     .build(),
             )
-            .hosted_zone_config(aws_sdk_route53::types::HostedZoneConfig::builder().private_zone(true).build());
+            .hosted_zone_config(
+                aws_sdk_route53::types::HostedZoneConfig::builder().comment("fields").private_zone(true).build(),
+            );
     }
     let z = create.send().await?;
     let id = z.hosted_zone().map(|z| z.id().to_string()).ok_or("CreateHostedZone returned no zone")?;
