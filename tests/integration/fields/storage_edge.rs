@@ -6,12 +6,14 @@
 //! kind's doc (`driftwatch kinds KIND`).
 
 mod deploy;
+mod s3;
 
 use super::{fresh, Proof};
 use crate::samples::{block_public_access, create_bucket_in, enable_versioning, encrypt_with_kms, upsert_record};
 use crate::support::audit::{self, row};
 use crate::support::Account;
 use deploy::{Acl, Dist, EAST};
+use s3::{kms_key, pair, replicate, s3_proof, s3_tag, sse_s3, Pair};
 use serde_json::{json, Value};
 
 /// (kind, field, the test in this file that proves it both ways live).
@@ -59,56 +61,6 @@ pub const PROVEN: &[(&str, &str, &str)] = &[
 ];
 
 // ---------------------------------------------------------------- s3.bucket
-
-/// Buckets `t-ok-<id>` (compliant) and `t-bad-<id>` (misconfigured); helper
-/// buckets are named `aux-…` and stay out of the selection.
-struct Pair {
-    ok: String,
-    bad: String,
-}
-
-async fn pair(acct: &Account) -> Pair {
-    let s3 = acct.s3(EAST);
-    let p = Pair { ok: acct.bucket("t-ok"), bad: acct.bucket("t-bad") };
-    for name in [&p.ok, &p.bad] {
-        create_bucket_in(&s3, name, EAST).await.expect("create bucket");
-    }
-    p
-}
-
-/// The Proof of one s3.bucket field over the pair.
-fn s3_proof(acct: &Account, p: &Pair, field: &str, expect: &str, drift_observed: Value) {
-    let arn = |n: &str| format!("arn:aws:s3:::{n}");
-    Proof {
-        kind: "s3.bucket",
-        field,
-        select: &format!("{{ name_glob = \"t-*-{}\" }}", acct.id),
-        expect,
-        region: EAST,
-        pass: &arn(&p.ok),
-        drift: &arn(&p.bad),
-        drift_observed,
-    }
-    .check(acct);
-}
-
-async fn kms_key(acct: &Account) -> String {
-    let key = acct.kms(EAST).create_key().description("fields").send().await.expect("create key");
-    key.key_metadata().map(|m| m.arn().unwrap_or_default().to_string()).expect("key ARN")
-}
-
-async fn sse_s3(acct: &Account, bucket: &str) {
-    use aws_sdk_s3::types::*;
-    let default = ServerSideEncryptionByDefault::builder().sse_algorithm(ServerSideEncryption::Aes256).build().unwrap();
-    let rule = ServerSideEncryptionRule::builder().apply_server_side_encryption_by_default(default).build();
-    acct.s3(EAST)
-        .put_bucket_encryption()
-        .bucket(bucket)
-        .server_side_encryption_configuration(ServerSideEncryptionConfiguration::builder().rules(rule).build().unwrap())
-        .send()
-        .await
-        .expect("SSE-S3");
-}
 
 #[tokio::test]
 async fn s3_encryption() {
@@ -197,30 +149,6 @@ async fn s3_access_logging() {
     s3_proof(&acct, &p, "access_logging", "access_logging = true", json!(null));
 }
 
-/// A replication configuration of `source` with one rule, Enabled or Disabled,
-/// to `dest` (S3 needs versioning on both).
-async fn replicate(acct: &Account, source: &str, dest: &str, enabled: bool) {
-    use aws_sdk_s3::types::*;
-    let status = if enabled { ReplicationRuleStatus::Enabled } else { ReplicationRuleStatus::Disabled };
-    let rule = ReplicationRule::builder()
-        .id("all")
-        .status(status)
-        .priority(1)
-        .filter(ReplicationRuleFilter::builder().prefix("").build())
-        .delete_marker_replication(
-            DeleteMarkerReplication::builder().status(DeleteMarkerReplicationStatus::Disabled).build(),
-        )
-        .destination(Destination::builder().bucket(format!("arn:aws:s3:::{dest}")).build().unwrap())
-        .build()
-        .unwrap();
-    let config = ReplicationConfiguration::builder()
-        .role(format!("arn:aws:iam::{}:role/replication", acct.id))
-        .rules(rule)
-        .build()
-        .unwrap();
-    acct.s3(EAST).put_bucket_replication().bucket(source).replication_configuration(config).send().await.unwrap();
-}
-
 #[tokio::test]
 async fn s3_replication() {
     let acct = fresh();
@@ -273,12 +201,6 @@ async fn s3_private() {
         "Resource": format!("arn:aws:s3:::{}/*", p.bad)}]});
     s3.put_bucket_policy().bucket(&p.bad).policy(policy.to_string()).send().await.unwrap();
     s3_proof(&acct, &p, "private", "private = true", json!(["policy statement Everyone allows everyone"]));
-}
-
-async fn s3_tag(acct: &Account, bucket: &str, team: &str) {
-    use aws_sdk_s3::types::{Tag, Tagging};
-    let tagging = Tagging::builder().tag_set(Tag::builder().key("team").value(team).build().unwrap()).build().unwrap();
-    acct.s3(EAST).put_bucket_tagging().bucket(bucket).tagging(tagging).send().await.unwrap();
 }
 
 #[tokio::test]
@@ -488,15 +410,7 @@ async fn route53_type() {
     let mut rows = a.rows();
     rows.sort();
     assert_eq!(rows, [row("api-a", None, "drift"), row("www-a", Some(&www), "pass")]);
-    let checks = |req: &str, res: Option<&str>| -> Vec<(Value, Value, Value)> {
-        a.finding(req, res)["checks"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|c| (c["field"].clone(), c["observed"].clone(), c["ok"].clone()))
-            .collect()
-    };
+    let checks = |req: &str, res: Option<&str>| deploy::checks(&a, req, res);
     assert_eq!(checks("api-a", None), [(json!("count"), json!(0), json!(false))]);
     assert_eq!(checks("www-a", Some(&www)), [(json!("type"), json!("A"), json!(true))]);
     assert_eq!(a.report["errors"], json!([]));
@@ -670,15 +584,7 @@ async fn waf_scope() {
     let mut rows = a.rows();
     rows.sort();
     assert_eq!(rows, [row("cdn", Some(&cdn), "pass"), row("edge", None, "drift")]);
-    let checks = |req: &str, res: Option<&str>| -> Vec<(Value, Value, Value)> {
-        a.finding(req, res)["checks"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|c| (c["field"].clone(), c["observed"].clone(), c["ok"].clone()))
-            .collect()
-    };
+    let checks = |req: &str, res: Option<&str>| deploy::checks(&a, req, res);
     assert_eq!(checks("edge", None), [(json!("count"), json!(0), json!(false))]);
     assert_eq!(checks("cdn", Some(&cdn)), [(json!("scope"), json!("CLOUDFRONT"), json!(true))]);
     assert_eq!(a.report["errors"], json!([]));
@@ -741,15 +647,7 @@ async fn waf_used_by_cloudfront() {
     let mut want = vec![row("r", Some(&used), "pass"), row("r", Some(&idle), "drift")];
     want.sort();
     assert_eq!(rows, want);
-    let checks = |res: &str| -> Vec<(Value, Value, Value)> {
-        a.finding("r", Some(res))["checks"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|c| (c["field"].clone(), c["observed"].clone(), c["ok"].clone()))
-            .collect()
-    };
+    let checks = |res: &str| deploy::checks(&a, "r", Some(res));
     assert_eq!(
         checks(&idle),
         [(json!("scope"), json!("CLOUDFRONT"), json!(true)), (json!("used_by_cloudfront"), json!([]), json!(false))]

@@ -2,7 +2,9 @@
 //! WAFv2 web ACLs, ACM certificates and Route 53 zones, built through the SDK the
 //! way a stack would create them.
 
+use crate::support::audit::Audit;
 use crate::support::Account;
+use serde_json::Value;
 
 pub type Result<T = ()> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -321,4 +323,15 @@ pub async fn alias(acct: &Account, zone: &str, name: &str, target_zone: &str, ta
         .send()
         .await?;
     Ok(())
+}
+
+/// Each check of one finding: (field, observed, ok).
+pub fn checks(a: &Audit, req: &str, res: Option<&str>) -> Vec<(Value, Value, Value)> {
+    a.finding(req, res)["checks"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| (c["field"].clone(), c["observed"].clone(), c["ok"].clone()))
+        .collect()
 }
