@@ -127,8 +127,9 @@ pub async fn distribution(acct: &Account, d: Dist) -> Result<String> {
         );
     }
     config = config.viewer_certificate(match &d.policy {
+        // the API reference asks to leave CloudFrontDefaultCertificate out, not false,
+        // when a custom certificate is given
         Some(policy) => ViewerCertificate::builder()
-            .cloud_front_default_certificate(false)
             .acm_certificate_arn(format!("arn:aws:acm:{EAST}:{}:certificate/{}", acct.id, d.name))
             .ssl_support_method(SslSupportMethod::SniOnly)
             .minimum_protocol_version(policy.clone())
