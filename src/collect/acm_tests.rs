@@ -204,3 +204,44 @@ async fn acm_certificate_deleted_before_its_tags_are_read_is_gone() {
     assert_eq!(certs[0].tags.known().and_then(|t| t.get("team")).map(String::as_str), Some("web"));
     assert_eq!(*ctx.errors.lock().unwrap(), []);
 }
+
+/// An email-validated certificate as DescribeCertificate answers it (ACM API
+/// reference, DomainValidation: ValidationMethod EMAIL, ValidationEmails, no
+/// ResourceRecord). The emulator reports every certificate as DNS-validated, so
+/// `validation_method` drifts only here: read through the collector and judged.
+#[tokio::test]
+async fn acm_email_validated_certificate_drifts_from_dns_validation() {
+    use crate::compare::{evaluate, Status};
+    let ctx = fake::ctx_with(|r| match r.op.as_str() {
+        "ListCertificates" => (
+            200,
+            format!("{{\"CertificateSummaryList\":[{},{}]}}", summary(A, "a.example.com"), summary(B, "b.example.com")),
+        ),
+        "DescribeCertificate" if r.body.contains(A) => {
+            (200, described(A, "a.example.com", "_x1.a.example.com.", "_y1.acm-validations.aws."))
+        }
+        "DescribeCertificate" => (
+            200,
+            format!(
+                "{{\"Certificate\":{{\"CertificateArn\":\"{B}\",\"DomainName\":\"b.example.com\",\"Status\":\"ISSUED\",\
+\"Type\":\"AMAZON_ISSUED\",\"NotAfter\":{NOT_AFTER},\"DomainValidationOptions\":[{{\"DomainName\":\"b.example.com\",\
+\"ValidationDomain\":\"b.example.com\",\"ValidationEmails\":[\"admin@b.example.com\"],\
+\"ValidationMethod\":\"EMAIL\",\"ValidationStatus\":\"SUCCESS\"}}]}}}}"
+            ),
+        ),
+        _ => (500, format!("unexpected {}", r.op)),
+    });
+    let mut got = collect(&ctx, &regions(), false, false).await;
+    // the fixture requirement also covers us-west-2, which holds no certificate
+    got.insert("us-west-2".into(), Observed::Known(vec![]));
+    let inv = crate::inventory::Inventory { certificates: got, ..Default::default() };
+    let r = crate::kinds::fixtures::req("acm.certificate", "[requirement.expect]\nvalidation_method = \"DNS\"");
+    let f = evaluate(&[r], &inv);
+    let rows: Vec<(Option<&str>, Status)> = f.iter().map(|f| (f.resource.as_deref(), f.status)).collect();
+    assert_eq!(rows, [(Some(A), Status::Pass), (Some(B), Status::Drift)]);
+    let failed: Vec<(&str, &serde_json::Value)> =
+        f[1].checks.iter().filter(|c| c.ok != Some(true)).map(|c| (c.field.as_ref(), &c.observed)).collect();
+    assert_eq!(failed, [("validation_method", &serde_json::json!(["EMAIL"]))]);
+    assert_eq!(crate::kinds::fixtures::observed(&f[0], "validation_method"), &serde_json::json!(["DNS"]));
+    assert_eq!(*ctx.errors.lock().unwrap(), []);
+}
