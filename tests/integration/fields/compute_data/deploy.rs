@@ -125,10 +125,19 @@ impl Alarm {
             .threshold(self.threshold)
             .actions_enabled(self.actions_enabled)
             .set_alarm_actions(self.with_action.then(|| vec![self.topic.clone()]))
-            .tags(Tag::builder().key("Owner").value(&self.owner).build())
             .send()
             .await
             .expect("PutMetricAlarm");
+        // tagged afterwards: the emulator then fails DescribeAlarms (CBOR) for an
+        // alarm given Tags in PutMetricAlarm; TagResource is AWS's other way
+        let arn = format!("arn:aws:cloudwatch:{REGION}:{}:alarm:{name}", acct.id);
+        acct.cloudwatch(REGION)
+            .tag_resource()
+            .resource_arn(arn)
+            .tags(Tag::builder().key("Owner").value(&self.owner).build())
+            .send()
+            .await
+            .expect("TagResource");
     }
 }
 
