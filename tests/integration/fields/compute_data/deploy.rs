@@ -16,6 +16,28 @@ pub async fn key(acct: &Account, region: &str) -> String {
     created.key_metadata().and_then(|m| m.arn()).expect("key ARN").to_string()
 }
 
+/// A key CloudTrail may encrypt with: AWS refuses a trail whose key policy does
+/// not let `cloudtrail.amazonaws.com` call GenerateDataKey* (CloudTrail User
+/// Guide, "Configure AWS KMS key policies for CloudTrail").
+async fn trail_key(acct: &Account) -> String {
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Owner", "Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{}:root", acct.id)},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "CloudTrailEncrypt", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": ["kms:GenerateDataKey*", "kms:DescribeKey"], "Resource": "*",
+         "Condition": {"StringLike": {"kms:EncryptionContext:aws:cloudtrail:arn":
+             format!("arn:aws:cloudtrail:*:{}:trail/*", acct.id)}}}]});
+    let created = acct
+        .kms(REGION)
+        .create_key()
+        .description("trail logs key")
+        .policy(policy.to_string())
+        .send()
+        .await
+        .expect("CreateKey");
+    created.key_metadata().and_then(|m| m.arn()).expect("key ARN").to_string()
+}
+
 #[derive(Clone)]
 pub struct Trail {
     pub bucket: String,
@@ -40,7 +62,7 @@ impl Trail {
         Trail {
             bucket,
             other_bucket,
-            kms_key: Some(key(acct, REGION).await),
+            kms_key: Some(trail_key(acct).await),
             multi_region: true,
             validation: true,
             global_events: true,
