@@ -154,3 +154,57 @@ async fn point_in_time_recovery_gaps_stay_with_their_table() {
         ]
     );
 }
+
+/// `customer_managed_key` over AWS's answers: DescribeTable's SSEDescription names
+/// the key (KMSMasterKeyArn) and KMS DescribeKey's KeyMetadata.KeyManager says who
+/// manages it; the `aws/dynamodb` key that SSE-KMS uses when no key is given is
+/// `AWS`, not the customer's. The emulator cannot hold that: its DynamoDB names a
+/// key its KMS does not know, and its `alias/aws/dynamodb` key says CUSTOMER.
+#[tokio::test]
+async fn an_aws_managed_table_key_is_not_the_customers() {
+    let key = |id: &str| format!("arn:aws:kms:us-east-1:111122223333:key/{id}");
+    let (customer, managed) =
+        (key("1234abcd-12ab-34cd-56ef-1234567890ab"), key("0987dcba-09fe-87dc-65ba-ab0987654321"));
+    let (c, m) = (customer.clone(), managed.clone());
+    let ctx = ctx_with(move |r: &Request| {
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_default();
+        let sse =
+            |k: &str| format!(r#""SSEDescription":{{"Status":"ENABLED","SSEType":"KMS","KMSMasterKeyArn":"{k}"}}"#);
+        let table = |name: &str, k: &str| {
+            format!(
+                r#"{{"Table":{{"TableName":"{name}","TableArn":"{ARN}/{name}","TableStatus":"ACTIVE","DeletionProtectionEnabled":true,{}}}}}"#,
+                sse(k)
+            )
+        };
+        let meta = |k: &str, manager: &str| {
+            format!(
+                r#"{{"KeyMetadata":{{"AWSAccountId":"111122223333","KeyId":"{}","Arn":"{k}","KeyManager":"{manager}","KeyState":"Enabled","Enabled":true,"KeyUsage":"ENCRYPT_DECRYPT","Origin":"AWS_KMS","CreationDate":1700000000.0}}}}"#,
+                k.rsplit('/').next().unwrap_or_default()
+            )
+        };
+        match (r.op.as_str(), v["TableName"].as_str().or(v["KeyId"].as_str()).unwrap_or_default()) {
+            ("ListTables", _) => (200, r#"{"TableNames":["a-customer","b-aws-managed"]}"#.into()),
+            ("DescribeTable", "a-customer") => (200, table("a-customer", &c)),
+            ("DescribeTable", "b-aws-managed") => (200, table("b-aws-managed", &m)),
+            ("DescribeKey", k) if k == c => (200, meta(&c, "CUSTOMER")),
+            ("DescribeKey", k) if k == m => (200, meta(&m, "AWS")),
+            (op, _) => panic!("unexpected call {op} {}", r.body),
+        }
+    });
+    let r = req(
+        "dynamodb.table",
+        "select = { regions = [\"us-east-1\"] }\n[requirement.expect]\ncustomer_managed_key = true",
+    );
+    let mut plan = Plan::default();
+    (r.kind.plan)(&r, &mut plan);
+    let need = plan.need("dynamodb").unwrap();
+    let tables = collect(&ctx, &crate::collect::Regional::of(need, "point_in_time_recovery", "key_manager")).await;
+    assert!(ctx.errors.lock().unwrap().is_empty());
+    let f = evaluate(&[r], &Inventory { tables, ..Default::default() });
+    let (a, b) = (format!("{ARN}/a-customer"), format!("{ARN}/b-aws-managed"));
+    assert_eq!(statuses(&f), [(Some(a.as_str()), Status::Pass), (Some(b.as_str()), Status::Drift)]);
+    assert_eq!(observed(&f[0], "customer_managed_key"), &serde_json::json!("CUSTOMER"));
+    assert_eq!(observed(&f[1], "customer_managed_key"), &serde_json::json!("AWS"));
+    let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok != Some(true)).map(|c| c.field.as_ref()).collect();
+    assert_eq!(failed, ["customer_managed_key"]);
+}
