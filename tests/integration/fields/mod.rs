@@ -23,6 +23,18 @@ use serde_json::{json, Value};
 /// and honest.
 pub const RECORDED_ONLY: &[(&str, &str, &str, &str)] = &[
     (
+        "config.rule",
+        "active",
+        "PutConfigRule only creates ACTIVE rules and the emulator drops a deleted rule at once: no DELETING or EVALUATING state",
+        "src/collect/config_tests.rs::a_rule_being_deleted_is_not_active",
+    ),
+    (
+        "dynamodb.table",
+        "customer_managed_key",
+        "the emulator's DynamoDB names an aws/dynamodb key its KMS does not know, and its alias/aws/dynamodb key says KeyManager CUSTOMER",
+        "src/collect/dynamodb_tests.rs::an_aws_managed_table_key_is_not_the_customers",
+    ),
+    (
         "acm.certificate",
         "validation_method",
         "the emulator reports ValidationMethod DNS for every certificate, even one requested with EMAIL",
