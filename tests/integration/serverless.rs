@@ -3,7 +3,7 @@
 
 use crate::samples::{serverless, Variant};
 use crate::support::account;
-use crate::support::audit::{self, row};
+use crate::support::audit;
 use serde_json::json;
 
 const PROFILE: &str = "localstack/samples/serverless/serverless.toml";
@@ -19,13 +19,12 @@ async fn serverless_compliant_passes() {
     serverless::deploy(&acct, Variant::Compliant).await.unwrap();
     let a = audit::run(&acct, &[PROFILE], &[]);
     a.assert_code(0);
-    let rows = a.rows();
-    assert_eq!(rows.len(), 4, "{rows:?}");
-    assert!(rows.iter().all(|(_, _, s)| s == "pass"), "{rows:?}");
+    // every finding, exactly: four passes, no errors
+    a.assert_pinned(&acct, "serverless_compliant");
     let fn_arn = format!("arn:aws:lambda:us-east-1:{}:function:prod-processor", acct.id);
-    assert!(rows.contains(&row("functions-current-and-encrypted", Some(&fn_arn), "pass")));
     let table_arn = format!("arn:aws:dynamodb:us-east-1:{}:table/prod-sessions", acct.id);
-    assert!(rows.contains(&row("tables-encrypted", Some(&table_arn), "pass")));
+    assert_eq!(of(&a.rows(), "functions-current-and-encrypted"), [(Some(fn_arn.as_str()), "pass")]);
+    assert_eq!(of(&a.rows(), "tables-encrypted"), [(Some(table_arn.as_str()), "pass")]);
 }
 
 #[tokio::test]
@@ -34,9 +33,9 @@ async fn serverless_drifted_reports_each_gap() {
     serverless::deploy(&acct, Variant::Drifted).await.unwrap();
     let a = audit::run(&acct, &[PROFILE], &[]);
     a.assert_code(1);
+    // every finding, exactly: four drifts with what did not pass, no errors
+    a.assert_pinned(&acct, "serverless_drifted");
     let rows = a.rows();
-    assert_eq!(rows.len(), 4, "{rows:?}");
-    assert!(rows.iter().all(|(_, _, s)| s == "drift"), "{rows:?}");
 
     let key = of(&rows, "kms-rotation")[0].0.unwrap().to_string();
     assert!(key.starts_with(&format!("arn:aws:kms:us-east-1:{}:key/", acct.id)), "{key}");
