@@ -104,3 +104,60 @@ async fn trail_selectors_read_only_drift_and_all_pass() {
     );
     assert!(a.report["errors"].as_array().is_some_and(|e| e.is_empty()), "{:#}", a.report["errors"]);
 }
+
+/// A global table whose us-west-2 replica is still CREATING does not hold that
+/// region (DescribeTable ReplicaStatus; only ACTIVE counts), next to one whose
+/// replica is ACTIVE. The emulator's replicas are always ACTIVE: the project's
+/// extension lets a test set a replica's status with a tag on its table.
+#[tokio::test]
+async fn dynamodb_replica_not_active_does_not_count() {
+    use aws_sdk_dynamodb::types::*;
+    let acct = account();
+    let ddb = acct.dynamodb("us-east-1");
+    for name in ["sessions-ok", "sessions-new"] {
+        ddb.create_table()
+            .table_name(name)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("id")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(KeySchemaElement::builder().attribute_name("id").key_type(KeyType::Hash).build().unwrap())
+            .billing_mode(BillingMode::PayPerRequest)
+            .stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::NewAndOldImages)
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let replica = ReplicationGroupUpdate::builder()
+            .create(CreateReplicationGroupMemberAction::builder().region_name("us-west-2").build().unwrap())
+            .build();
+        ddb.update_table().table_name(name).replica_updates(replica).send().await.unwrap();
+    }
+    let creating = Tag::builder().key("driftwatch-test:replica-status").value("CREATING").build().unwrap();
+    acct.dynamodb("us-west-2")
+        .tag_resource()
+        .resource_arn(format!("arn:aws:dynamodb:us-west-2:{}:table/sessions-new", acct.id))
+        .tags(creating)
+        .send()
+        .await
+        .unwrap();
+    let profile = audit::profile_file(
+        "[profile]\nname = \"global\"\n[[requirement]]\nid = \"global-tables\"\nkind = \"dynamodb.table\"\nselect = { name_prefix = \"sessions-\", regions = [\"us-east-1\"] }\n[requirement.expect]\nreplica_regions = [\"us-west-2\"]\n",
+    );
+    let a = audit::run(&acct, &[profile.path()], &[]);
+    a.assert_code(1);
+    let arn = |n: &str| format!("arn:aws:dynamodb:us-east-1:{}:table/{n}", acct.id);
+    let (new, ok) = (arn("sessions-new"), arn("sessions-ok"));
+    assert_eq!(a.rows(), [row("global-tables", Some(&new), "drift"), row("global-tables", Some(&ok), "pass")]);
+    assert_eq!(a.observed("global-tables", Some(&new), "replica_regions"), json!(["us-east-1", "us-west-2 (CREATING)"]));
+    assert_eq!(a.observed("global-tables", Some(&ok), "replica_regions"), json!(["us-east-1", "us-west-2"]));
+    assert_eq!(a.report["errors"], json!([]));
+}

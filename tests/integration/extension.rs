@@ -439,6 +439,50 @@ async fn dynamodb_global_table_replicas_are_created_and_listed() {
     assert_eq!(regions(home.table().unwrap()), ["us-west-2"]);
     let west = acct.dynamodb("us-west-2").describe_table().table_name("sessions").send().await.unwrap();
     assert_eq!(regions(west.table().unwrap()), ["us-east-1"]);
+    // the deleted replica's table is gone from its region, as in AWS: no phantom
+    // member keeps the old replica list
+    let south = acct.dynamodb("ap-south-1").describe_table().table_name("sessions").send().await;
+    let code = south.err().and_then(|e| e.into_service_error().meta().code().map(str::to_string));
+    assert_eq!(code.as_deref(), Some("ResourceNotFoundException"));
+    let listed = acct.dynamodb("ap-south-1").list_tables().send().await.unwrap();
+    assert_eq!(listed.table_names(), [] as [String; 0]);
+}
+
+#[tokio::test]
+async fn dynamodb_replica_status_can_be_set_by_a_test_tag() {
+    use aws_sdk_dynamodb::types::*;
+    let acct = account();
+    let ddb = acct.dynamodb("us-east-1");
+    ddb.create_table()
+        .table_name("orders")
+        .attribute_definitions(
+            AttributeDefinition::builder().attribute_name("id").attribute_type(ScalarAttributeType::S).build().unwrap(),
+        )
+        .key_schema(KeySchemaElement::builder().attribute_name("id").key_type(KeyType::Hash).build().unwrap())
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .unwrap();
+    let create = |region: &str| {
+        ReplicationGroupUpdate::builder()
+            .create(CreateReplicationGroupMemberAction::builder().region_name(region).build().unwrap())
+            .build()
+    };
+    ddb.update_table().table_name("orders").replica_updates(create("us-west-2")).send().await.unwrap();
+    // the test hook: a tag on the replica's own table sets the status every member reports
+    let west = acct.dynamodb("us-west-2");
+    let arn = format!("arn:aws:dynamodb:us-west-2:{}:table/orders", acct.id);
+    let tag = Tag::builder().key("driftwatch-test:replica-status").value("CREATING").build().unwrap();
+    west.tag_resource().resource_arn(&arn).tags(tag).send().await.unwrap();
+    let home = ddb.describe_table().table_name("orders").send().await.unwrap();
+    let statuses: Vec<(String, String)> = home
+        .table()
+        .unwrap()
+        .replicas()
+        .iter()
+        .map(|r| (r.region_name().unwrap().to_string(), r.replica_status().unwrap().as_str().to_string()))
+        .collect();
+    assert_eq!(statuses, [("us-west-2".to_string(), "CREATING".to_string())]);
 }
 
 #[tokio::test]

@@ -211,12 +211,20 @@ def lambda_keeps_kms_key_arn():
     models.LambdaFunction.update_configuration = update_configuration
 
 
+# A tag a test puts on a replica's own table to make every member report that
+# replica with this ReplicaStatus (AWS reports CREATING, UPDATING, DELETING,
+# INACCESSIBLE_ENCRYPTION_CREDENTIALS… on its own; the emulator never would).
+REPLICA_STATUS_TAG = "driftwatch-test:replica-status"
+
+
 @_once
 def dynamodb_keeps_global_table_replicas():
     """moto ignores UpdateTable's ReplicaUpdates, so a global table (version
     2019.11.21) never shows its replicas. Create the replica table in each named
-    region with the same key schema, and report every member's other regions under
-    `Replicas` in DescribeTable, as AWS does for global tables."""
+    region with the same key schema, delete it when its replica is deleted (as AWS
+    deletes the replica's table), and report every member's other regions under
+    `Replicas` in DescribeTable, as AWS does for global tables: ACTIVE, unless the
+    replica's table carries REPLICA_STATUS_TAG."""
     from moto.dynamodb import models, responses
     from moto.dynamodb.models.table import Table
 
@@ -253,7 +261,11 @@ def dynamodb_keeps_global_table_replicas():
                     )
                 members.add(region)
             if delete:
-                members.discard(delete["RegionName"])
+                region = delete["RegionName"]
+                members.discard(region)
+                backend = models.dynamodb_backends[self.current_account][region]
+                if region != self.region and name in backend.tables:
+                    backend.tables.pop(name)
         for region in members:
             table = models.dynamodb_backends[self.current_account][region].tables.get(name)
             if table is not None:
@@ -267,9 +279,14 @@ def dynamodb_keeps_global_table_replicas():
         others = sorted(getattr(self, "dw_regions", set()) - {self.region_name})
         if others:
             result[base_key]["Replicas"] = [
-                {"RegionName": r, "ReplicaStatus": "ACTIVE"} for r in others
+                {"RegionName": r, "ReplicaStatus": replica_status(self, r)} for r in others
             ]
         return result
+
+    def replica_status(table, region):
+        replica = models.dynamodb_backends[table.account_id][region].tables.get(table.name)
+        tags = getattr(replica, "tags", None) or []
+        return next((t["Value"] for t in tags if t.get("Key") == REPLICA_STATUS_TAG), "ACTIVE")
 
     responses.DynamoHandler.update_table = update_table
     Table.describe = describe
