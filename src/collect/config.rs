@@ -104,3 +104,7 @@ async fn region_rules(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<
 pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<ConfigRule>>> {
     per_region(&need.regions, |r| region_rules(ctx, r, need)).await
 }
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;
