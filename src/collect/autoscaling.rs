@@ -80,3 +80,7 @@ async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<AutoScalingGroup
 pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<AutoScalingGroup>>> {
     per_region(&need.regions, |r| region_groups(ctx, r)).await
 }
+
+#[cfg(test)]
+#[path = "autoscaling_tests.rs"]
+mod tests;
