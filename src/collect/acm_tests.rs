@@ -245,3 +245,102 @@ async fn acm_email_validated_certificate_drifts_from_dns_validation() {
     assert_eq!(crate::kinds::fixtures::observed(&f[0], "validation_method"), &serde_json::json!(["DNS"]));
     assert_eq!(*ctx.errors.lock().unwrap(), []);
 }
+
+/// A certificate requested with email validation and not yet issued: AWS gives
+/// no NotAfter and no ResourceRecord in its DomainValidationOptions.
+fn pending_email(arn: &str, domain: &str) -> String {
+    serde_json::json!({"Certificate": {
+        "CertificateArn": arn, "DomainName": domain, "Status": "PENDING_VALIDATION", "Type": "AMAZON_ISSUED",
+        "DomainValidationOptions": [{"DomainName": domain, "ValidationMethod": "EMAIL",
+            "ValidationStatus": "PENDING_VALIDATION", "ValidationEmails": [format!("admin@{domain}")]}]}})
+    .to_string()
+}
+
+#[tokio::test]
+async fn acm_list_follows_next_token_and_absent_fields_stay_unset() {
+    let (ctx, seen) = fake::recording_ctx(|r| {
+        match r.op.as_str() {
+        "ListCertificates" if r.body.contains("\"page-2\"") => (
+            200,
+            format!(
+                "{{\"CertificateSummaryList\":[{{\"CertificateArn\":\"{B}\",\"DomainName\":\"b.example.com\",\"Status\":\"PENDING_VALIDATION\"}}]}}"
+            ),
+        ),
+        "ListCertificates" => {
+            (200, format!("{{\"CertificateSummaryList\":[{}],\"NextToken\":\"page-2\"}}", summary(A, "a.example.com")))
+        }
+        "DescribeCertificate" if r.body.contains(A) => {
+            (200, described(A, "a.example.com", "_x1.a.example.com.", "_y1.acm-validations.aws."))
+        }
+        "DescribeCertificate" => (200, pending_email(B, "b.example.com")),
+        "ListTagsForCertificate" if r.body.contains(A) => {
+            (200, r#"{"Tags":[{"Key":"team","Value":"web"},{"Key":"flag"}]}"#.into())
+        }
+        "ListTagsForCertificate" => (200, "{}".into()),
+        _ => (500, format!("unexpected {} {}", r.op, r.uri)),
+    }
+    });
+    let got = collect(&ctx, &regions(), false, true).await;
+    let certs = got["us-east-1"].known().expect("both pages were read");
+    let unread = || Observed::default();
+    assert_eq!(
+        certs,
+        &vec![
+            Certificate {
+                arn: A.into(),
+                domain: "a.example.com".into(),
+                region: "us-east-1".into(),
+                status: Some("ISSUED".into()),
+                validations: Observed::Known(vec![DomainValidation {
+                    domain: "a.example.com".into(),
+                    method: Some("DNS".into()),
+                    status: Some("SUCCESS".into()),
+                    record: Some(("_x1.a.example.com.".into(), "_y1.acm-validations.aws.".into())),
+                    route53_values: unread(),
+                }]),
+                not_after: Some(NOT_AFTER),
+                // a tag without a Value is kept with an empty value
+                tags: Observed::Known([("flag".into(), "".into()), ("team".into(), "web".into())].into()),
+            },
+            // no NotAfter before issue, no ResourceRecord for email validation
+            Certificate {
+                arn: B.into(),
+                domain: "b.example.com".into(),
+                region: "us-east-1".into(),
+                status: Some("PENDING_VALIDATION".into()),
+                validations: Observed::Known(vec![DomainValidation {
+                    domain: "b.example.com".into(),
+                    method: Some("EMAIL".into()),
+                    status: Some("PENDING_VALIDATION".into()),
+                    record: None,
+                    route53_values: unread(),
+                }]),
+                not_after: None,
+                tags: Observed::Known(Default::default()),
+            },
+        ]
+    );
+    let lists = seen.lock().unwrap().iter().filter(|r| r.op == "ListCertificates").count();
+    assert_eq!(lists, 2);
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn acm_failing_second_list_page_fails_the_listing() {
+    let ctx = fake::ctx_with(|r| match r.op.as_str() {
+        "ListCertificates" if r.body.contains("\"page-2\"") => acm_error("ThrottlingException"),
+        "ListCertificates" => {
+            (200, format!("{{\"CertificateSummaryList\":[{}],\"NextToken\":\"page-2\"}}", summary(A, "a.example.com")))
+        }
+        _ => (500, format!("unexpected {} {}", r.op, r.uri)),
+    });
+    let got = collect(&ctx, &regions(), false, false).await;
+    let gap = got["us-east-1"].gap().expect("a short listing is never passed on as complete");
+    assert_eq!(
+        (gap.operation.as_str(), gap.code.as_str(), gap.class),
+        ("ListCertificates", "ThrottlingException", ErrorClass::Throttled)
+    );
+    let errors: Vec<String> =
+        ctx.errors.lock().unwrap().iter().map(|g| format!("{}:{}", g.operation, g.code)).collect();
+    assert_eq!(errors, ["ListCertificates:ThrottlingException"]);
+}

@@ -43,7 +43,12 @@ async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<AutoScalingGroup
             .or(mixed.and_then(|t| t.launch_template_specification()))
             .and_then(|t| t.launch_template_id().or(t.launch_template_name()))
             .map(str::to_string);
-        let (Some(name), Some(min), Some(max)) = (g.auto_scaling_group_name(), g.min_size(), g.max_size()) else {
+        // The SDK fills a required member the answer left out with its zero value
+        // (client error correction): an empty name is how a missing one shows.
+        // MinSize and MaxSize left out read as 0, which cannot be told from a real
+        // 0; AWS always sends them (API reference: Required).
+        let name = g.auto_scaling_group_name().filter(|n| !n.is_empty());
+        let (Some(name), Some(min), Some(max)) = (name, g.min_size(), g.max_size()) else {
             return Observed::Unknown(ctx.malformed(
                 SERVICE,
                 region,
@@ -80,3 +85,7 @@ async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<AutoScalingGroup
 pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<AutoScalingGroup>>> {
     per_region(&need.regions, |r| region_groups(ctx, r)).await
 }
+
+#[cfg(test)]
+#[path = "autoscaling_tests.rs"]
+mod tests;

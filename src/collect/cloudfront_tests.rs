@@ -240,3 +240,49 @@ async fn cloudfront_delivery_sources_denied_leaves_v2_logging_unknown() {
     let err = f[0].checks[0].error.as_deref();
     assert_eq!(err, Some("logs:DescribeDeliverySources in us-east-1 failed with AccessDeniedException"));
 }
+
+#[tokio::test]
+async fn cloudfront_list_follows_next_marker_and_a_failing_page_fails_the_listing() {
+    // the first page says more remain; the second is read with its marker
+    let first = list(&[summary("E1FIRST", Some("TLSv1.2_2021"))])
+        .replace("<IsTruncated>false</IsTruncated>", "<IsTruncated>true</IsTruncated><NextMarker>E2NEXT</NextMarker>");
+    let (ctx, seen) = fake::recording_ctx({
+        let first = first.clone();
+        move |r| {
+            if r.uri.contains("Marker=E2NEXT") {
+                (200, list(&[summary("E2NEXT", None)]))
+            } else {
+                (200, first.clone())
+            }
+        }
+    });
+    let got = collect(&ctx, false, false).await;
+    let dists = got.known().expect("both pages were read");
+    let summary: Vec<(&str, Option<&str>, Option<&str>, bool)> = dists
+        .iter()
+        .map(|d| (d.id.as_str(), d.acm_certificate.as_deref(), d.min_tls.as_deref(), d.default_certificate))
+        .collect();
+    let cert = format!("arn:aws:acm:us-east-1:{ACCT}:certificate/E1FIRST");
+    assert_eq!(
+        summary,
+        [("E1FIRST", Some(cert.as_str()), Some("TLSv1.2_2021"), false), ("E2NEXT", None, Some("TLSv1.2_2021"), true),]
+    );
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert!(ctx.errors.lock().unwrap().is_empty());
+
+    let failing = fake::ctx_with(move |r| {
+        if r.uri.contains("Marker=E2NEXT") {
+            cf_error(400, "Throttling")
+        } else {
+            (200, first.clone())
+        }
+    });
+    let got = collect(&failing, false, false).await;
+    let gap = got.gap().expect("a short listing is never passed on as complete");
+    assert_eq!(
+        (gap.operation.as_str(), gap.code.as_str(), gap.class),
+        ("ListDistributions", "Throttling", ErrorClass::Throttled)
+    );
+    let errors: Vec<String> = failing.errors.lock().unwrap().iter().map(|g| g.operation.clone()).collect();
+    assert_eq!(errors, ["ListDistributions"]);
+}

@@ -120,18 +120,22 @@ async fn selectors(ctx: &Ctx, arn: &str, home: &str) -> Result<Observed<Manageme
     })
 }
 
-async fn tags(ctx: &Ctx, arn: &str, home: &str) -> Observed<Tags> {
+/// A trail's tags; `Err(Gone)` when the trail no longer exists.
+async fn tags(ctx: &Ctx, arn: &str, home: &str) -> Result<Observed<Tags>, Gone> {
     let client = aws_sdk_cloudtrail::Client::new(&ctx.config(home));
     let _permit = ctx.permit().await;
     match client.list_tags().resource_id_list(arn).send().await {
-        Ok(out) => Observed::Known(
+        Ok(out) => Ok(Observed::Known(
             out.resource_tag_list()
                 .iter()
                 .flat_map(|r| r.tags_list())
                 .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
                 .collect(),
-        ),
-        Err(err) => Observed::Unknown(ctx.gap(&err, SERVICE, home, "ListTags", Some(arn))),
+        )),
+        Err(err) => match ctx.gap_unless_gone(&err, SERVICE, home, "ListTags", Some(arn)) {
+            Some(gap) => Ok(Observed::Unknown(gap)),
+            None => Err(Gone),
+        },
     }
 }
 
@@ -314,7 +318,7 @@ async fn details(ctx: &Ctx, arn: &str, home: &str, with_tags: bool, with_selecto
         if with_tags {
             tags(ctx, arn, home).await
         } else {
-            Observed::default()
+            Ok(Observed::default())
         }
     };
     let events = async {
@@ -325,7 +329,7 @@ async fn details(ctx: &Ctx, arn: &str, home: &str, with_tags: bool, with_selecto
         }
     };
     let (logging, tags, events) = tokio::join!(status(ctx, arn, home), tags, events);
-    Some(Details { logging: logging.ok()?, tags, events: events.ok()? })
+    Some(Details { logging: logging.ok()?, tags: tags.ok()?, events: events.ok()? })
 }
 
 pub async fn collect(

@@ -99,3 +99,7 @@ async fn region_alarms(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<Vec
 pub async fn collect(ctx: &Ctx, regions: &BTreeSet<String>, with_tags: bool) -> BTreeMap<String, Observed<Vec<Alarm>>> {
     super::per_region(regions, |r| region_alarms(ctx, r, with_tags)).await
 }
+
+#[cfg(test)]
+#[path = "cloudwatch_tests.rs"]
+mod tests;

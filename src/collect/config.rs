@@ -108,3 +108,7 @@ pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Ve
 #[cfg(test)]
 #[path = "config_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "config_state_tests.rs"]
+mod state_tests;

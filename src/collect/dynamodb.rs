@@ -47,7 +47,8 @@ pub static COLLECTOR: super::Collector = super::Collector {
     cut_short: |need, gap, inv| inv.tables = super::all_unknown(&need.regions(), gap),
 };
 
-async fn tags(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, arn: &str) -> Observed<Tags> {
+/// Every tag of a table (every page); `None` when the table is gone.
+async fn tags(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, arn: &str) -> Option<Observed<Tags>> {
     let mut tags = Tags::new();
     let mut token: Option<String> = None;
     loop {
@@ -57,10 +58,12 @@ async fn tags(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, arn: &str
                 tags.extend(out.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())));
                 match out.next_token() {
                     Some(next) if Some(next) != token.as_deref() => token = Some(next.to_string()),
-                    _ => return Observed::Known(tags),
+                    _ => return Some(Observed::Known(tags)),
                 }
             }
-            Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTagsOfResource", Some(arn))),
+            Err(e) => {
+                return ctx.gap_unless_gone(&e, SERVICE, region, "ListTagsOfResource", Some(arn)).map(Observed::Unknown)
+            }
         }
     }
 }
@@ -132,11 +135,11 @@ async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, name: &s
         if need.tags {
             tags(ctx, ddb, region, &arn).await
         } else {
-            Observed::default()
+            Some(Observed::default())
         }
     };
     let (pitr, tags) = tokio::join!(pitr, tags);
-    let Ok(pitr) = pitr else { return Described::Gone };
+    let (Ok(pitr), Some(tags)) = (pitr, tags) else { return Described::Gone };
     Described::Table(Box::new(Table {
         name: name.to_string(),
         arn,

@@ -208,3 +208,135 @@ async fn an_aws_managed_table_key_is_not_the_customers() {
     let failed: Vec<&str> = f[1].checks.iter().filter(|c| c.ok != Some(true)).map(|c| c.field.as_ref()).collect();
     assert_eq!(failed, ["customer_managed_key"]);
 }
+
+/// ListTables names, with LastEvaluatedTableName while more remain.
+fn tables_page(names: &[&str], last: Option<&str>) -> String {
+    match last {
+        Some(l) => serde_json::json!({"TableNames": names, "LastEvaluatedTableName": l}),
+        None => serde_json::json!({"TableNames": names}),
+    }
+    .to_string()
+}
+
+fn body_field(r: &Request, name: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(&r.body)
+        .ok()
+        .and_then(|b| b[name].as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A table with the default encryption (AWS owned key), no deletion protection
+/// field and no replicas: AWS leaves out SSEDescription, DeletionProtectionEnabled
+/// and Replicas.
+fn bare_table(name: &str) -> String {
+    format!(
+        r#"{{"Table":{{"TableName":"{name}","TableArn":"{ARN}/{name}","TableStatus":"ACTIVE","CreationDateTime":1700000000.0,"ItemCount":0,"TableSizeBytes":0}}}}"#
+    )
+}
+
+/// A table under a customer managed key.
+fn keyed_table(name: &str) -> String {
+    format!(
+        r#"{{"Table":{{"TableName":"{name}","TableArn":"{ARN}/{name}","TableStatus":"ACTIVE","CreationDateTime":1700000000.0,"DeletionProtectionEnabled":false,"SSEDescription":{{"Status":"ENABLED","SSEType":"KMS","KMSMasterKeyArn":"arn:aws:kms:us-east-1:111122223333:key/k1"}}}}}}"#
+    )
+}
+
+fn only_region(tags: bool) -> crate::collect::Regional {
+    crate::collect::Regional { regions: ["us-east-1".to_string()].into(), tags, ..Default::default() }
+}
+
+#[tokio::test]
+async fn list_tables_follows_every_page_and_absent_fields_stay_unset() {
+    let (ctx, seen) = crate::collect::fake::recording_ctx(|r| match r.op.as_str() {
+        "ListTables" if body_field(r, "ExclusiveStartTableName") == "keyed" => (200, tables_page(&["plain"], None)),
+        "ListTables" => (200, tables_page(&["keyed"], Some("keyed"))),
+        "DescribeTable" if body_field(r, "TableName") == "keyed" => (200, keyed_table("keyed")),
+        "DescribeTable" => (200, bare_table("plain")),
+        // two pages of tags for the keyed table, none for the other
+        "ListTagsOfResource" if body_field(r, "NextToken") == "t2" => {
+            (200, r#"{"Tags":[{"Key":"env","Value":"prod"}]}"#.into())
+        }
+        "ListTagsOfResource" if body_field(r, "ResourceArn").ends_with("/keyed") => {
+            (200, r#"{"Tags":[{"Key":"team","Value":"data"}],"NextToken":"t2"}"#.into())
+        }
+        "ListTagsOfResource" => (200, r#"{"Tags":[]}"#.into()),
+        op => panic!("unexpected call {op}"),
+    });
+    let got = collect(&ctx, &only_region(true)).await;
+    let tables = got["us-east-1"].known().expect("both pages were read");
+    let summary: Vec<_> = tables
+        .iter()
+        .map(|t| {
+            (
+                t.name.as_str(),
+                t.sse_type.as_deref(),
+                t.kms_key.as_deref(),
+                t.deletion_protection,
+                t.replicas.len(),
+                t.tags.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "keyed",
+                Some("KMS"),
+                Some("arn:aws:kms:us-east-1:111122223333:key/k1"),
+                Some(false),
+                0,
+                crate::inventory::Observed::Known(
+                    [("env".to_string(), "prod".to_string()), ("team".to_string(), "data".to_string())].into()
+                )
+            ),
+            ("plain", None, None, None, 0, crate::inventory::Observed::Known(Default::default())),
+        ]
+    );
+    let lists = seen.lock().unwrap().iter().filter(|r| r.op == "ListTables").count();
+    assert_eq!(lists, 2);
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_list_tables_page_fails_the_listing() {
+    let ctx = ctx_with(|r| match r.op.as_str() {
+        "ListTables" if body_field(r, "ExclusiveStartTableName") == "keyed" => error("ThrottlingException"),
+        "ListTables" => (200, tables_page(&["keyed"], Some("keyed"))),
+        op => panic!("unexpected call {op}"),
+    });
+    let got = collect(&ctx, &only_region(false)).await;
+    let gap = got["us-east-1"].gap().expect("a short listing is never passed on as complete");
+    assert_eq!(
+        (gap.operation.as_str(), gap.code.as_str(), gap.class),
+        ("ListTables", "ThrottlingException", crate::inventory::ErrorClass::Throttled)
+    );
+    let errors: Vec<String> = ctx.errors.lock().unwrap().iter().map(|g| g.operation.clone()).collect();
+    assert_eq!(errors, ["ListTables"]);
+}
+
+/// A table deleted after DescribeTable answered, before ListTagsOfResource
+/// (ResourceNotFoundException, per the DynamoDB API reference): it is gone, with
+/// no error, like a table whose continuous backups read finds it deleted.
+/// FAILS today (a collector bug, left failing on purpose): `tags()` in
+/// src/collect/dynamodb.rs records every ListTagsOfResource error as a gap, so the
+/// deleted table stays listed with unknown tags and an error is reported.
+#[tokio::test]
+async fn a_table_deleted_before_its_tags_are_read_is_gone() {
+    let ctx = ctx_with(|r| match r.op.as_str() {
+        "ListTables" => (200, tables_page(&["kept", "vanished"], None)),
+        "DescribeTable" => (200, bare_table(&body_field(r, "TableName"))),
+        "ListTagsOfResource" if body_field(r, "ResourceArn").ends_with("/vanished") => {
+            error("ResourceNotFoundException")
+        }
+        "ListTagsOfResource" => (200, r#"{"Tags":[]}"#.into()),
+        op => panic!("unexpected call {op}"),
+    });
+    let got = collect(&ctx, &only_region(true)).await;
+    let tables = got["us-east-1"].known().expect("the listing was read");
+    let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["kept"]);
+    let errors: Vec<(String, String)> =
+        ctx.errors.lock().unwrap().iter().map(|g| (g.operation.clone(), g.code.clone())).collect();
+    assert_eq!(errors, []);
+}

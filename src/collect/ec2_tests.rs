@@ -312,3 +312,142 @@ async fn blackhole_route_to_the_peer_is_no_route() {
         ]
     );
 }
+
+fn only_east() -> Regional {
+    Regional { regions: ["us-east-1".to_string()].into(), ..Regional::default() }
+}
+
+#[tokio::test]
+async fn security_groups_follow_next_token_and_every_rule_field_is_read() {
+    // first page: a group with IPv4, IPv6 and group-pair sources and a tag; second
+    // page: an all-traffic rule (ipProtocol -1 carries no ports) and no tags
+    let mixed = "<item><ipProtocol>tcp</ipProtocol><fromPort>22</fromPort><toPort>22</toPort>\
+<groups><item><userId>111122223333</userId><groupId>sg-bastion</groupId></item></groups>\
+<ipRanges><item><cidrIp>10.0.0.0/8</cidrIp></item></ipRanges><ipv6Ranges><item><cidrIpv6>::/0</cidrIpv6></item></ipv6Ranges>\
+<prefixListIds/></item>";
+    let all = "<item><ipProtocol>-1</ipProtocol><groups/><ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges><ipv6Ranges/><prefixListIds/></item>";
+    let first = format!(
+        "<securityGroupInfo>{}</securityGroupInfo><nextToken>sg-page-2</nextToken>",
+        group("sg-one", mixed).replace("<tagSet/>", "<tagSet><item><key>team</key><value>net</value></item></tagSet>")
+    );
+    let second = format!("<securityGroupInfo>{}</securityGroupInfo>", group("sg-two", all).replace("<tagSet/>", ""));
+    let (ctx, seen) = recording_ctx(move |r| match r.op.as_str() {
+        "DescribeSecurityGroups" if r.body.contains("NextToken=sg-page-2") => answer("DescribeSecurityGroups", &second),
+        "DescribeSecurityGroups" => answer("DescribeSecurityGroups", &first),
+        other => panic!("unexpected call {other}"),
+    });
+    let got = security_groups(&ctx, &only_east()).await;
+    let groups = got["us-east-1"].known().expect("both pages were read");
+    let rule = |protocol: &str, ports: Option<i32>, cidrs: &[&str], groups: &[&str]| IngressRule {
+        protocol: protocol.into(),
+        from_port: ports,
+        to_port: ports,
+        cidrs: cidrs.iter().map(|c| c.to_string()).collect(),
+        groups: groups.iter().map(|g| g.to_string()).collect(),
+        prefix_lists: vec![],
+    };
+    assert_eq!(
+        groups,
+        &vec![
+            SecurityGroup {
+                id: "sg-one".into(),
+                name: "sg-one".into(),
+                region: "us-east-1".into(),
+                vpc_id: Some("vpc-1".into()),
+                owner: Some("111122223333".into()),
+                ingress: vec![rule("tcp", Some(22), &["10.0.0.0/8", "::/0"], &["sg-bastion"])],
+                tags: Observed::Known([("team".to_string(), "net".to_string())].into()),
+            },
+            SecurityGroup {
+                id: "sg-two".into(),
+                name: "sg-two".into(),
+                region: "us-east-1".into(),
+                vpc_id: Some("vpc-1".into()),
+                owner: Some("111122223333".into()),
+                ingress: vec![rule("-1", None, &["0.0.0.0/0"], &[])],
+                tags: Observed::Known(Default::default()),
+            },
+        ]
+    );
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_security_group_page_fails_the_listing() {
+    let ctx = ctx_with(|r| match r.op.as_str() {
+        "DescribeSecurityGroups" if r.body.contains("NextToken=sg-page-2") => ec2_error(503, "RequestLimitExceeded"),
+        "DescribeSecurityGroups" => answer(
+            "DescribeSecurityGroups",
+            &format!("<securityGroupInfo>{}</securityGroupInfo><nextToken>sg-page-2</nextToken>", group("sg-one", "")),
+        ),
+        other => panic!("unexpected call {other}"),
+    });
+    let got = security_groups(&ctx, &only_east()).await;
+    let gap = got["us-east-1"].gap().expect("a short listing is never passed on as complete");
+    assert_eq!(
+        (gap.operation.as_str(), gap.code.as_str(), gap.class),
+        ("DescribeSecurityGroups", "RequestLimitExceeded", crate::inventory::ErrorClass::Throttled)
+    );
+    let errors: Vec<String> = ctx.errors.lock().unwrap().iter().map(|g| g.operation.clone()).collect();
+    assert_eq!(errors, ["DescribeSecurityGroups"]);
+}
+
+#[tokio::test]
+async fn instances_follow_next_token_and_a_private_stopped_one_has_no_address() {
+    // instanceState codes as the API reference gives them: 16 running, 80 stopped
+    let instance = |id: &str, state: &str, extra: &str| {
+        let code = if state == "running" { 16 } else { 80 };
+        format!("<item><instanceId>{id}</instanceId><imageId>ami-1</imageId><instanceState><code>{code}</code><name>{state}</name></instanceState><instanceType>t3.micro</instanceType>{extra}</item>")
+    };
+    let reservation = |owner: &str, instances: String| {
+        format!("<item><reservationId>r-{owner}</reservationId><ownerId>{owner}</ownerId><groupSet/><instancesSet>{instances}</instancesSet></item>")
+    };
+    let first = format!(
+        "<reservationSet>{}</reservationSet><nextToken>i-page-2</nextToken>",
+        reservation(
+            "111122223333",
+            instance(
+                "i-web",
+                "running",
+                "<subnetId>subnet-a</subnetId><ipAddress>203.0.113.10</ipAddress><tagSet><item><key>Name</key><value>web</value></item></tagSet>"
+            )
+        )
+    );
+    let second =
+        format!("<reservationSet>{}</reservationSet>", reservation("111122223333", instance("i-batch", "stopped", "")));
+    let (ctx, seen) = recording_ctx(move |r| match r.op.as_str() {
+        "DescribeInstances" if r.body.contains("NextToken=i-page-2") => answer("DescribeInstances", &second),
+        "DescribeInstances" => answer("DescribeInstances", &first),
+        other => panic!("unexpected call {other}"),
+    });
+    let got = region_instances(&ctx, "us-east-1").await;
+    let instances = got.known().expect("both pages were read");
+    assert_eq!(
+        instances,
+        &vec![
+            Instance {
+                id: "i-web".into(),
+                region: "us-east-1".into(),
+                owner: Some("111122223333".into()),
+                instance_type: Some("t3.micro".into()),
+                state: Some("running".into()),
+                subnet_id: Some("subnet-a".into()),
+                public_ip: Some("203.0.113.10".into()),
+                tags: Observed::Known([("Name".to_string(), "web".to_string())].into()),
+            },
+            // no ipAddress, subnetId or tagSet: none invented
+            Instance {
+                id: "i-batch".into(),
+                region: "us-east-1".into(),
+                owner: Some("111122223333".into()),
+                instance_type: Some("t3.micro".into()),
+                state: Some("stopped".into()),
+                subnet_id: None,
+                public_ip: None,
+                tags: Observed::Known(Default::default()),
+            },
+        ]
+    );
+    assert_eq!(seen.lock().unwrap().len(), 2);
+}

@@ -313,3 +313,70 @@ async fn a_balancer_deleted_before_its_tags_are_read_is_gone() {
     );
     assert!(ctx.errors.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn balancers_and_listeners_follow_next_marker_and_plain_http_has_no_policy() {
+    let more = |body: String, marker: &str| {
+        body.replace("</LoadBalancers>", &format!("</LoadBalancers><NextMarker>{marker}</NextMarker>"))
+            .replace("</Listeners>", &format!("</Listeners><NextMarker>{marker}</NextMarker>"))
+    };
+    let (ctx, seen) = recording_ctx(move |r| match r.op.as_str() {
+        "DescribeLoadBalancers" if r.body.contains("Marker=lb2") => (200, balancers(&["second"])),
+        "DescribeLoadBalancers" => (200, more(balancers(&["first"]), "lb2")),
+        // the first balancer's listeners come in two pages: HTTPS, then plain HTTP
+        "DescribeListeners" if r.body.contains("first") && r.body.contains("Marker=l2") => {
+            (200, listeners("first", &[(80, "HTTP", None)]))
+        }
+        "DescribeListeners" if r.body.contains("first") => {
+            (200, more(listeners("first", &[(443, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-2021-06"))]), "l2"))
+        }
+        "DescribeListeners" => (200, listeners("second", &[])),
+        other => panic!("unexpected call {other}"),
+    });
+    let only_listeners = Regional { extra: false, ..need() };
+    let got = collect(&ctx, &only_listeners).await;
+    let lbs = got["us-east-1"].known().expect("every page was read");
+    let summary: Vec<(&str, Vec<(Option<i32>, Option<String>, Option<String>)>)> = lbs
+        .iter()
+        .map(|lb| {
+            let ls = lb.listeners.known().cloned().unwrap_or_default();
+            (lb.name.as_str(), ls.into_iter().map(|l| (l.port, l.protocol, l.ssl_policy)).collect())
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "first",
+                vec![
+                    (Some(443), Some("HTTPS".to_string()), Some("ELBSecurityPolicy-TLS13-1-2-2021-06".to_string())),
+                    (Some(80), Some("HTTP".to_string()), None),
+                ]
+            ),
+            ("second", vec![]),
+        ]
+    );
+    assert_eq!(lbs[1].listeners, Observed::Known(vec![]));
+    let pages = seen.lock().unwrap().iter().filter(|r| r.op == "DescribeLoadBalancers").count();
+    assert_eq!(pages, 2);
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_balancers_page_fails_the_listing() {
+    let ctx = ctx_with(|r| match r.op.as_str() {
+        "DescribeLoadBalancers" if r.body.contains("Marker=lb2") => error(400, "Throttling"),
+        "DescribeLoadBalancers" => {
+            (200, balancers(&["first"]).replace("</LoadBalancers>", "</LoadBalancers><NextMarker>lb2</NextMarker>"))
+        }
+        other => panic!("unexpected call {other}"),
+    });
+    let got = collect(&ctx, &need()).await;
+    let gap = got["us-east-1"].gap().expect("a short listing is never passed on as complete");
+    assert_eq!(
+        (gap.operation.as_str(), gap.code.as_str(), gap.class),
+        ("DescribeLoadBalancers", "Throttling", ErrorClass::Throttled)
+    );
+    let errors: Vec<String> = ctx.errors.lock().unwrap().iter().map(|g| g.operation.clone()).collect();
+    assert_eq!(errors, ["DescribeLoadBalancers"]);
+}

@@ -296,3 +296,47 @@ async fn an_aws_managed_key_drifts_on_customer_managed_next_to_a_customer_key() 
     assert_eq!(f[1].checks.len(), 1);
     assert_eq!(f[1].checks[0].field, "customer_managed");
 }
+
+#[tokio::test]
+async fn aliases_and_tags_follow_every_page_and_unattached_aliases_name_no_key() {
+    let ctx = ctx_with(|r| {
+        match r.op.as_str() {
+        "ListKeys" => (200, list_keys(&["k-1"], None)),
+        // page one: an alias of k-1 and an AWS-managed alias not yet attached to a
+        // key (AWS leaves TargetKeyId out); page two: a second alias of k-1
+        "ListAliases" if r.body.contains("\"Marker\":\"a2\"") => (
+            200,
+            r#"{"Aliases": [{"AliasName": "alias/orders", "AliasArn": "arn:aws:kms:us-east-1:111122223333:alias/orders", "TargetKeyId": "k-1"}], "Truncated": false}"#.into(),
+        ),
+        "ListAliases" => (
+            200,
+            r#"{"Aliases": [{"AliasName": "alias/app", "AliasArn": "arn:aws:kms:us-east-1:111122223333:alias/app", "TargetKeyId": "k-1"},
+                {"AliasName": "alias/aws/ebs", "AliasArn": "arn:aws:kms:us-east-1:111122223333:alias/aws/ebs"}],
+                "Truncated": true, "NextMarker": "a2"}"#
+                .into(),
+        ),
+        "DescribeKey" => (200, metadata(&key_of(r), "SYMMETRIC_DEFAULT", "AWS_KMS", "Enabled")),
+        "ListResourceTags" if r.body.contains("\"Marker\":\"t2\"") => {
+            (200, r#"{"Tags": [{"TagKey": "env", "TagValue": "prod"}], "Truncated": false}"#.into())
+        }
+        "ListResourceTags" => {
+            (200, r#"{"Tags": [{"TagKey": "team", "TagValue": "core"}], "Truncated": true, "NextMarker": "t2"}"#.into())
+        }
+        other => panic!("unexpected call {other}"),
+    }
+    });
+    let need = Regional { regions: ["us-east-1".to_string()].into(), tags: true, ..Default::default() };
+    let got = collect(&ctx, &need).await;
+    let keys = keys_of(&got);
+    let summary: Vec<(&str, Vec<String>, Observed<crate::inventory::Tags>)> =
+        keys.iter().map(|k| (k.id.as_str(), k.aliases.clone(), k.tags.clone())).collect();
+    assert_eq!(
+        summary,
+        [(
+            "k-1",
+            vec!["app".to_string(), "orders".to_string()],
+            Observed::Known([("env".to_string(), "prod".to_string()), ("team".to_string(), "core".to_string())].into())
+        )]
+    );
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}

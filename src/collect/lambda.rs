@@ -79,3 +79,7 @@ async fn region_functions(ctx: &Ctx, region: &str, need: &Regional) -> Observed<
 pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<Function>>> {
     per_region(&need.regions, |r| region_functions(ctx, r, need)).await
 }
+
+#[cfg(test)]
+#[path = "lambda_tests.rs"]
+mod tests;

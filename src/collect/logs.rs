@@ -83,3 +83,7 @@ async fn region_groups(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec
 pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<LogGroup>>> {
     per_region(&need.regions, |r| region_groups(ctx, r, need)).await
 }
+
+#[cfg(test)]
+#[path = "logs_tests.rs"]
+mod tests;

@@ -84,7 +84,7 @@ async fn region_instances(ctx: &Ctx, region: &str, with_clusters: bool) -> Obser
             engine: d.engine().map(str::to_string),
             storage_encrypted: d.storage_encrypted(),
             publicly_accessible: d.publicly_accessible(),
-            backup_retention_days: d.backup_retention_period().unwrap_or(0),
+            backup_retention_days: d.backup_retention_period(),
             deletion_protection: d.deletion_protection(),
             multi_az: d.multi_az(),
             read_replicas: d.read_replica_db_instance_identifiers().to_vec(),

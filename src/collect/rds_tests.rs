@@ -271,3 +271,90 @@ async fn multi_az_db_cluster_members_are_judged_by_their_cluster() {
         ]
     );
 }
+
+#[tokio::test]
+async fn db_instances_follow_marker_and_absent_settings_stay_unset() {
+    // the second page's instance leaves out the optional settings AWS may omit:
+    // StorageEncrypted, PubliclyAccessible, DeletionProtection, MultiAZ, the
+    // subnet group and the tags
+    let bare = "<DBInstance><DBInstanceIdentifier>bare</DBInstanceIdentifier><DBInstanceArn>arn:aws:rds:us-east-1:111122223333:db:bare</DBInstanceArn>\
+<DBInstanceClass>db.t3.micro</DBInstanceClass><Engine>mysql</Engine><DBInstanceStatus>available</DBInstanceStatus>\
+<BackupRetentionPeriod>7</BackupRetentionPeriod></DBInstance>";
+    let first = format!(
+        "<DBInstances>{}</DBInstances><Marker>db-page-2</Marker>",
+        instance("pg", "postgres", None, true)
+            .replace("<TagList/>", "<TagList><Tag><Key>team</Key><Value>data</Value></Tag></TagList>")
+    );
+    let second = format!("<DBInstances>{bare}</DBInstances>");
+    let (ctx, seen) = recording_ctx(move |r| match r.op.as_str() {
+        "DescribeDBInstances" if r.body.contains("Marker=db-page-2") => answer("DescribeDBInstances", &second),
+        "DescribeDBInstances" => answer("DescribeDBInstances", &first),
+        other => panic!("unexpected call {other}"),
+    });
+    let need = Regional { regions: ["us-east-1".to_string()].into(), ..Regional::default() };
+    let got = collect(&ctx, &need).await;
+    let dbs = got["us-east-1"].known().expect("both pages were read");
+    type Row<'a> = (
+        &'a str,
+        Option<bool>,
+        Option<bool>,
+        Option<i32>,
+        Option<bool>,
+        Option<bool>,
+        Vec<String>,
+        Observed<crate::inventory::Tags>,
+    );
+    let rows: Vec<Row> = dbs
+        .iter()
+        .map(|d| {
+            (
+                d.id.as_str(),
+                d.storage_encrypted,
+                d.publicly_accessible,
+                d.backup_retention_days,
+                d.deletion_protection,
+                d.multi_az,
+                d.subnets.clone(),
+                d.tags.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "pg",
+                Some(true),
+                Some(false),
+                Some(1),
+                Some(false),
+                Some(true),
+                vec!["subnet-a".to_string()],
+                Observed::Known([("team".to_string(), "data".to_string())].into())
+            ),
+            ("bare", None, None, Some(7), None, None, vec![], Observed::Known(Default::default())),
+        ]
+    );
+    assert_eq!(seen.lock().unwrap().len(), 2, "two instance pages; no cluster asked for");
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_db_instances_page_fails_the_listing() {
+    let first =
+        format!("<DBInstances>{}</DBInstances><Marker>db-page-2</Marker>", instance("pg", "postgres", None, true));
+    let ctx = ctx_with(move |r| match r.op.as_str() {
+        "DescribeDBInstances" if r.body.contains("Marker=db-page-2") => rds_error(400, "Throttling"),
+        "DescribeDBInstances" => answer("DescribeDBInstances", &first),
+        other => panic!("unexpected call {other}"),
+    });
+    let need = Regional { regions: ["us-east-1".to_string()].into(), ..Regional::default() };
+    let got = collect(&ctx, &need).await;
+    let gap = got["us-east-1"].gap().expect("a short listing is never passed on as complete");
+    assert_eq!(
+        (gap.operation.as_str(), gap.code.as_str(), gap.class),
+        ("DescribeDBInstances", "Throttling", crate::inventory::ErrorClass::Throttled)
+    );
+    let errors: Vec<String> = ctx.errors.lock().unwrap().iter().map(|g| g.operation.clone()).collect();
+    assert_eq!(errors, ["DescribeDBInstances"]);
+}

@@ -124,3 +124,97 @@ async fn route53_unreadable_zone_leaves_the_records_unknown() {
         ("ListResourceRecordSets", "AccessDenied", ErrorClass::AccessDenied, Some("example.com."), "us-east-1")
     );
 }
+
+/// A ListHostedZones page that says more remain (IsTruncated, NextMarker).
+fn zones_first_page(id: &str, name: &str) -> String {
+    zones_xml(&[(id, name, false)])
+        .replace("<IsTruncated>false</IsTruncated>", "<IsTruncated>true</IsTruncated><NextMarker>Z2NEXT</NextMarker>")
+}
+
+#[tokio::test]
+async fn route53_zones_and_records_follow_every_page_and_alias_sets_have_no_values() {
+    let (ctx, seen) = fake::recording_ctx(|r| {
+        let u = r.uri.as_str();
+        if u.contains("/rrset") && u.contains("Z1FIRST") && u.contains("name=b.one.example.") {
+            // second records page: an alias record set, which carries no ResourceRecords
+            (
+                200,
+                format!(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListResourceRecordSetsResponse xmlns=\"{NS}\"><ResourceRecordSets>\
+<ResourceRecordSet><Name>b.one.example.</Name><Type>A</Type><AliasTarget><HostedZoneId>Z35SXDOTRQ7X7K</HostedZoneId>\
+<DNSName>dualstack.web-123.us-east-1.elb.amazonaws.com.</DNSName><EvaluateTargetHealth>false</EvaluateTargetHealth></AliasTarget>\
+</ResourceRecordSet></ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>1</MaxItems></ListResourceRecordSetsResponse>"
+                ),
+            )
+        } else if u.contains("/rrset") && u.contains("Z1FIRST") {
+            (
+                200,
+                records_xml(&[("a.one.example.", "TXT", &["\"v=spf1 -all\""])]).replace(
+                    "<IsTruncated>false</IsTruncated>",
+                    "<IsTruncated>true</IsTruncated><NextRecordName>b.one.example.</NextRecordName><NextRecordType>A</NextRecordType>",
+                ),
+            )
+        } else if u.contains("/rrset") {
+            (200, records_xml(&[("two.example.", "MX", &["10 mail.two.example."])]))
+        } else if u.contains("marker=Z2NEXT") {
+            // a zone without Config: AWS's default is a public zone
+            (
+                200,
+                zones_xml(&[("Z2NEXT", "two.example.", true)])
+                    .replace("<Config><PrivateZone>true</PrivateZone></Config>", ""),
+            )
+        } else {
+            (200, zones_first_page("Z1FIRST", "one.example."))
+        }
+    });
+    let got = collect(&ctx).await;
+    let records = got.known().expect("every page was read");
+    let set = |zone: &str, zname: &str, name: &str, t: &str, alias: Option<&str>, values: &[&str]| RecordSet {
+        zone_id: zone.into(),
+        zone_name: zname.into(),
+        private_zone: false,
+        name: name.into(),
+        record_type: t.into(),
+        alias_target: alias.map(str::to_string),
+        values: values.iter().map(|v| v.to_string()).collect(),
+    };
+    assert_eq!(
+        records,
+        &vec![
+            set("Z1FIRST", "one.example", "a.one.example", "TXT", None, &["\"v=spf1 -all\""]),
+            set(
+                "Z1FIRST",
+                "one.example",
+                "b.one.example",
+                "A",
+                Some("dualstack.web-123.us-east-1.elb.amazonaws.com"),
+                &[]
+            ),
+            set("Z2NEXT", "two.example", "two.example", "MX", None, &["10 mail.two.example."]),
+        ]
+    );
+    let calls: Vec<String> = seen.lock().unwrap().iter().map(|r| r.uri.clone()).collect();
+    assert_eq!(calls.len(), 5, "two zone pages, two record pages of one zone, one of the other: {calls:?}");
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn route53_failing_zones_page_fails_the_listing() {
+    let ctx = fake::ctx_with(|r| {
+        if r.uri.contains("marker=Z2NEXT") {
+            (400, r53_error("Throttling"))
+        } else if r.uri.contains("/rrset") {
+            (200, records_xml(&[]))
+        } else {
+            (200, zones_first_page("Z1FIRST", "one.example."))
+        }
+    });
+    let got = collect(&ctx).await;
+    let gap = got.gap().expect("a short listing is never passed on as complete");
+    assert_eq!(
+        (gap.operation.as_str(), gap.code.as_str(), gap.class),
+        ("ListHostedZones", "Throttling", ErrorClass::Throttled)
+    );
+    let errors: Vec<String> = ctx.errors.lock().unwrap().iter().map(|g| g.operation.clone()).collect();
+    assert_eq!(errors, ["ListHostedZones"]);
+}

@@ -264,3 +264,58 @@ async fn a_policy_that_does_not_parse_is_unknown_not_empty() {
         ("s3:GetBucketPolicy in us-east-1 failed with MalformedResponse".into(), Some("arn:aws:s3:::prod-a"))
     );
 }
+
+/// A ListBuckets page (ListAllMyBucketsResult) with its buckets and, while more
+/// remain, a ContinuationToken.
+fn buckets_page(names: &[&str], token: Option<&str>) -> String {
+    let buckets: String = names
+        .iter()
+        .map(|n| format!("<Bucket><Name>{n}</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate><BucketRegion>eu-west-1</BucketRegion></Bucket>"))
+        .collect();
+    let token = token.map(|t| format!("<ContinuationToken>{t}</ContinuationToken>")).unwrap_or_default();
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListAllMyBucketsResult><Owner><ID>owner</ID></Owner><Buckets>{buckets}</Buckets>{token}</ListAllMyBucketsResult>")
+}
+
+#[tokio::test]
+async fn list_buckets_follows_the_continuation_token_to_the_end() {
+    let (ctx, seen) = recording_ctx(|r| {
+        if r.uri.contains("continuation-token=tok-2") {
+            (200, buckets_page(&["logs-b"], None))
+        } else {
+            (200, buckets_page(&["data-a"], Some("tok-2")))
+        }
+    });
+    let got = collect(&ctx, &[]).await;
+    let buckets = got.known().expect("both pages were read");
+    let summary: Vec<(&str, &str, Observed<String>)> =
+        buckets.iter().map(|b| (b.name.as_str(), b.arn.as_str(), b.region.clone())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("data-a", "arn:aws:s3:::data-a", Observed::Known("eu-west-1".to_string())),
+            ("logs-b", "arn:aws:s3:::logs-b", Observed::Known("eu-west-1".to_string())),
+        ]
+    );
+    // nothing but the two pages: no requirement asked for a bucket's settings
+    assert_eq!(seen.lock().unwrap().len(), 2);
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_list_buckets_page_fails_the_listing() {
+    let ctx = ctx_with(|r| {
+        if r.uri.contains("continuation-token=tok-2") {
+            (503, error("SlowDown"))
+        } else {
+            (200, buckets_page(&["data-a"], Some("tok-2")))
+        }
+    });
+    let got = collect(&ctx, &[]).await;
+    let gap = got.gap().expect("a short listing is never passed on as complete");
+    assert_eq!(
+        (gap.service.as_str(), gap.operation.as_str(), gap.code.as_str(), gap.class),
+        ("s3", "ListBuckets", "SlowDown", ErrorClass::Throttled)
+    );
+    let errors: Vec<String> = ctx.errors.lock().unwrap().iter().map(|g| g.operation.clone()).collect();
+    assert_eq!(errors, ["ListBuckets"]);
+}

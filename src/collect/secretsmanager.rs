@@ -56,3 +56,7 @@ async fn region_secrets(ctx: &Ctx, region: &str) -> Observed<Vec<Secret>> {
 pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Vec<Secret>>> {
     per_region(&need.regions, |r| region_secrets(ctx, r)).await
 }
+
+#[cfg(test)]
+#[path = "secretsmanager_tests.rs"]
+mod tests;

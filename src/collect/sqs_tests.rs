@@ -131,3 +131,39 @@ async fn sqs_reads_only_what_is_asked() {
     let ops: std::collections::BTreeSet<String> = seen.lock().unwrap().iter().map(|r| r.op.clone()).collect();
     assert_eq!(ops, ["ListQueues".to_string()].into());
 }
+
+#[tokio::test]
+async fn sqs_absent_attributes_and_tags_stay_unset() {
+    // a queue with neither SSE-SQS nor a KMS key, no policy, no redrive policy:
+    // GetQueueAttributes leaves those attributes out; ListQueueTags of an
+    // untagged queue leaves Tags out
+    let (ctx, _) = recording_ctx(|r| {
+        match r.op.as_str() {
+        "ListQueues" => (200, format!(r#"{{"QueueUrls":["{URL}/plain"]}}"#)),
+        "GetQueueAttributes" => (
+            200,
+            r#"{"Attributes":{"QueueArn":"arn:aws:sqs:us-east-1:111122223333:plain","MessageRetentionPeriod":"86400","VisibilityTimeout":"30"}}"#.into(),
+        ),
+        "ListQueueTags" => (200, "{}".into()),
+        other => panic!("unexpected call {other}"),
+    }
+    });
+    let got = collect(&ctx, &need(&["attributes", "key_manager", "tags"])).await;
+    let queues = got["us-east-1"].known().expect("the listing was read");
+    assert_eq!(queues.len(), 1);
+    let q = &queues[0];
+    assert_eq!(
+        q.attributes,
+        Observed::Known(QueueAttributes {
+            sse_sqs: None,
+            kms_key: None,
+            redrive_policy: None,
+            policy: None,
+            retention_seconds: Some(86400),
+        })
+    );
+    // no key at all: nobody manages one
+    assert_eq!(q.key_manager, Observed::Known(None));
+    assert_eq!(q.tags, Observed::Known(Default::default()));
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}

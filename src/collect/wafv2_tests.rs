@@ -303,3 +303,101 @@ async fn one_acl_denied_or_deleted_does_not_blind_the_listing() {
         ctx.errors.lock().unwrap().iter().map(|g| (g.operation.clone(), g.resource.clone())).collect();
     assert_eq!(errors, [("GetWebACL".to_string(), Some(denied.clone()))]);
 }
+
+fn marker(r: &Request) -> String {
+    serde_json::from_str::<Value>(&r.body)
+        .ok()
+        .and_then(|v| v["NextMarker"].as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The web ACL a request names: ListTagsForResource spells it `ResourceARN`,
+/// GetLoggingConfiguration `ResourceArn`.
+fn resource(r: &Request) -> String {
+    serde_json::from_str::<Value>(&r.body)
+        .ok()
+        .and_then(|v| v["ResourceARN"].as_str().or(v["ResourceArn"].as_str()).map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A ListWebACLs page with a NextMarker.
+fn list_page(names: &[&str], next: &str) -> String {
+    let mut v: Value = serde_json::from_str(&list(names)).unwrap_or_default();
+    v["NextMarker"] = json!(next);
+    v.to_string()
+}
+
+fn regional() -> BTreeSet<(String, String)> {
+    [("REGIONAL".to_string(), "us-east-1".to_string())].into()
+}
+
+#[tokio::test]
+async fn web_acls_follow_next_marker_to_the_end_with_paged_tags_and_logging() {
+    // WAF may hand back a NextMarker with the last entries: the listing ends at
+    // the empty page that follows
+    let (ctx, seen) = recording_ctx(|r| {
+        match r.op.as_str() {
+        "ListWebACLs" if marker(r) == "m2" => (200, list_page(&["second"], "m3")),
+        "ListWebACLs" if marker(r) == "m3" => (200, json!({"WebACLs": [], "NextMarker": "m3"}).to_string()),
+        "ListWebACLs" => (200, list_page(&["first"], "m2")),
+        "GetWebACL" => (200, get(&acl_name(r), vec![])),
+        "ListTagsForResource" if resource(r) == acl_arn("first") && marker(r) == "t2" => (
+            200,
+            json!({"TagInfoForResource": {"ResourceARN": acl_arn("first"), "TagList": [{"Key": "env", "Value": "prod"}]}})
+                .to_string(),
+        ),
+        "ListTagsForResource" if resource(r) == acl_arn("first") => (
+            200,
+            json!({"NextMarker": "t2", "TagInfoForResource": {"ResourceARN": acl_arn("first"), "TagList": [{"Key": "team", "Value": "edge"}]}})
+                .to_string(),
+        ),
+        "ListTagsForResource" => {
+            (200, json!({"TagInfoForResource": {"ResourceARN": resource(r), "TagList": []}}).to_string())
+        }
+        // logging on for the first ACL; none for the second (WAF's NonexistentItem)
+        "GetLoggingConfiguration" if resource(r) == acl_arn("first") => (
+            200,
+            json!({"LoggingConfiguration": {"ResourceArn": acl_arn("first"),
+                "LogDestinationConfigs": ["arn:aws:logs:us-east-1:123456789012:log-group:aws-waf-logs-first"]}})
+            .to_string(),
+        ),
+        "GetLoggingConfiguration" => waf_error("WAFNonexistentItemException"),
+        other => panic!("unexpected call {other}"),
+    }
+    });
+    let got = collect(&ctx, &regional(), true, true).await;
+    let acls = got["REGIONAL:us-east-1"].known().expect("every page was read");
+    let summary: Vec<(&str, Observed<bool>, Observed<crate::inventory::Tags>)> =
+        acls.iter().map(|a| (a.name.as_str(), a.logging.clone(), a.tags.clone())).collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "first",
+                Observed::Known(true),
+                Observed::Known([("env".into(), "prod".into()), ("team".into(), "edge".into())].into())
+            ),
+            ("second", Observed::Known(false), Observed::Known(Default::default())),
+        ]
+    );
+    let lists = seen.lock().unwrap().iter().filter(|r| r.op == "ListWebACLs").count();
+    assert_eq!(lists, 3);
+    assert!(ctx.errors.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_web_acl_page_fails_the_listing() {
+    let ctx = ctx_with(|r| match r.op.as_str() {
+        "ListWebACLs" if marker(r) == "m2" => waf_error("WAFInternalErrorException"),
+        "ListWebACLs" => (200, list_page(&["first"], "m2")),
+        other => panic!("unexpected call {other}"),
+    });
+    let got = collect(&ctx, &regional(), false, false).await;
+    let gap = got["REGIONAL:us-east-1"].gap().expect("a short listing is never passed on as complete");
+    assert_eq!(
+        (gap.service.as_str(), gap.operation.as_str(), gap.code.as_str()),
+        ("wafv2", "ListWebACLs", "WAFInternalErrorException")
+    );
+    let errors: Vec<String> = ctx.errors.lock().unwrap().iter().map(|g| g.operation.clone()).collect();
+    assert_eq!(errors, ["ListWebACLs"]);
+}

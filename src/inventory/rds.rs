@@ -11,7 +11,8 @@ pub struct DbInstance {
     pub storage_encrypted: Option<bool>,
     /// `None` when the answer did not say: never taken for "not public".
     pub publicly_accessible: Option<bool>,
-    pub backup_retention_days: i32,
+    /// BackupRetentionPeriod; `None` when the answer did not say (never taken for 0).
+    pub backup_retention_days: Option<i32>,
     pub deletion_protection: Option<bool>,
     pub multi_az: Option<bool>,
     /// Identifiers (or ARNs, for other regions) of its read replicas.

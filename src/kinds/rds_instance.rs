@@ -97,7 +97,7 @@ fn settings(d: &DbInstance) -> Observed<Settings> {
     if !d.cluster_managed() {
         return Observed::Known(Settings {
             storage_encrypted: d.storage_encrypted,
-            backup_retention_days: Some(d.backup_retention_days),
+            backup_retention_days: d.backup_retention_days,
             deletion_protection: d.deletion_protection,
             multi_az: d.multi_az,
             read_replicas: d.read_replicas.clone(),

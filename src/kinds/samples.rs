@@ -172,7 +172,7 @@ pub(crate) fn inventory(kind: &str) -> Option<Inventory> {
                 engine: Some("postgres".into()),
                 storage_encrypted: Some(true),
                 publicly_accessible: Some(false),
-                backup_retention_days: 7,
+                backup_retention_days: Some(7),
                 deletion_protection: Some(true),
                 multi_az: Some(true),
                 read_replicas: vec!["arn:aws:rds:us-west-2:1:db:orders-replica".into()],

@@ -109,7 +109,7 @@ fn absent_fields_never_pass_an_expected_false() {
         engine: None,
         storage_encrypted: Some(true),
         publicly_accessible: None,
-        backup_retention_days: 0,
+        backup_retention_days: Some(0),
         deletion_protection: Some(false),
         multi_az: Some(false),
         read_replicas: vec![],

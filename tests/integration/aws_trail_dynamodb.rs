@@ -157,7 +157,10 @@ async fn dynamodb_replica_not_active_does_not_count() {
     let arn = |n: &str| format!("arn:aws:dynamodb:us-east-1:{}:table/{n}", acct.id);
     let (new, ok) = (arn("sessions-new"), arn("sessions-ok"));
     assert_eq!(a.rows(), [row("global-tables", Some(&new), "drift"), row("global-tables", Some(&ok), "pass")]);
-    assert_eq!(a.observed("global-tables", Some(&new), "replica_regions"), json!(["us-east-1", "us-west-2 (CREATING)"]));
+    assert_eq!(
+        a.observed("global-tables", Some(&new), "replica_regions"),
+        json!(["us-east-1", "us-west-2 (CREATING)"])
+    );
     assert_eq!(a.observed("global-tables", Some(&ok), "replica_regions"), json!(["us-east-1", "us-west-2"]));
     assert_eq!(a.report["errors"], json!([]));
 }

@@ -26,7 +26,7 @@ pub const RECORDED_ONLY: &[(&str, &str, &str, &str)] = &[
         "config.rule",
         "active",
         "PutConfigRule only creates ACTIVE rules and the emulator drops a deleted rule at once: no DELETING or EVALUATING state",
-        "src/collect/config_tests.rs::a_rule_being_deleted_is_not_active",
+        "src/collect/config_state_tests.rs::a_rule_being_deleted_is_not_active",
     ),
     (
         "dynamodb.table",
