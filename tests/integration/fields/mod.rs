@@ -113,7 +113,11 @@ const GROUPS: &[(&str, &str, &[(&str, &str, &str)])] = &[
     ("compute_data.rs", include_str!("compute_data.rs"), compute_data::PROVEN),
     ("identity_messaging.rs", include_str!("identity_messaging.rs"), identity_messaging::PROVEN),
     ("network.rs", include_str!("network.rs"), network::PROVEN),
-    ("storage_edge.rs", include_str!("storage_edge.rs"), storage_edge::PROVEN),
+    (
+        "storage_edge.rs",
+        concat!(include_str!("storage_edge.rs"), include_str!("storage_edge/waf.rs")),
+        storage_edge::PROVEN,
+    ),
 ];
 
 /// Prints the (kind, field) matrix with how each is proven, and fails for a pair
