@@ -45,14 +45,31 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
     if let Some(bad) = args.regions.iter().find(|r| !is_region_name(r)) {
         return invalid(stderr, format!("--region {bad}: not an AWS region name (like us-east-1)"));
     }
+    let waivers = match args.waivers.as_deref().map(crate::waivers::load).transpose() {
+        Ok(w) => w,
+        Err(d) => {
+            let _ = writeln!(stderr, "{d}");
+            return Exit::Invalid;
+        }
+    };
+    let Some(today) = crate::waivers::Date::today_utc() else {
+        return invalid(stderr, "cannot read today's date from the system clock");
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return invalid(stderr, format!("cannot start the async runtime: {e}")),
     };
-    runtime.block_on(audit(args, &mut profiles, stdout, stderr))
+    let waivers = waivers.map(|w| (w, today));
+    runtime.block_on(audit(args, &mut profiles, waivers.as_ref(), stdout, stderr))
 }
 
-async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
+async fn audit(
+    args: &AuditArgs,
+    profiles: &mut [Profile],
+    waivers: Option<&(Vec<crate::waivers::Waiver>, crate::waivers::Date)>,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Exit {
     let started = Instant::now();
     let started_at = now_rfc3339();
     let retry = match aws::resolve_retry(
@@ -159,7 +176,8 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
     inventory.account = account.clone();
     inventory.partition = ctx.partition;
 
-    let findings = compare::evaluate(&requirements, &inventory);
+    let mut findings = compare::evaluate(&requirements, &inventory);
+    let stale_waivers = waivers.map(|(w, today)| crate::waivers::apply(&mut findings, w, account.as_deref(), *today));
     let summary = Summary::of(&findings);
     let gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
@@ -175,6 +193,7 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
         summary,
         findings,
         errors: Report::errors_from(&gaps),
+        stale_waivers,
     };
     if args.verbose {
         let _ = writeln!(

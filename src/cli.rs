@@ -114,6 +114,13 @@ pub struct AuditArgs {
     /// Default: AWS_RETRY_MODE, else the AWS profile's `retry_mode`, else standard.
     #[arg(long, value_enum)]
     pub retry_mode: Option<RetryModeArg>,
+    /// Accepted exceptions (TOML `[[waiver]]` entries: requirement, resources, reason,
+    /// expires YYYY-MM-DD, optional accounts, owner, ticket). A drift an unexpired waiver
+    /// covers is reported `waived` with its reason and does not count as drift; an
+    /// expired waiver waives nothing and is named on the drift; a waiver that covers no
+    /// finding is listed as stale. Unknown findings are never waived.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
     /// Print the plan and every failed call to stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -360,7 +367,7 @@ mod tests {
     #[test]
     fn exit_codes_follow_fail_on() {
         use crate::audit::exit_code;
-        let s = |drift, unknown| Summary { pass: 1, drift, unknown, not_applicable: 0 };
+        let s = |drift, unknown| Summary { pass: 1, drift, unknown, not_applicable: 0, waived: 0 };
         assert_eq!(exit_code(&s(0, 0), FailOn::Unknown), Exit::Clean);
         assert_eq!(exit_code(&s(1, 1), FailOn::Unknown), Exit::Drift);
         assert_eq!(exit_code(&s(0, 1), FailOn::Unknown), Exit::Unknown);

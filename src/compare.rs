@@ -17,6 +17,8 @@ pub enum Status {
     Drift,
     Unknown,
     NotApplicable,
+    /// A drift that an unexpired waiver covers: counted apart, never as pass.
+    Waived,
 }
 
 impl Status {
@@ -26,6 +28,7 @@ impl Status {
             Status::Drift => "drift",
             Status::Unknown => "unknown",
             Status::NotApplicable => "not_applicable",
+            Status::Waived => "waived",
         }
     }
 }
@@ -115,6 +118,9 @@ pub struct Finding {
     pub region: Option<String>,
     pub checks: Vec<Check>,
     pub message: String,
+    /// The waiver that waived this drift, or the expired one that no longer does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<crate::waivers::WaiverNote>,
 }
 
 impl Finding {
@@ -136,6 +142,7 @@ impl Finding {
             region,
             checks,
             message,
+            waiver: None,
         }
     }
 }
@@ -150,7 +157,7 @@ pub fn combine(checks: &[Check]) -> Status {
             Status::Drift => return Status::Drift,
             Status::Unknown => status = Status::Unknown,
             Status::NotApplicable => continue,
-            Status::Pass => {}
+            Status::Pass | Status::Waived => {}
         }
         applicable = true;
     }
@@ -539,6 +546,8 @@ pub struct Summary {
     pub drift: usize,
     pub unknown: usize,
     pub not_applicable: usize,
+    /// Drift covered by an unexpired waiver (never counted as pass).
+    pub waived: usize,
 }
 
 impl Summary {
@@ -550,6 +559,7 @@ impl Summary {
                 Status::Drift => s.drift += 1,
                 Status::Unknown => s.unknown += 1,
                 Status::NotApplicable => s.not_applicable += 1,
+                Status::Waived => s.waived += 1,
             }
         }
         s

@@ -14,3 +14,4 @@ pub mod kinds;
 pub mod partition;
 pub mod profile;
 pub mod report;
+pub mod waivers;

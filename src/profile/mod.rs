@@ -7,7 +7,7 @@
 mod loader;
 mod name_pattern;
 mod selector;
-mod tree;
+pub(crate) mod tree;
 
 pub use loader::parse;
 pub use name_pattern::NamePattern;

@@ -1,5 +1,6 @@
 //! `--format junit`: one test suite per profile, one test case per finding; drift is
-//! a failure, unknown an error, not_applicable skipped.
+//! a failure, unknown an error, not_applicable and waived skipped (a waived one
+//! with the waiver's reason).
 
 use super::{xml_escape as x, Report};
 use crate::compare::Status;
@@ -19,7 +20,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         report.findings.len(),
         s.drift,
         s.unknown,
-        s.not_applicable,
+        s.not_applicable + s.waived,
         report.duration_ms as f64 / 1000.0
     )?;
     for (profile, findings) in suites {
@@ -31,7 +32,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             findings.len(),
             count(Status::Drift),
             count(Status::Unknown),
-            count(Status::NotApplicable)
+            count(Status::NotApplicable) + count(Status::Waived)
         )?;
         for f in findings {
             let name = match &f.resource {
@@ -44,6 +45,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 Status::Drift => write!(out, r#"<failure type="drift" message="{}"/>"#, x(&f.message))?,
                 Status::Unknown => write!(out, r#"<error type="unknown" message="{}"/>"#, x(&f.message))?,
                 Status::NotApplicable => write!(out, r#"<skipped message="{}"/>"#, x(&f.message))?,
+                Status::Waived => {
+                    let why = f.waiver.as_ref().map(|w| w.to_string()).unwrap_or_else(|| "waived".into());
+                    write!(out, r#"<skipped type="waived" message="{}"/>"#, x(&why))?
+                }
             }
             writeln!(out, "</testcase>")?;
         }

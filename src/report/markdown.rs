@@ -17,8 +17,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         report.profiles.join(", "),
         if report.regions.is_empty() { "-".into() } else { report.regions.join(", ") }
     )?;
-    writeln!(out, "| pass | drift | unknown | not applicable |\n|---:|---:|---:|---:|")?;
-    writeln!(out, "| {} | {} | {} | {} |\n", s.pass, s.drift, s.unknown, s.not_applicable)?;
+    writeln!(out, "| pass | drift | waived | unknown | not applicable |\n|---:|---:|---:|---:|---:|")?;
+    writeln!(out, "| {} | {} | {} | {} | {} |\n", s.pass, s.drift, s.waived, s.unknown, s.not_applicable)?;
     writeln!(out, "| status | severity | requirement | resource | region | detail |\n|---|---|---|---|---|---|")?;
     for f in &report.findings {
         writeln!(
@@ -32,6 +32,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             f.region.as_deref().unwrap_or("-"),
             cell(&f.message)
         )?;
+    }
+    if let Some(stale) = report.stale_waivers.as_ref().filter(|s| !s.is_empty()) {
+        writeln!(out, "\n## Stale waivers (covering no drift)\n")?;
+        for w in stale {
+            writeln!(out, "- {}", cell(&super::describe_waiver(w)))?;
+        }
     }
     if !report.errors.is_empty() {
         writeln!(out, "\n## Failed calls\n")?;

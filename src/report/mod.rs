@@ -51,6 +51,10 @@ pub struct Report {
     pub summary: Summary,
     pub findings: Vec<Finding>,
     pub errors: Vec<ErrorEntry>,
+    /// With `--waivers`: the waivers meant for this account that covered no drift
+    /// or unknown finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stale_waivers: Option<Vec<crate::waivers::Waiver>>,
 }
 
 impl Report {
@@ -89,6 +93,12 @@ pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Writ
         Format::Markdown => markdown::render(report, &mut out),
     }?;
     out.flush()
+}
+
+/// "FILE:LINE (requirement R, resources A, B, expires D)": a stale waiver as the
+/// table and Markdown list it.
+pub fn describe_waiver(w: &crate::waivers::Waiver) -> String {
+    format!("{} (requirement {}, resources {}, expires {})", w.source, w.requirement, w.resources.join(", "), w.expires)
 }
 
 /// Escapes text for XML attributes and content.

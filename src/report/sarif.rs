@@ -1,5 +1,6 @@
 //! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards. One rule per
-//! requirement; a result per drifted (error) or unknown (warning) finding.
+//! requirement; a result per drifted (error) or unknown (warning) finding. A waived
+//! drift is a result with an external suppression whose justification is the reason.
 
 use super::Report;
 use crate::compare::Status;
@@ -25,7 +26,7 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
     let results: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| matches!(f.status, Status::Drift | Status::Unknown))
+        .filter(|f| matches!(f.status, Status::Drift | Status::Unknown | Status::Waived))
         .map(|f| {
             let level = match (f.status, f.severity) {
                 (Status::Unknown, _) => "warning",
@@ -33,7 +34,7 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
                 (_, Severity::Medium) => "warning",
                 _ => "note",
             };
-            json!({
+            let mut result = json!({
                 "ruleId": format!("{}/{}", f.profile, f.requirement),
                 "level": level,
                 "message": { "text": f.message },
@@ -42,7 +43,16 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
                     "kind": "resource",
                 }]}],
                 "properties": { "status": f.status, "region": f.region, "checks": f.checks },
-            })
+            });
+            if let (Status::Waived, Some(w)) = (f.status, &f.waiver) {
+                result["suppressions"] = json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": w.reason,
+                    "properties": { "waiver": w },
+                }]);
+            }
+            result
         })
         .collect();
     let doc = json!({

@@ -13,6 +13,7 @@ fn paint(style: &Style, status: Status, text: &str) -> String {
         Status::Drift => "31;1",
         Status::Unknown => "33",
         Status::NotApplicable => "2",
+        Status::Waived => "36",
     };
     format!("\x1b[{code}m{text}\x1b[0m")
 }
@@ -54,15 +55,22 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> std::io::R
     writeln!(out)?;
     writeln!(
         out,
-        "{} pass, {} drift, {} unknown, {} not applicable — account {}, regions {}, {} ms",
+        "{} pass, {} drift, {} waived, {} unknown, {} not applicable — account {}, regions {}, {} ms",
         s.pass,
         paint(style, Status::Drift, &s.drift.to_string()),
+        s.waived,
         paint(style, Status::Unknown, &s.unknown.to_string()),
         s.not_applicable,
         report.account.as_deref().unwrap_or("unknown"),
         if report.regions.is_empty() { "-".to_string() } else { report.regions.join(", ") },
         report.duration_ms
     )?;
+    if let Some(stale) = report.stale_waivers.as_ref().filter(|s| !s.is_empty()) {
+        writeln!(out, "\n{} stale waiver(s), covering no drift:", stale.len())?;
+        for w in stale {
+            writeln!(out, "  {}", super::describe_waiver(w))?;
+        }
+    }
     if !report.errors.is_empty() {
         writeln!(out, "\n{} call(s) failed:", report.errors.len())?;
         for e in &report.errors {

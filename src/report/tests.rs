@@ -4,6 +4,7 @@
 use super::*;
 use crate::compare::{Check, Finding, Status, Summary};
 use crate::profile::Severity;
+use crate::waivers::{Date, Waiver, WaiverNote};
 use serde_json::json;
 
 fn finding(req: &str, status: Status, resource: Option<&str>, checks: Vec<Check>, message: &str) -> Finding {
@@ -17,6 +18,7 @@ fn finding(req: &str, status: Status, resource: Option<&str>, checks: Vec<Check>
         region: resource.map(|_| "us-east-1".to_string()),
         checks,
         message: message.into(),
+        waiver: None,
     }
 }
 
@@ -54,6 +56,23 @@ fn fixture() -> Report {
             "prod-<x>&: encryption not observed (s3:GetBucketEncryption in us-east-1 failed with AccessDenied)",
         ),
         finding("tagged", Status::NotApplicable, None, vec![], "no resource matches tag:Team=web|api"),
+        Finding {
+            waiver: Some(WaiverNote {
+                source: "waivers.toml:1".into(),
+                reason: "legacy <bucket> & its readers".into(),
+                expires: Date { year: 2026, month: 12, day: 31 },
+                expired: false,
+                owner: Some("web-team".into()),
+                ticket: Some("OPS-42".into()),
+            }),
+            ..finding(
+                "versioned",
+                Status::Waived,
+                Some("arn:aws:s3:::prod-legacy"),
+                vec![Check::new("versioning", json!(true), json!("Suspended"), false)],
+                "prod-legacy: versioning is Suspended, expected true [waived by waivers.toml:1 until 2026-12-31: legacy <bucket> & its readers (owner web-team, ticket OPS-42)]",
+            )
+        },
     ];
     Report {
         schema: SCHEMA,
@@ -73,6 +92,16 @@ fn fixture() -> Report {
             code: "AccessDenied".into(),
             message: "Access Denied".into(),
         }],
+        stale_waivers: Some(vec![Waiver {
+            source: "waivers.toml:9".into(),
+            requirement: "s3-*".into(),
+            resources: vec!["old-*".into()],
+            accounts: vec![],
+            reason: "migration".into(),
+            expires: Date { year: 2027, month: 1, day: 15 },
+            owner: None,
+            ticket: None,
+        }]),
     }
 }
 
@@ -122,7 +151,7 @@ fn report_markdown_snapshot() {
 fn report_json_has_the_spec_shape() {
     let v = serde_json::to_value(fixture()).unwrap();
     assert_eq!(v["schema"], "driftwatch.report/v1");
-    assert_eq!(v["summary"], json!({"pass": 1, "drift": 1, "unknown": 1, "not_applicable": 1}));
+    assert_eq!(v["summary"], json!({"pass": 1, "drift": 1, "unknown": 1, "not_applicable": 1, "waived": 1}));
     let keys: Vec<&str> = v["findings"][0].as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
@@ -134,6 +163,17 @@ fn report_json_has_the_spec_shape() {
     );
     assert_eq!(v["findings"][3]["resource"], json!(null));
     assert_eq!(v["errors"][0]["code"], "AccessDenied");
+    assert_eq!(v["findings"][4]["status"], "waived");
+    assert_eq!(
+        v["findings"][4]["waiver"],
+        json!({"source": "waivers.toml:1", "reason": "legacy <bucket> & its readers", "expires": "2026-12-31",
+               "expired": false, "owner": "web-team", "ticket": "OPS-42"})
+    );
+    assert_eq!(
+        v["stale_waivers"],
+        json!([{"source": "waivers.toml:9", "requirement": "s3-*", "resources": ["old-*"], "reason": "migration",
+                "expires": "2027-01-15"}])
+    );
 }
 
 #[test]
