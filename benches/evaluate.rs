@@ -176,6 +176,7 @@ fn main() {
         summary: Summary::of(&findings),
         findings,
         errors: vec![],
+        stale_waivers: None,
     };
     for (name, format) in [("json", Format::Json), ("table", Format::Table)] {
         let (best, median, bytes) = timed(5, || {

@@ -24,7 +24,7 @@ async fn s3_bucket_compliant_passes() {
     let arn = format!("arn:aws:s3:::{}", acct.bucket("prod-data"));
     assert_eq!(a.rows(), [row("prod-buckets-encrypted", Some(&arn), "pass")]);
     assert_eq!(a.observed("prod-buckets-encrypted", Some(&arn), "encryption"), json!("aws:kms"));
-    assert_eq!(a.report["summary"], json!({"pass": 1, "drift": 0, "unknown": 0, "not_applicable": 0}));
+    assert_eq!(a.report["summary"], json!({"pass": 1, "drift": 0, "unknown": 0, "not_applicable": 0, "waived": 0}));
 }
 
 #[tokio::test]

@@ -20,3 +20,4 @@ mod selection;
 mod serverless;
 mod sqs;
 mod support;
+mod waivers;

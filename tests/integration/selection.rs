@@ -43,7 +43,7 @@ async fn exclude_leaves_out_service_linked_roles_and_nothing_else() {
     assert_eq!(a.rows(), [row("roles-owned", Some(&batch), "drift"), row("roles-owned", Some(&web), "pass")]);
     assert_eq!(a.observed("roles-owned", Some(&batch), "required_tags"), json!({}));
     assert_eq!(a.report["errors"], json!([]));
-    assert_eq!(a.report["summary"], json!({"pass": 1, "drift": 1, "unknown": 0, "not_applicable": 0}));
+    assert_eq!(a.report["summary"], json!({"pass": 1, "drift": 1, "unknown": 0, "not_applicable": 0, "waived": 0}));
 
     // without the exclusion the service-linked role drifts too
     let p = audit::profile_file(
@@ -89,7 +89,7 @@ async fn match_any_with_no_candidate_drifts() {
         json!([{"field": "count", "expected": ">= 1", "observed": 0, "ok": false}])
     );
     assert_eq!(a.report["errors"], json!([]));
-    assert_eq!(a.report["summary"], json!({"pass": 0, "drift": 1, "unknown": 0, "not_applicable": 0}));
+    assert_eq!(a.report["summary"], json!({"pass": 0, "drift": 1, "unknown": 0, "not_applicable": 0, "waived": 0}));
 }
 
 #[tokio::test]

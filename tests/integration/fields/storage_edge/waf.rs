@@ -41,7 +41,7 @@ async fn waf_scope() {
     assert_eq!(checks("edge", None), [(json!("count"), json!(0), json!(false))]);
     assert_eq!(checks("cdn", Some(&cdn)), [(json!("scope"), json!("CLOUDFRONT"), json!(true))]);
     assert_eq!(a.report["errors"], json!([]));
-    assert_eq!(a.report["summary"], json!({"pass": 1, "drift": 1, "unknown": 0, "not_applicable": 0}));
+    assert_eq!(a.report["summary"], json!({"pass": 1, "drift": 1, "unknown": 0, "not_applicable": 0, "waived": 0}));
 }
 
 #[tokio::test]
@@ -108,7 +108,7 @@ async fn waf_used_by_cloudfront() {
     let pass: Vec<(Value, Value)> = checks(&used).into_iter().map(|(f, _, ok)| (f, ok)).collect();
     assert_eq!(pass, [(json!("scope"), json!(true)), (json!("used_by_cloudfront"), json!(true))]);
     assert_eq!(a.report["errors"], json!([]));
-    assert_eq!(a.report["summary"], json!({"pass": 1, "drift": 1, "unknown": 0, "not_applicable": 0}));
+    assert_eq!(a.report["summary"], json!({"pass": 1, "drift": 1, "unknown": 0, "not_applicable": 0, "waived": 0}));
 }
 
 #[tokio::test]
