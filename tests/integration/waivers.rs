@@ -11,7 +11,7 @@ use serde_json::json;
 const S3: &str = "localstack/samples/core/s3.toml";
 const REQ: &str = "prod-buckets-encrypted";
 const DRIFT: &str = "encryption is AES256, expected aws:kms; versioning is Disabled, expected true; \
-                     public_access_block is {\"account\":null,\"bucket\":null}, expected true";
+                     public_access_block is {\"bucket\":null,\"account\":null}, expected true";
 
 fn waiver_text(resource: &str, account: &str, expires: &str) -> String {
     format!(
