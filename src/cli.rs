@@ -272,6 +272,7 @@ mod tests {
             "--output",
             "--fail-on",
             "--concurrency",
+            "--waivers",
         ] {
             assert!(out.contains(flag), "{flag} missing from audit --help");
         }
