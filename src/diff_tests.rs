@@ -310,6 +310,12 @@ fn an_unknown_status_is_refused() {
 }
 
 #[test]
+fn a_document_that_is_not_an_object_is_refused() {
+    let err = diff_texts("b.json", "\n  [1, 2]", "a", "{}").expect_err("an array");
+    assert_eq!(err.0, "b.json:2:3: expected a JSON object (a report), found `[`");
+}
+
+#[test]
 fn a_report_without_findings_is_refused() {
     let err = diff_texts("b.json", "{\"schema\": \"driftwatch.report/v1\"}", "a", "{}").expect_err("no findings");
     assert_eq!(err.0, "b.json:1:34: missing field `findings`");
@@ -359,8 +365,8 @@ fn exit_codes_of_the_command() {
     let (code, out, err) = cli(&[missing_s, &after]);
     assert_eq!((code, out.as_str()), (Exit::Invalid, ""));
     assert!(err.starts_with(&format!("{missing_s}: cannot read: ")), "{err}");
-    let bad = write(&dir, "bad.json", "[1, 2");
+    let bad = write(&dir, "bad.json", "{\"schema\": [1, 2");
     let (code, _, err) = cli(&[&before, &bad]);
     assert_eq!(code, Exit::Invalid);
-    assert_eq!(err, format!("{bad}:1:5: EOF while parsing a list\n"));
+    assert_eq!(err, format!("{bad}:1:11: invalid type: sequence, expected a string\n"));
 }
