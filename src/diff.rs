@@ -366,9 +366,12 @@ impl Diff {
 
 /// A JSON value on one line, cut to `max` characters.
 fn short(v: &Value, max: usize) -> String {
-    let s = v.to_string();
+    cut(&v.to_string(), max)
+}
+
+fn cut(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
-        return s;
+        return s.to_string();
     }
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
@@ -396,6 +399,10 @@ fn render_table(d: &Diff, out: &mut dyn Write) -> std::io::Result<()> {
                 (None, None) => "(requirement)".to_string(),
             };
             writeln!(out, "    {place}")?;
+            if e.fields.is_empty() && !e.message.is_empty() {
+                // an unknown says why in its message
+                writeln!(out, "    {}", cut(&e.message.replace('\n', " "), 94))?;
+            }
             for c in &e.fields {
                 writeln!(
                     out,
@@ -435,7 +442,7 @@ fn render_markdown(d: &Diff, out: &mut dyn Write) -> std::io::Result<()> {
             continue;
         }
         writeln!(out, "\n### {title} ({})\n", list.len())?;
-        writeln!(out, "| requirement | resource | region | before | after | fields |\n|---|---|---|---|---|---|")?;
+        writeln!(out, "| requirement | resource | region | before | after | detail |\n|---|---|---|---|---|---|")?;
         for e in list {
             let fields: Vec<String> = e
                 .fields
@@ -452,7 +459,7 @@ fn render_markdown(d: &Diff, out: &mut dyn Write) -> std::io::Result<()> {
                 e.region.as_deref().unwrap_or("-"),
                 e.before,
                 e.after,
-                if fields.is_empty() { "-".to_string() } else { fields.join("<br>") }
+                if fields.is_empty() { cell(&e.message) } else { fields.join("<br>") }
             )?;
         }
     }

@@ -176,12 +176,15 @@ Drift with changed values (1)
 Newly unknown (2)
   prod/private  pass -> unknown
     arn:aws:s3:::hidden
+    private unknown
   prod/trail  drift -> unknown
     (requirement) us-east-1
+    trail unknown
 
 No longer unknown (1)
   prod/private  unknown -> pass
     arn:aws:s3:::seen
+    private pass
 ";
     let got = rendered(DiffFormat::Table);
     assert_eq!(got, want);
@@ -201,14 +204,14 @@ fn every_category_in_markdown() {
 
 ### New drift (2)
 
-| requirement | resource | region | before | after | fields |
+| requirement | resource | region | before | after | detail |
 |---|---|---|---|---|---|
 | `prod/versioned` | `arn:aws:s3:::broken` | us-east-1 | pass | drift | versioning: `true` → `false` |
 | `prod/versioned` | `arn:aws:s3:::created` | us-east-1 | absent | drift | versioning: `null` → `false` |
 
 ### Resolved drift (3)
 
-| requirement | resource | region | before | after | fields |
+| requirement | resource | region | before | after | detail |
 |---|---|---|---|---|---|
 | `prod/trail` | - | us-east-1 | drift | unknown | logging: `false` → `null` |
 | `prod/versioned` | `arn:aws:s3:::deleted` | us-east-1 | drift | gone | versioning: `false` → `null` |
@@ -216,22 +219,22 @@ fn every_category_in_markdown() {
 
 ### Drift with changed values (1)
 
-| requirement | resource | region | before | after | fields |
+| requirement | resource | region | before | after | detail |
 |---|---|---|---|---|---|
 | `prod/tagged` | `arn:aws:s3:::tags` | us-east-1 | drift | drift | required_tags: `{\"team\":\"a\"}` → `{\"team\":\"b\"}` |
 
 ### Newly unknown (2)
 
-| requirement | resource | region | before | after | fields |
+| requirement | resource | region | before | after | detail |
 |---|---|---|---|---|---|
-| `prod/private` | `arn:aws:s3:::hidden` | us-east-1 | pass | unknown | - |
-| `prod/trail` | - | us-east-1 | drift | unknown | - |
+| `prod/private` | `arn:aws:s3:::hidden` | us-east-1 | pass | unknown | private unknown |
+| `prod/trail` | - | us-east-1 | drift | unknown | trail unknown |
 
 ### No longer unknown (1)
 
-| requirement | resource | region | before | after | fields |
+| requirement | resource | region | before | after | detail |
 |---|---|---|---|---|---|
-| `prod/private` | `arn:aws:s3:::seen` | us-east-1 | unknown | pass | - |
+| `prod/private` | `arn:aws:s3:::seen` | us-east-1 | unknown | pass | private pass |
 ";
     assert_eq!(rendered(DiffFormat::Markdown), want);
 }
@@ -369,4 +372,17 @@ fn exit_codes_of_the_command() {
     let (code, _, err) = cli(&[&before, &bad]);
     assert_eq!(code, Exit::Invalid);
     assert_eq!(err, format!("{bad}:1:11: invalid type: sequence, expected a string\n"));
+}
+
+#[test]
+fn long_values_are_cut_in_the_table() {
+    let long = "x".repeat(300);
+    let b = report(vec![finding("tagged", Some("b"), "drift", vec![check("policy", json!("p"), json!(long), false)])]);
+    let a = report(vec![finding("tagged", Some("b"), "drift", vec![check("policy", json!("p"), json!("y"), false)])]);
+    let d = diff_texts("b", &b, "a", &a).expect("reports");
+    let mut out = Vec::new();
+    render(&d, DiffFormat::Table, &mut out).expect("renders");
+    let text = String::from_utf8(out).expect("utf-8");
+    let line = text.lines().find(|l| l.contains("policy:")).expect("the field line");
+    assert_eq!(line, format!("    policy: \"{}… -> \"y\" (expected \"p\")", "x".repeat(22)));
 }
