@@ -386,3 +386,27 @@ fn long_values_are_cut_in_the_table() {
     let line = text.lines().find(|l| l.contains("policy:")).expect("the field line");
     assert_eq!(line, format!("    policy: \"{}… -> \"y\" (expected \"p\")", "x".repeat(22)));
 }
+
+/// Still drifting, but one of two failed fields passes now: a change, shown per field.
+#[test]
+fn a_field_fixed_while_another_still_drifts_is_a_change() {
+    let both = vec![
+        check("encryption", json!("aws:kms"), json!("AES256"), false),
+        check("versioning", json!(true), json!(false), false),
+    ];
+    let one = vec![
+        check("encryption", json!("aws:kms"), json!("AES256"), false),
+        check("versioning", json!(true), json!(true), true),
+    ];
+    let b = report(vec![finding("s", Some("b"), "drift", both)]);
+    let a = report(vec![finding("s", Some("b"), "drift", one)]);
+    let d = diff_texts("b", &b, "a", &a).expect("reports");
+    assert_eq!(d.summary, Counts { changed_drift: 1, ..Counts::default() });
+    assert_eq!(
+        serde_json::to_value(&d.changed_drift[0].fields).expect("serialises"),
+        json!([
+            field("encryption", json!("aws:kms"), json!("AES256"), json!("AES256")),
+            field("versioning", json!(true), json!(false), json!(true)),
+        ])
+    );
+}
