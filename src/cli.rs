@@ -72,6 +72,16 @@ pub enum Command {
         /// A kind name, e.g. s3.bucket.
         kind: Option<String>,
     },
+    /// Compare two JSON reports: new drift, resolved drift, drift whose observed
+    /// values changed, newly unknown, no longer unknown.
+    #[command(long_about = "Compare two JSON reports (`audit --format json`) of the same account(s). Findings \
+are matched by account, profile, requirement and resource (by region for a finding without a resource). \
+Lists new drift (drift now, not before), resolved drift (drift before, not now: pass, not_applicable, \
+unknown, or gone from the later report), drift whose failed fields' observed values changed, newly \
+unknown and no longer unknown findings. A drift that became unknown is listed both as resolved drift \
+(now unknown) and as newly unknown: it was not seen fixed.\n\nExit codes: 0 no new drift, 1 new drift, \
+2 a file unreadable or not a driftwatch report (FILE:LINE:COL: message).")]
+    Diff(crate::diff::DiffArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -161,6 +171,7 @@ where
         Command::CheckProfile { files } => check_profiles(&files, stdout, stderr),
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),
         Command::Permissions { profiles } => permissions(&profiles, stdout, stderr),
+        Command::Diff(args) => crate::diff::run(&args, stdout, stderr),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod collect;
 pub mod compare;
 pub mod comparison;
+pub mod diff;
 pub mod inventory;
 pub mod kinds;
 pub mod partition;
