@@ -68,6 +68,8 @@ enum Status {
     Drift,
     Unknown,
     NotApplicable,
+    /// Drift an unexpired waiver covers: accepted, so never new drift.
+    Waived,
 }
 
 impl Status {
@@ -77,6 +79,7 @@ impl Status {
             Status::Drift => "drift",
             Status::Unknown => "unknown",
             Status::NotApplicable => "not_applicable",
+            Status::Waived => "waived",
         }
     }
 }

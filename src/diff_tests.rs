@@ -308,7 +308,7 @@ fn an_unknown_status_is_refused() {
     let err = diff_texts("b.json", &text, "a.json", &report(vec![])).expect_err("bad status");
     assert_eq!(
         err.0,
-        "b.json:9:22: unknown variant `fine`, expected one of `pass`, `drift`, `unknown`, `not_applicable`"
+        "b.json:9:22: unknown variant `fine`, expected one of `pass`, `drift`, `unknown`, `not_applicable`, `waived`"
     );
 }
 
@@ -409,4 +409,20 @@ fn a_field_fixed_while_another_still_drifts_is_a_change() {
             field("versioning", json!(true), json!(false), json!(true)),
         ])
     );
+}
+
+/// A drift that a waiver now covers is resolved (it became `waived`), and a waived
+/// finding whose waiver expired is new drift again.
+#[test]
+fn waived_findings_are_accepted_not_drift() {
+    let before = report(vec![
+        finding("tagged", Some("accepted"), "drift", tags("a")),
+        finding("tagged", Some("expired"), "waived", tags("a")),
+    ]);
+    let after = report(vec![
+        finding("tagged", Some("accepted"), "waived", tags("a")),
+        finding("tagged", Some("expired"), "drift", tags("a")),
+    ]);
+    let d = diff_texts("x.json", &before, "y.json", &after).expect("reports with waived findings are read");
+    assert_eq!((d.summary.new_drift, d.summary.resolved_drift, d.summary.changed_drift), (1, 1, 0));
 }
