@@ -159,9 +159,21 @@ async fn audit(args: &AuditArgs, profiles: &mut [Profile], stdout: &mut dyn Writ
     inventory.account = account.clone();
     inventory.partition = ctx.partition;
 
+    let gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
+    if let Some(path) = &args.save_inventory {
+        let saved = crate::saved::SavedInventory::new(
+            inventory.clone(),
+            &plan,
+            gaps.clone(),
+            default_region.clone(),
+            started_at.clone(),
+        );
+        if let Err(e) = crate::saved::save(path, &saved) {
+            return invalid(stderr, e);
+        }
+    }
     let findings = compare::evaluate(&requirements, &inventory);
     let summary = Summary::of(&findings);
-    let gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
     regions.sort();
     let report = Report {

@@ -55,6 +55,13 @@ pub struct Cli {
 pub enum Command {
     /// Audit the account against one or more profiles.
     Audit(AuditArgs),
+    /// Evaluate profiles against an inventory saved by `audit --save-inventory`, with no AWS call.
+    ///
+    /// The report is the one the audit would have given for these profiles when the
+    /// inventory was collected (account, regions and collection errors come from the
+    /// file). A requirement needing data the audit did not collect (another kind, region
+    /// or per-resource read) is `unknown`: "not in the saved inventory", never `pass`.
+    Evaluate(EvaluateArgs),
     /// Validate profiles without calling AWS.
     CheckProfile {
         /// Profile files to validate.
@@ -117,6 +124,29 @@ pub struct AuditArgs {
     /// Print the plan and every failed call to stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Also write the observed inventory (gaps and errors included) to FILE, for
+    /// `driftwatch evaluate`; gzip-compressed when FILE ends in .gz (docs/inventory.md).
+    #[arg(long, value_name = "FILE")]
+    pub save_inventory: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EvaluateArgs {
+    /// Inventory file written by `audit --save-inventory` (plain or gzip JSON).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: PathBuf,
+    /// Profile file (TOML); repeat for several.
+    #[arg(long = "profile", short = 'p', required = true, value_name = "FILE")]
+    pub profiles: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Which findings make the exit code non-zero.
+    #[arg(long, value_enum, default_value_t = FailOn::Unknown)]
+    pub fail_on: FailOn,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -151,6 +181,7 @@ where
     };
     match cli.command {
         Command::Audit(args) => crate::audit::run(&args, stdout, stderr),
+        Command::Evaluate(args) => crate::evaluate::run(&args, stdout, stderr),
         Command::CheckProfile { files } => check_profiles(&files, stdout, stderr),
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),
         Command::Permissions { profiles } => permissions(&profiles, stdout, stderr),

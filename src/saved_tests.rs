@@ -1,0 +1,189 @@
+//! Saved inventories: round trips (plain and gzip), located errors for bad files,
+//! and needs the saved plan does not cover evaluating to unknown.
+
+use super::*;
+use crate::compare;
+use crate::inventory::{Bucket, BucketEncryption, Observed};
+use crate::profile::Requirement;
+use serde_json::{json, Value};
+
+const ENC: &str = r#"
+[profile]
+name = "t"
+[[requirement]]
+id = "enc"
+kind = "s3.bucket"
+[requirement.expect]
+encryption = "aws:kms"
+"#;
+
+const MORE: &str = r#"
+[profile]
+name = "t"
+[[requirement]]
+id = "enc"
+kind = "s3.bucket"
+[requirement.expect]
+encryption = "aws:kms"
+[[requirement]]
+id = "ver"
+kind = "s3.bucket"
+[requirement.expect]
+versioning = true
+[[requirement]]
+id = "queues"
+kind = "sqs.queue"
+select = { regions = ["eu-west-1"] }
+[requirement.expect]
+encrypted = true
+"#;
+
+fn requirements(text: &str) -> Vec<Requirement> {
+    let mut p = crate::profile::parse("t.toml", text).unwrap_or_else(|d| panic!("{d}"));
+    p.resolve_regions(&[], "us-east-1");
+    p.requirements
+}
+
+fn bucket(name: &str, algorithm: &str) -> Bucket {
+    Bucket {
+        name: name.into(),
+        arn: format!("arn:aws:s3:::{name}"),
+        region: Observed::Known("us-east-1".into()),
+        encryption: Observed::Known(Some(BucketEncryption {
+            algorithm: algorithm.into(),
+            kms_key: None,
+            bucket_key: false,
+        })),
+        versioning: Observed::default(),
+        public_access_block: Observed::default(),
+        logging_target: Observed::default(),
+        replication: Observed::default(),
+        tags: Observed::default(),
+        acl_grants: Observed::default(),
+        policy: Observed::default(),
+        policy_status: Observed::default(),
+    }
+}
+
+/// An inventory as an audit of ENC would have saved it.
+fn saved() -> SavedInventory {
+    let plan = Plan::for_requirements(&requirements(ENC));
+    let inv = Inventory {
+        account: Some("123456789012".into()),
+        buckets: Some(Observed::Known(vec![bucket("good", "aws:kms"), bucket("bad", "AES256")])),
+        ..Inventory::default()
+    };
+    let error = Gap {
+        service: "s3".into(),
+        region: "us-east-1".into(),
+        operation: "GetBucketTagging".into(),
+        resource: Some("other".into()),
+        code: "AccessDenied".into(),
+        message: "denied".into(),
+        class: ErrorClass::AccessDenied,
+    };
+    SavedInventory::new(inv, &plan, vec![error], Some("us-east-1".into()), "2026-11-30T08:00:00Z".into())
+}
+
+fn findings(reqs: &[Requirement], inv: &Inventory) -> Vec<Value> {
+    compare::evaluate(reqs, inv)
+        .iter()
+        .map(|f| {
+            let v = serde_json::to_value(f).unwrap();
+            let errors: Vec<Value> = v["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["ok"].is_null())
+                .map(|c| json!([c["field"], c["error"]]))
+                .collect();
+            json!([v["requirement"], v["resource"], v["status"], errors])
+        })
+        .collect()
+}
+
+#[test]
+fn saved_round_trip_plain_and_gzip() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = serde_json::to_value(saved()).unwrap();
+    assert_eq!(original["schema"], json!("driftwatch.inventory/v1"));
+    assert_eq!(
+        original["plan"],
+        json!({"s3": {"places": {"global": []}, "scoped": [{
+            "select": "Selector { name: None, name_prefix: None, name_glob: None, tags: {}, regions: None, path_prefix: None, exclude: [] }",
+            "reads": ["encryption"]
+        }]}})
+    );
+    for name in ["inv.json", "inv.json.gz"] {
+        let path = dir.path().join(name);
+        save(&path, &saved()).unwrap();
+        let raw = std::fs::read(&path).unwrap();
+        assert_eq!(raw.starts_with(&[0x1f, 0x8b]), name.ends_with(".gz"), "{name}");
+        let back = load(&path).unwrap();
+        assert_eq!(serde_json::to_value(&back).unwrap(), original, "{name}");
+    }
+    let err = save(&dir.path().join("inv.json.zst"), &saved()).unwrap_err();
+    assert!(
+        err.ends_with("inv.json.zst: zstd compression is not supported; use a name ending in .gz or .json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn saved_same_profile_gives_the_same_findings() {
+    let reqs = requirements(ENC);
+    let s = saved();
+    let live = findings(&reqs, &s.inventory);
+    let offline = findings(&reqs, &for_plan(&s, &Plan::for_requirements(&reqs)));
+    assert_eq!(live, offline);
+    assert_eq!(
+        live,
+        [json!(["enc", "arn:aws:s3:::bad", "drift", []]), json!(["enc", "arn:aws:s3:::good", "pass", []])]
+    );
+}
+
+#[test]
+fn saved_needs_not_covered_are_unknown_not_in_the_saved_inventory() {
+    let reqs = requirements(MORE);
+    let s = saved();
+    let got = findings(&reqs, &for_plan(&s, &Plan::for_requirements(&reqs)));
+    assert_eq!(
+        got,
+        [
+            json!(["enc", "arn:aws:s3:::bad", "drift", []]),
+            json!(["enc", "arn:aws:s3:::good", "pass", []]),
+            json!(["queues", null, "unknown", [["resources", "queues in eu-west-1 not in the saved inventory"]]]),
+            json!(["ver", "arn:aws:s3:::bad", "unknown", [["versioning", "value not in the saved inventory"]]]),
+            json!(["ver", "arn:aws:s3:::good", "unknown", [["versioning", "value not in the saved inventory"]]]),
+        ]
+    );
+    let queues = compare::evaluate(&reqs, &for_plan(&s, &Plan::for_requirements(&reqs)));
+    let queues = queues.iter().find(|f| f.requirement == "queues").unwrap();
+    assert_eq!(
+        (queues.region.as_deref(), queues.message.as_str()),
+        (Some("eu-west-1"), "could not list the resources: queues in eu-west-1 not in the saved inventory")
+    );
+}
+
+#[test]
+fn saved_bad_files_are_located() {
+    let cases = [
+        ("{\"schema\": ", "f.json:1:11: EOF while parsing a value"),
+        ("[1, 2]", "f.json: not a driftwatch inventory (no \"schema\": \"driftwatch.inventory/v1\")"),
+        ("{\"report\": 1}", "f.json: not a driftwatch inventory (no \"schema\": \"driftwatch.inventory/v1\")"),
+        ("{\"schema\": \"driftwatch.report/v1\"}", "f.json: not a driftwatch inventory (no \"schema\": \"driftwatch.inventory/v1\")"),
+        (
+            "{\"schema\": \"driftwatch.inventory/v2\"}",
+            "f.json: inventory schema `driftwatch.inventory/v2` is not supported (this driftwatch reads driftwatch.inventory/v1)",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(parse("f.json", text).unwrap_err(), want, "{text}");
+    }
+    // a typed error deep in the inventory keeps its position
+    let mut v = serde_json::to_value(saved()).unwrap();
+    v["inventory"]["buckets"]["known"][0]["encryption"] = json!(7);
+    let text = serde_json::to_string_pretty(&v).unwrap();
+    let err = parse("f.json", &text).unwrap_err();
+    assert_eq!(err, "f.json:48:25: expected value");
+}
