@@ -223,7 +223,11 @@ pub fn for_plan(saved: &SavedInventory, plan: &Plan) -> Inventory {
             let where_ = if place == GLOBAL { String::new() } else { format!(" in {place}") };
             let gap = not_saved(collector.service, &region, &format!("{}{where_}", collector.part));
             let one = Need { places: BTreeMap::from([(place, reads)]), scoped: need.scoped.clone() };
-            (collector.cut_short)(&one, &gap, &mut inv);
+            // Some collectors' cut_short replace their whole part: cut short into
+            // an empty inventory and add only what that gives.
+            let mut scratch = Inventory::default();
+            (collector.cut_short)(&one, &gap, &mut scratch);
+            inv = merged(inv, &scratch);
         }
     }
     // Optional global parts a listing read only for some reads (S3's account
@@ -243,6 +247,31 @@ pub fn for_plan(saved: &SavedInventory, plan: &Plan) -> Inventory {
         inv.records = Some(Observed::Unknown(gap("the Route 53 records")));
     }
     relabel_unread(inv)
+}
+
+/// `inv` with the parts `scratch` set: regional maps gain scratch's entries,
+/// absent global parts take scratch's value.
+fn merged(inv: Inventory, scratch: &Inventory) -> Inventory {
+    use serde_json::Value;
+    let (Ok(Value::Object(mut base)), Ok(Value::Object(add)), Ok(Value::Object(empty))) =
+        (serde_json::to_value(&inv), serde_json::to_value(scratch), serde_json::to_value(Inventory::default()))
+    else {
+        return inv;
+    };
+    for (key, value) in add {
+        if key == "account" || key == "partition" || empty.get(&key) == Some(&value) {
+            continue;
+        }
+        match (base.get_mut(&key), value) {
+            (Some(Value::Object(map)), Value::Object(entries)) if empty.get(&key).is_some_and(Value::is_object) => {
+                map.extend(entries)
+            }
+            (_, value) => {
+                base.insert(key, value);
+            }
+        }
+    }
+    serde_json::from_value(Value::Object(base)).unwrap_or(inv)
 }
 
 /// Values a collector did not read are `Observed::default()`: relabel them.

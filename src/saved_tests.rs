@@ -187,3 +187,54 @@ fn saved_bad_files_are_located() {
     let err = parse("f.json", &text).unwrap_err();
     assert_eq!(err, "f.json:48:25: expected value");
 }
+
+fn mesh(regions: &[&str]) -> String {
+    let entries: Vec<String> =
+        regions.iter().map(|r| format!("{{ region = \"{r}\", vpc = {{ name = \"v-{r}\" }} }}")).collect();
+    format!(
+        "[profile]\nname = \"m\"\n[[requirement]]\nid = \"mesh\"\nkind = \"ec2.vpc_peering\"\n\
+         [requirement.expect]\nmesh = [{}]\n",
+        entries.join(", ")
+    )
+}
+
+#[test]
+fn saved_regions_are_kept_when_another_region_is_missing() {
+    use crate::inventory::Network;
+    let old = requirements(&mesh(&["us-east-1", "us-west-2"]));
+    let network = Network {
+        vpcs: Observed::Known(vec![]),
+        peerings: Observed::Known(vec![]),
+        route_tables: Observed::Known(vec![]),
+        subnets: Observed::default(),
+        flow_logs: Observed::default(),
+    };
+    let inv = Inventory {
+        networks: [("us-east-1".to_string(), network.clone()), ("us-west-2".to_string(), network.clone())].into(),
+        ..Inventory::default()
+    };
+    let s = SavedInventory::new(inv, &Plan::for_requirements(&old), vec![], None, String::new());
+    let new = requirements(&mesh(&["us-east-1", "us-west-2", "ap-south-1"]));
+    let got = for_plan(&s, &Plan::for_requirements(&new));
+    assert_eq!(got.networks.keys().collect::<Vec<_>>(), ["ap-south-1", "us-east-1", "us-west-2"]);
+    for region in ["us-east-1", "us-west-2"] {
+        let kept = &got.networks[region];
+        assert_eq!(
+            (&kept.vpcs, &kept.peerings, &kept.route_tables),
+            (&network.vpcs, &network.peerings, &network.route_tables)
+        );
+    }
+    let gap = got.networks["ap-south-1"].vpcs.gap().unwrap();
+    assert_eq!(
+        (gap.code.as_str(), gap.describe(), gap.region.as_str(), gap.class),
+        (
+            NOT_SAVED,
+            "networks in ap-south-1 not in the saved inventory".to_string(),
+            "ap-south-1",
+            ErrorClass::NotCollected
+        )
+    );
+    // fields the saved audit did not read say so
+    let unread = got.networks["us-east-1"].subnets.gap().unwrap();
+    assert_eq!((unread.code.as_str(), unread.describe()), (NOT_SAVED, "value not in the saved inventory".to_string()));
+}
