@@ -221,7 +221,7 @@ pub fn for_plan(saved: &SavedInventory, plan: &Plan) -> Inventory {
         for (place, reads) in missing.places {
             let region = if place == GLOBAL { saved.partition.global_region.to_string() } else { place.clone() };
             let where_ = if place == GLOBAL { String::new() } else { format!(" in {place}") };
-            let gap = not_saved(collector.service, &region, &format!("{}{where_}", collector.part));
+            let gap = not_saved(collector.service, &region, &format!("{} data{where_}", collector.id));
             let one = Need { places: BTreeMap::from([(place, reads)]), scoped: need.scoped.clone() };
             // Some collectors' cut_short replace their whole part: cut short into
             // an empty inventory and add only what that gives.

@@ -152,7 +152,7 @@ fn saved_needs_not_covered_are_unknown_not_in_the_saved_inventory() {
         [
             json!(["enc", "arn:aws:s3:::bad", "drift", []]),
             json!(["enc", "arn:aws:s3:::good", "pass", []]),
-            json!(["queues", null, "unknown", [["resources", "queues in eu-west-1 not in the saved inventory"]]]),
+            json!(["queues", null, "unknown", [["resources", "sqs data in eu-west-1 not in the saved inventory"]]]),
             json!(["ver", "arn:aws:s3:::bad", "unknown", [["versioning", "value not in the saved inventory"]]]),
             json!(["ver", "arn:aws:s3:::good", "unknown", [["versioning", "value not in the saved inventory"]]]),
         ]
@@ -161,7 +161,7 @@ fn saved_needs_not_covered_are_unknown_not_in_the_saved_inventory() {
     let queues = queues.iter().find(|f| f.requirement == "queues").unwrap();
     assert_eq!(
         (queues.region.as_deref(), queues.message.as_str()),
-        (Some("eu-west-1"), "could not list the resources: queues in eu-west-1 not in the saved inventory")
+        (Some("eu-west-1"), "could not list the resources: sqs data in eu-west-1 not in the saved inventory")
     );
 }
 
@@ -229,7 +229,7 @@ fn saved_regions_are_kept_when_another_region_is_missing() {
         (gap.code.as_str(), gap.describe(), gap.region.as_str(), gap.class),
         (
             NOT_SAVED,
-            "networks in ap-south-1 not in the saved inventory".to_string(),
+            "ec2 data in ap-south-1 not in the saved inventory".to_string(),
             "ap-south-1",
             ErrorClass::NotCollected
         )
