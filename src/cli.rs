@@ -389,6 +389,23 @@ mod tests {
     }
 
     #[test]
+    fn cli_evaluate_refuses_bad_inventories_with_their_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let good =
+            write(&dir, "good.toml", "[profile]\nname = \"g\"\n[[requirement]]\nid = \"a\"\nkind = \"iam.role\"\n");
+        let bad = write(&dir, "inv.json", "{\n  \"schema\": \"driftwatch.inventory/v1\",\n  \"tool\": 3\n}\n");
+        let (code, out, err) = run_args(&["evaluate", "--inventory", &bad, "--profile", &good]);
+        assert_eq!((code, out.as_str()), (Exit::Invalid, ""));
+        assert_eq!(err.trim(), format!("driftwatch: {bad}:3:11: invalid type: integer `3`, expected struct SavedTool"));
+        let (code, _, err) = run_args(&["audit", "--profile", &good, "--save-inventory", "x.json.zst"]);
+        assert_eq!(code, Exit::Invalid);
+        assert_eq!(
+            err.trim(),
+            "driftwatch: --save-inventory x.json.zst: zstd compression is not supported; use a name ending in .gz or .json"
+        );
+    }
+
+    #[test]
     fn exit_codes_follow_fail_on() {
         use crate::audit::exit_code;
         let s = |drift, unknown| Summary { pass: 1, drift, unknown, not_applicable: 0 };

@@ -130,6 +130,11 @@ fn compression_of(path: &Path) -> Result<Compression, String> {
     }
 }
 
+/// Whether a file name can be saved to (checked before an audit collects).
+pub fn check_path(path: &Path) -> Result<(), String> {
+    compression_of(path).map(|_| ())
+}
+
 /// Writes the file (gzip when the name ends in `.gz`).
 pub fn save(path: &Path, saved: &SavedInventory) -> Result<(), String> {
     let compression = compression_of(path)?;
