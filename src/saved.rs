@@ -204,12 +204,19 @@ fn not_saved(service: &str, region: &str, what: &str) -> Gap {
     }
 }
 
-/// The places of a need the saved plan does not hold at all.
-fn missing_places(need: &Need, saved: Option<&SavedNeed>) -> Need {
-    let mut out = Need::default();
+/// What of a need the saved plan does not cover: places it does not hold at all
+/// (with every read wanted there), and reads not done in the places it holds.
+fn missing(need: &Need, saved: Option<&SavedNeed>) -> Vec<(String, BTreeSet<&'static str>, bool)> {
+    let mut out = Vec::new();
     for (place, reads) in &need.places {
-        if !saved.is_some_and(|s| s.places.contains_key(place)) {
-            out.places.insert(place.clone(), reads.clone());
+        match saved.and_then(|s| s.places.get(place)) {
+            None => out.push((place.clone(), reads.clone(), true)),
+            Some(done) => {
+                let left: BTreeSet<&'static str> = reads.iter().filter(|r| !done.contains(**r)).copied().collect();
+                if !left.is_empty() {
+                    out.push((place.clone(), left, false));
+                }
+            }
         }
     }
     out
@@ -222,14 +229,19 @@ pub fn for_plan(saved: &SavedInventory, plan: &Plan) -> Inventory {
     let mut inv = saved.inventory.clone();
     for (id, need) in plan.needs() {
         let Some(collector) = collect::find(id) else { continue };
-        let missing = missing_places(need, saved.plan.get(id));
-        for (place, reads) in missing.places {
+        for (place, reads, whole) in missing(need, saved.plan.get(id)) {
             let region = if place == GLOBAL { saved.partition.global_region.to_string() } else { place.clone() };
             let where_ = if place == GLOBAL { String::new() } else { format!(" in {place}") };
-            let gap = not_saved(collector.service, &region, &format!("{} data{where_}", collector.id));
+            let what = if whole {
+                format!("{} data{where_}", collector.id)
+            } else {
+                let reads: Vec<&str> = reads.iter().copied().collect();
+                format!("{} {}{where_}", collector.id, reads.join(", "))
+            };
+            let gap = not_saved(collector.service, &region, &what);
             let one = Need { places: BTreeMap::from([(place, reads)]), scoped: need.scoped.clone() };
-            // Some collectors' cut_short replace their whole part: cut short into
-            // an empty inventory and add only what that gives.
+            // Cut short into an empty inventory (some collectors replace their
+            // whole part) and add only what the saved inventory lacks.
             let mut scratch = Inventory::default();
             (collector.cut_short)(&one, &gap, &mut scratch);
             inv = merged(inv, &scratch);
@@ -254,8 +266,8 @@ pub fn for_plan(saved: &SavedInventory, plan: &Plan) -> Inventory {
     relabel_unread(inv)
 }
 
-/// `inv` with the parts `scratch` set: regional maps gain scratch's entries,
-/// absent global parts take scratch's value.
+/// `inv` with what it lacks of `scratch`: regional maps gain the regions they do
+/// not have, absent global parts take scratch's value; nothing saved is replaced.
 fn merged(inv: Inventory, scratch: &Inventory) -> Inventory {
     use serde_json::Value;
     let (Ok(Value::Object(mut base)), Ok(Value::Object(add)), Ok(Value::Object(empty))) =
@@ -269,11 +281,14 @@ fn merged(inv: Inventory, scratch: &Inventory) -> Inventory {
         }
         match (base.get_mut(&key), value) {
             (Some(Value::Object(map)), Value::Object(entries)) if empty.get(&key).is_some_and(Value::is_object) => {
-                map.extend(entries)
+                for (k, v) in entries {
+                    map.entry(k).or_insert(v);
+                }
             }
-            (_, value) => {
+            (Some(Value::Null) | None, value) => {
                 base.insert(key, value);
             }
+            _ => {}
         }
     }
     serde_json::from_value(Value::Object(base)).unwrap_or(inv)

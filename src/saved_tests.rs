@@ -238,3 +238,33 @@ fn saved_regions_are_kept_when_another_region_is_missing() {
     let unread = got.networks["us-east-1"].subnets.gap().unwrap();
     assert_eq!((unread.code.as_str(), unread.describe()), (NOT_SAVED, "value not in the saved inventory".to_string()));
 }
+
+#[test]
+fn saved_reads_not_done_in_a_saved_region_are_unknown_and_the_rest_kept() {
+    use crate::inventory::Network;
+    let old = requirements(&mesh(&["us-east-1", "us-west-2"]));
+    let network = Network {
+        vpcs: Observed::Known(vec![]),
+        peerings: Observed::Known(vec![]),
+        route_tables: Observed::Known(vec![]),
+        subnets: Observed::default(),
+        flow_logs: Observed::default(),
+    };
+    let inv = Inventory {
+        networks: [("us-east-1".to_string(), network.clone()), ("us-west-2".to_string(), network.clone())].into(),
+        ..Inventory::default()
+    };
+    let s = SavedInventory::new(inv, &Plan::for_requirements(&old), vec![], None, String::new());
+    let groups = "[profile]\nname = \"g\"\n[[requirement]]\nid = \"sg\"\nkind = \"ec2.security_group\"\n\
+                  select = { regions = [\"us-east-1\"] }\n[requirement.expect]\nworld_open_ports = []\n";
+    let new = requirements(groups);
+    let got = for_plan(&s, &Plan::for_requirements(&new));
+    assert_eq!(got.networks.keys().collect::<Vec<_>>(), ["us-east-1", "us-west-2"]);
+    assert_eq!(got.networks["us-east-1"].vpcs, network.vpcs);
+    assert_eq!(got.security_groups.keys().collect::<Vec<_>>(), ["us-east-1"]);
+    let gap = got.security_groups["us-east-1"].gap().unwrap();
+    assert_eq!(
+        (gap.code.as_str(), gap.describe()),
+        (NOT_SAVED, "ec2 security_groups in us-east-1 not in the saved inventory".to_string())
+    );
+}
