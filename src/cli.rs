@@ -58,8 +58,8 @@ pub enum Command {
     /// Evaluate profiles against an inventory saved by `audit --save-inventory`, with no AWS call.
     ///
     /// The report is the one the audit would have given for these profiles when the
-    /// inventory was collected (account, regions and collection errors come from the
-    /// file). A requirement needing data the audit did not collect (another kind, region
+    /// inventory was collected: the account and the collection errors come from the
+    /// file, and requirements without regions use the audit's default region. A requirement needing data the audit did not collect (another kind, region
     /// or per-resource read) is `unknown`: "not in the saved inventory", never `pass`.
     Evaluate(EvaluateArgs),
     /// Validate profiles without calling AWS.

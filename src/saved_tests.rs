@@ -268,3 +268,26 @@ fn saved_reads_not_done_in_a_saved_region_are_unknown_and_the_rest_kept() {
         (NOT_SAVED, "ec2 security_groups in us-east-1 not in the saved inventory".to_string())
     );
 }
+
+#[test]
+fn saved_evaluate_reports_the_saved_account_and_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("inv.json.gz");
+    save(&file, &saved()).unwrap();
+    let profile = dir.path().join("p.toml");
+    std::fs::write(&profile, ENC).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let args = ["driftwatch", "evaluate", "--inventory", file.to_str().unwrap(), "-p", profile.to_str().unwrap()];
+    let code = crate::cli::run(args.iter().copied().chain(["--format", "json"]), &mut out, &mut err);
+    assert_eq!((code, String::from_utf8(err).unwrap()), (crate::cli::Exit::Drift, String::new()));
+    let report: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(report["account"], json!("123456789012"));
+    assert_eq!(report["profiles"], json!(["t"]));
+    assert_eq!(report["regions"], json!([]));
+    assert_eq!(report["summary"], json!({"pass": 1, "drift": 1, "unknown": 0, "not_applicable": 0}));
+    assert_eq!(
+        report["errors"],
+        json!([{"service": "s3", "region": "us-east-1", "operation": "GetBucketTagging", "resource": "other",
+                "code": "AccessDenied", "message": "denied"}])
+    );
+}
