@@ -43,7 +43,7 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
         }
     };
     if let Some(Err(e)) = args.save_inventory.as_deref().map(crate::saved::check_path) {
-        return invalid(stderr, format!("--save-inventory {e}"));
+        return invalid(stderr, format!("--save-inventory: {e}"));
     }
     if let Some(bad) = args.regions.iter().find(|r| !is_region_name(r)) {
         return invalid(stderr, format!("--region {bad}: not an AWS region name (like us-east-1)"));

@@ -125,14 +125,15 @@ pub struct AuditArgs {
     #[arg(long, short = 'v')]
     pub verbose: bool,
     /// Also write the observed inventory (gaps and errors included) to FILE, for
-    /// `driftwatch evaluate`; gzip-compressed when FILE ends in .gz (docs/inventory.md).
+    /// `driftwatch evaluate`; compressed when FILE ends in .gz (gzip) or .zst (zstd)
+    /// (format: docs/inventory.md).
     #[arg(long, value_name = "FILE")]
     pub save_inventory: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct EvaluateArgs {
-    /// Inventory file written by `audit --save-inventory` (plain or gzip JSON).
+    /// Inventory file written by `audit --save-inventory` (plain, gzip or zstd JSON).
     #[arg(long, value_name = "FILE")]
     pub inventory: PathBuf,
     /// Profile file (TOML); repeat for several.
@@ -397,11 +398,11 @@ mod tests {
         let (code, out, err) = run_args(&["evaluate", "--inventory", &bad, "--profile", &good]);
         assert_eq!((code, out.as_str()), (Exit::Invalid, ""));
         assert_eq!(err.trim(), format!("driftwatch: {bad}:3:11: invalid type: integer `3`, expected struct SavedTool"));
-        let (code, _, err) = run_args(&["audit", "--profile", &good, "--save-inventory", "x.json.zst"]);
+        let (code, _, err) = run_args(&["audit", "--profile", &good, "--save-inventory", ""]);
         assert_eq!(code, Exit::Invalid);
         assert_eq!(
             err.trim(),
-            "driftwatch: --save-inventory x.json.zst: zstd compression is not supported; use a name ending in .gz or .json"
+            "error: a value is required for '--save-inventory <FILE>' but none was supplied\n\nFor more information, try '--help'."
         );
     }
 

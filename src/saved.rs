@@ -117,14 +117,18 @@ impl SavedInventory {
 enum Compression {
     None,
     Gzip,
+    Zstd,
 }
 
 fn compression_of(path: &Path) -> Result<Compression, String> {
+    if path.as_os_str().is_empty() {
+        return Err("an empty file name".into());
+    }
     let name = path.to_string_lossy();
     if name.ends_with(".gz") {
         Ok(Compression::Gzip)
     } else if name.ends_with(".zst") {
-        Err(format!("{}: zstd compression is not supported; use a name ending in .gz or .json", path.display()))
+        Ok(Compression::Zstd)
     } else {
         Ok(Compression::None)
     }
@@ -135,24 +139,25 @@ pub fn check_path(path: &Path) -> Result<(), String> {
     compression_of(path).map(|_| ())
 }
 
-/// Writes the file (gzip when the name ends in `.gz`).
+/// Writes the file (gzip when the name ends in `.gz`, zstd for `.zst`).
 pub fn save(path: &Path, saved: &SavedInventory) -> Result<(), String> {
     let compression = compression_of(path)?;
     let fail = |e: std::io::Error| format!("cannot write the inventory to {}: {e}", path.display());
-    let file = std::fs::File::create(path).map_err(fail)?;
-    let mut out: Box<dyn Write> = match compression {
-        Compression::Gzip => Box::new(flate2::write::GzEncoder::new(file, flate2::Compression::default())),
-        Compression::None => Box::new(std::io::BufWriter::new(file)),
+    let mut json = serde_json::to_vec(saved).map_err(|e| fail(e.into()))?;
+    json.push(b'\n');
+    let bytes = match compression {
+        Compression::None => json,
+        Compression::Gzip => {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            gz.write_all(&json).and_then(|()| gz.finish()).map_err(fail)?
+        }
+        Compression::Zstd => zstd::encode_all(json.as_slice(), 0).map_err(fail)?,
     };
-    serde_json::to_writer(&mut out, saved).map_err(|e| fail(e.into()))?;
-    out.write_all(b"\n").map_err(fail)?;
-    out.flush().map_err(fail)?;
-    drop(out);
-    Ok(())
+    std::fs::write(path, bytes).map_err(fail)
 }
 
-/// Reads a saved inventory (gzip recognised by its magic bytes, whatever the
-/// name). Errors name the file, with `:LINE:COL` where the JSON gives one.
+/// Reads a saved inventory (gzip and zstd recognised by their magic bytes,
+/// whatever the name). Errors name the file, with `:LINE:COL` where the JSON gives one.
 pub fn load(path: &Path) -> Result<SavedInventory, String> {
     let shown = path.display();
     let raw = std::fs::read(path).map_err(|e| format!("{shown}: cannot read the inventory: {e}"))?;
@@ -160,6 +165,12 @@ pub fn load(path: &Path) -> Result<SavedInventory, String> {
         let mut s = String::new();
         flate2::read::GzDecoder::new(raw.as_slice())
             .read_to_string(&mut s)
+            .map_err(|e| format!("{shown}: cannot decompress the inventory: {e}"))?;
+        s
+    } else if raw.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let mut s = String::new();
+        zstd::stream::read::Decoder::new(raw.as_slice())
+            .and_then(|mut d| d.read_to_string(&mut s))
             .map_err(|e| format!("{shown}: cannot decompress the inventory: {e}"))?;
         s
     } else {
