@@ -41,13 +41,14 @@ async fn saved_inventory_evaluates_offline_to_the_same_report() {
     let acct = account();
     core::s3(&acct, Variant::Drifted).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    for name in ["inv.json", "inv.json.gz"] {
+    for name in ["inv.json", "inv.json.gz", "inv.json.zst"] {
         let file = dir.path().join(name).display().to_string();
         let live = audit::run(&acct, &[S3], &["--save-inventory", &file]);
         live.assert_code(1);
-        let saved: Value = if name.ends_with(".gz") {
+        let saved: Value = if !name.ends_with(".json") {
             let raw = std::fs::read(&file).unwrap();
-            assert_eq!(&raw[..2], [0x1f, 0x8b], "{name} is gzip");
+            let magic: &[u8] = if name.ends_with(".gz") { &[0x1f, 0x8b] } else { &[0x28, 0xb5, 0x2f, 0xfd] };
+            assert!(raw.starts_with(magic), "{name} is compressed");
             Value::Null
         } else {
             serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap()
