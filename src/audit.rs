@@ -42,6 +42,9 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             return Exit::Invalid;
         }
     };
+    if let Some(Err(e)) = args.save_inventory.as_deref().map(crate::saved::check_path) {
+        return invalid(stderr, format!("--save-inventory: {e}"));
+    }
     if let Some(bad) = args.regions.iter().find(|r| !is_region_name(r)) {
         return invalid(stderr, format!("--region {bad}: not an AWS region name (like us-east-1)"));
     }
@@ -176,10 +179,22 @@ async fn audit(
     inventory.account = account.clone();
     inventory.partition = ctx.partition;
 
+    let gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
+    if let Some(path) = &args.save_inventory {
+        let saved = crate::saved::SavedInventory::new(
+            inventory.clone(),
+            &plan,
+            gaps.clone(),
+            default_region.clone(),
+            started_at.clone(),
+        );
+        if let Err(e) = crate::saved::save(path, &saved) {
+            return invalid(stderr, e);
+        }
+    }
     let mut findings = compare::evaluate(&requirements, &inventory);
     let stale_waivers = waivers.map(|(w, today)| crate::waivers::apply(&mut findings, w, account.as_deref(), *today));
     let summary = Summary::of(&findings);
-    let gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
     regions.sort();
     let report = Report {

@@ -55,6 +55,13 @@ pub struct Cli {
 pub enum Command {
     /// Audit the account against one or more profiles.
     Audit(AuditArgs),
+    /// Evaluate profiles against an inventory saved by `audit --save-inventory`, with no AWS call.
+    ///
+    /// The report is the one the audit would have given for these profiles when the
+    /// inventory was collected: the account and the collection errors come from the
+    /// file, and requirements without regions use the audit's default region. A requirement needing data the audit did not collect (another kind, region
+    /// or per-resource read) is `unknown`: "not in the saved inventory", never `pass`.
+    Evaluate(EvaluateArgs),
     /// Validate profiles without calling AWS.
     CheckProfile {
         /// Profile files to validate.
@@ -134,6 +141,33 @@ pub struct AuditArgs {
     /// Print the plan and every failed call to stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Also write the observed inventory (gaps and errors included) to FILE, for
+    /// `driftwatch evaluate`; compressed when FILE ends in .gz (gzip) or .zst (zstd)
+    /// (format: docs/inventory.md).
+    #[arg(long, value_name = "FILE")]
+    pub save_inventory: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct EvaluateArgs {
+    /// Inventory file written by `audit --save-inventory` (plain, gzip or zstd JSON).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: PathBuf,
+    /// Profile file (TOML); repeat for several.
+    #[arg(long = "profile", short = 'p', required = true, value_name = "FILE")]
+    pub profiles: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Which findings make the exit code non-zero.
+    #[arg(long, value_enum, default_value_t = FailOn::Unknown)]
+    pub fail_on: FailOn,
+    /// Accepted exceptions (TOML `[[waiver]]` entries), applied as `audit --waivers` does.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -168,6 +202,7 @@ where
     };
     match cli.command {
         Command::Audit(args) => crate::audit::run(&args, stdout, stderr),
+        Command::Evaluate(args) => crate::evaluate::run(&args, stdout, stderr),
         Command::CheckProfile { files } => check_profiles(&files, stdout, stderr),
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),
         Command::Permissions { profiles } => permissions(&profiles, stdout, stderr),
@@ -374,6 +409,23 @@ mod tests {
             ])
         );
         assert_eq!(policy["Statement"][0]["Resource"], "*");
+    }
+
+    #[test]
+    fn cli_evaluate_refuses_bad_inventories_with_their_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let good =
+            write(&dir, "good.toml", "[profile]\nname = \"g\"\n[[requirement]]\nid = \"a\"\nkind = \"iam.role\"\n");
+        let bad = write(&dir, "inv.json", "{\n  \"schema\": \"driftwatch.inventory/v1\",\n  \"tool\": 3\n}\n");
+        let (code, out, err) = run_args(&["evaluate", "--inventory", &bad, "--profile", &good]);
+        assert_eq!((code, out.as_str()), (Exit::Invalid, ""));
+        assert_eq!(err.trim(), format!("driftwatch: {bad}:3:11: invalid type: integer `3`, expected struct SavedTool"));
+        let (code, _, err) = run_args(&["audit", "--profile", &good, "--save-inventory", ""]);
+        assert_eq!(code, Exit::Invalid);
+        assert_eq!(
+            err.trim(),
+            "error: a value is required for '--save-inventory <FILE>' but none was supplied\n\nFor more information, try '--help'."
+        );
     }
 
     #[test]

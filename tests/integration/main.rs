@@ -16,6 +16,7 @@ mod extension;
 mod faults;
 mod faults_services;
 mod fields;
+mod saved_inventory;
 mod seeds;
 mod selection;
 mod serverless;

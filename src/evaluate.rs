@@ -1,0 +1,84 @@
+//! `driftwatch evaluate`: profiles against a saved inventory, with no AWS call.
+//! The report is the one a live audit of the same profiles would have given at
+//! collection time; what the saved inventory does not hold is unknown.
+
+use crate::audit::exit_code;
+use crate::cli::{EvaluateArgs, Exit};
+use crate::collect::Plan;
+use crate::compare::{self, Summary};
+use crate::report::{self, Report, Style, Tool};
+use std::io::Write;
+use std::time::Instant;
+
+pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
+    let started = Instant::now();
+    let started_at = aws_smithy_types::DateTime::from(std::time::SystemTime::now())
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_default();
+    let mut profiles = match crate::profile::load_all(&args.profiles) {
+        Ok(p) => p,
+        Err(d) => {
+            let _ = writeln!(stderr, "{d}");
+            return Exit::Invalid;
+        }
+    };
+    let saved = match crate::saved::load(&args.inventory) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(stderr, "driftwatch: {e}");
+            return Exit::Invalid;
+        }
+    };
+    // Regions resolve as in the audit that saved the file.
+    let fallback = saved.default_region.clone().unwrap_or_else(|| saved.partition.global_region.to_string());
+    for p in profiles.iter_mut() {
+        p.resolve_regions(&[], &fallback);
+    }
+    let requirements: Vec<_> = profiles.iter().flat_map(|p| p.requirements.iter().cloned()).collect();
+    let plan = Plan::for_requirements(&requirements);
+    let inventory = crate::saved::for_plan(&saved, &plan);
+    let waivers = match args.waivers.as_deref().map(crate::waivers::load).transpose() {
+        Ok(w) => w,
+        Err(d) => {
+            let _ = writeln!(stderr, "{d}");
+            return Exit::Invalid;
+        }
+    };
+    let Some(today) = crate::waivers::Date::today_utc() else {
+        let _ = writeln!(stderr, "driftwatch: cannot read today's date from the system clock");
+        return Exit::Invalid;
+    };
+    let mut findings = compare::evaluate(&requirements, &inventory);
+    let stale_waivers = waivers.map(|w| crate::waivers::apply(&mut findings, &w, saved.account.as_deref(), today));
+    let mut regions: Vec<String> = plan.regions().into_iter().collect();
+    regions.sort();
+    let report = Report {
+        schema: report::SCHEMA,
+        tool: Tool { name: "driftwatch", version: env!("CARGO_PKG_VERSION") },
+        account: saved.account.clone(),
+        regions,
+        profiles: profiles.iter().map(|p| p.name.clone()).collect(),
+        started_at,
+        duration_ms: started.elapsed().as_millis() as u64,
+        summary: Summary::of(&findings),
+        findings,
+        errors: Report::errors_from(&saved.errors),
+        stale_waivers,
+    };
+    let written = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|mut f| {
+            report::render(&report, args.format, &Style { color: false }, &mut f)?;
+            f.flush()
+        }),
+        None => report::render(&report, args.format, &Style { color: false }, stdout),
+    };
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            let _ = writeln!(stderr, "driftwatch: cannot write the report: {e}");
+            return Exit::Invalid;
+        }
+        Ok(()) => {}
+    }
+    exit_code(&report.summary, args.fail_on)
+}
