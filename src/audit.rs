@@ -206,6 +206,7 @@ async fn audit(
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
         summary,
+        coverage: report::Coverage::of(&findings),
         findings,
         errors: Report::errors_from(&gaps),
         stale_waivers,

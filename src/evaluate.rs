@@ -61,6 +61,7 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
         summary: Summary::of(&findings),
+        coverage: report::Coverage::of(&findings),
         findings,
         errors: Report::errors_from(&saved.errors),
         stale_waivers,

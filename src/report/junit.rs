@@ -34,6 +34,17 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             count(Status::Unknown),
             count(Status::NotApplicable) + count(Status::Waived)
         )?;
+        // coverage of each requirement of this profile, as suite properties
+        let covered: Vec<_> = report.coverage.requirements.iter().filter(|e| e.profile == profile).collect();
+        if !covered.is_empty() {
+            writeln!(out, "    <properties>")?;
+            for e in covered {
+                for (what, n) in [("read", e.read), ("unknown", e.unknown), ("listings_unread", e.listings_unread)] {
+                    writeln!(out, r#"      <property name="coverage.{}.{what}" value="{n}"/>"#, x(&e.requirement))?;
+                }
+            }
+            writeln!(out, "    </properties>")?;
+        }
         for f in findings {
             let name = match &f.resource {
                 Some(r) => format!("{} [{}]", f.requirement, r),

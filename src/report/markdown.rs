@@ -19,6 +19,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
     writeln!(out, "| pass | drift | waived | unknown | not applicable |\n|---:|---:|---:|---:|---:|")?;
     writeln!(out, "| {} | {} | {} | {} | {} |\n", s.pass, s.drift, s.waived, s.unknown, s.not_applicable)?;
+    let c = &report.coverage;
+    writeln!(out, "Coverage: {}\n", super::Coverage::describe(c.read, c.unknown, c.listings_unread))?;
+    writeln!(out, "| requirement | read | unknown | listings unread |\n|---|---:|---:|---:|")?;
+    for e in &c.requirements {
+        let name = format!("{}/{}", e.profile, e.requirement);
+        writeln!(out, "| {} | {} | {} | {} |", cell(&name), e.read, e.unknown, e.listings_unread)?;
+    }
+    writeln!(out)?;
     writeln!(out, "| status | severity | requirement | resource | region | detail |\n|---|---|---|---|---|---|")?;
     for f in &report.findings {
         writeln!(

@@ -1,5 +1,6 @@
 //! Renderers: one file per format, each writing one `Report` to a writer.
 
+mod coverage;
 mod json;
 mod junit;
 mod markdown;
@@ -10,6 +11,8 @@ use crate::compare::{Finding, Summary};
 use crate::inventory::{ErrorClass, Gap};
 use serde::Serialize;
 use std::io::Write;
+
+pub use coverage::{Coverage, RequirementCoverage};
 
 pub const SCHEMA: &str = "driftwatch.report/v1";
 
@@ -49,6 +52,9 @@ pub struct Report {
     pub started_at: String,
     pub duration_ms: u64,
     pub summary: Summary,
+    /// Per requirement and in total: resources judged and findings left unknown
+    /// (`Coverage::of` the findings).
+    pub coverage: Coverage,
     pub findings: Vec<Finding>,
     pub errors: Vec<ErrorEntry>,
     /// With `--waivers`: the waivers meant for this account that covered no drift

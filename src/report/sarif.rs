@@ -11,6 +11,15 @@ use std::io::Write;
 
 /// Generic over the writer, like the JSON report (serde_json writes in small pieces).
 pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
+    let coverage: BTreeMap<String, serde_json::Value> = report
+        .coverage
+        .requirements
+        .iter()
+        .map(|e| {
+            let c = json!({ "read": e.read, "unknown": e.unknown, "listings_unread": e.listings_unread });
+            (format!("{}/{}", e.profile, e.requirement), c)
+        })
+        .collect();
     let mut rules = BTreeMap::new();
     for f in &report.findings {
         let id = format!("{}/{}", f.profile, f.requirement);
@@ -19,7 +28,7 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
                 "id": id,
                 "name": f.requirement,
                 "shortDescription": { "text": format!("{} ({})", f.requirement, f.kind) },
-                "properties": { "kind": f.kind, "severity": f.severity },
+                "properties": { "kind": f.kind, "severity": f.severity, "coverage": coverage.get(&id) },
             })
         });
     }
@@ -65,7 +74,12 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
                 "rules": rules.into_values().collect::<Vec<_>>(),
             }},
             "results": results,
-            "properties": { "account": report.account, "summary": report.summary },
+            "properties": {
+                "account": report.account,
+                "summary": report.summary,
+                "coverage": { "read": report.coverage.read, "unknown": report.coverage.unknown,
+                              "listings_unread": report.coverage.listings_unread },
+            },
         }],
     });
     serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -65,6 +65,12 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> std::io::R
         if report.regions.is_empty() { "-".to_string() } else { report.regions.join(", ") },
         report.duration_ms
     )?;
+    let c = &report.coverage;
+    writeln!(out, "coverage: {}", super::Coverage::describe(c.read, c.unknown, c.listings_unread))?;
+    for e in &c.requirements {
+        let text = super::Coverage::describe(e.read, e.unknown, e.listings_unread);
+        writeln!(out, "  {}/{}: {}", e.profile, e.requirement, text)?;
+    }
     if let Some(stale) = report.stale_waivers.as_ref().filter(|s| !s.is_empty()) {
         writeln!(out, "\n{} stale waiver(s), covering no drift:", stale.len())?;
         for w in stale {

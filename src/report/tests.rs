@@ -83,6 +83,7 @@ fn fixture() -> Report {
         started_at: "2026-11-22T10:00:00Z".into(),
         duration_ms: 812,
         summary: Summary::of(&findings),
+        coverage: Coverage::of(&findings),
         findings,
         errors: vec![ErrorEntry {
             service: "s3".into(),
