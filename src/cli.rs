@@ -105,7 +105,9 @@ pub struct AuditArgs {
     /// Named profile from ~/.aws/config and ~/.aws/credentials.
     #[arg(long, value_name = "NAME")]
     pub aws_profile: Option<String>,
-    /// Output format.
+    /// Output format. Every format shows coverage: per requirement, the resources read
+    /// (judged pass, drift or waived) and the findings left unknown, with unreadable
+    /// listings counted apart (JSON: `coverage`).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the report to FILE instead of stdout.
@@ -156,7 +158,9 @@ pub struct EvaluateArgs {
     /// Profile file (TOML); repeat for several.
     #[arg(long = "profile", short = 'p', required = true, value_name = "FILE")]
     pub profiles: Vec<PathBuf>,
-    /// Output format.
+    /// Output format. Every format shows coverage: per requirement, the resources read
+    /// (judged pass, drift or waived) and the findings left unknown, with unreadable
+    /// listings counted apart (JSON: `coverage`).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the report to FILE instead of stdout.
