@@ -174,6 +174,7 @@ fn main() {
         started_at: "2026-01-01T00:00:00Z".into(),
         duration_ms: 0,
         summary: Summary::of(&findings),
+        coverage: driftwatch::report::Coverage::of(&findings),
         findings,
         errors: vec![],
         stale_waivers: None,
