@@ -138,6 +138,12 @@ pub struct AuditArgs {
     /// finding is listed as stale. Unknown findings are never waived.
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+    /// An earlier JSON report (`--format json`) to compare drift against: each drift is
+    /// marked `new` (the baseline has no drift with the same account, profile,
+    /// requirement and resource) or `known`. Only new drift makes the exit code 1;
+    /// every drift is still listed. A file that is not a report exits 2 with FILE:LINE:COL.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
     /// Print the plan and every failed call to stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -168,6 +174,12 @@ pub struct EvaluateArgs {
     /// Accepted exceptions (TOML `[[waiver]]` entries), applied as `audit --waivers` does.
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+    /// An earlier JSON report (`--format json`) to compare drift against: each drift is
+    /// marked `new` (the baseline has no drift with the same account, profile,
+    /// requirement and resource) or `known`. Only new drift makes the exit code 1;
+    /// every drift is still listed. A file that is not a report exits 2 with FILE:LINE:COL.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
