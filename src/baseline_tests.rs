@@ -163,7 +163,7 @@ fn json_table_and_markdown_show_the_marks() {
 
     let table = render(&r, Format::Table);
     let statuses: Vec<&str> = table.lines().skip(1).take(3).map(|l| l.split("  ").next().unwrap_or("")).collect();
-    assert_eq!(statuses, vec!["DRIFT (KNOWN)", "DRIFT (NEW)  ", "PASS         "]);
+    assert_eq!(statuses, vec!["DRIFT (KNOWN)", "DRIFT (NEW)", "PASS"]);
     assert!(table.contains("\nagainst baseline base.json: 1 new drift, 1 known drift\n"), "{table}");
 
     let md = render(&r, Format::Markdown);
@@ -194,7 +194,7 @@ fn cli_audit_with_a_bad_baseline_exits_2_before_calling_aws() {
     let profile = dir.path().join("p.toml");
     std::fs::write(
         &profile,
-        "name = \"web\"\nregions = [\"us-east-1\"]\n\n[[requirement]]\nid = \"versioned\"\nkind = \"s3.bucket\"\n\n[requirement.expect]\nversioning = \"Enabled\"\n",
+        "[profile]\nname = \"web\"\nregions = [\"us-east-1\"]\n\n[[requirement]]\nid = \"versioned\"\nkind = \"s3.bucket\"\n\n[requirement.expect]\nversioning = true\n",
     )
     .expect("write");
     let base = dir.path().join("base.json");
