@@ -104,5 +104,5 @@ async fn baseline_that_is_not_a_report_exits_2() {
     let a = audit::run(&acct, &[prof.path()], &["--baseline", path]);
     a.assert_code(2);
     assert_eq!(a.stdout, "");
-    assert!(a.stderr.starts_with(&format!("driftwatch: --baseline: {path}:3:15: invalid type: map")), "{}", a.stderr);
+    assert_eq!(a.stderr, format!("driftwatch: --baseline: {path}:3:14: invalid type: map, expected a sequence\n"));
 }
