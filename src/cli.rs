@@ -39,7 +39,7 @@ pub enum FailOn {
     long_about = "driftwatch reads a deployed AWS account (or a LocalStack emulator) concurrently \
 across services and regions, compares what it observes with the requirements declared in \
 TOML profiles, and reports every drift with expected and observed values. Whatever could not \
-be observed is reported as `unknown`, never as a pass.\n\nExit codes: 0 clean, 1 drift, \
+be observed is reported as `unknown`, never as a pass.\n\nExit codes: 0 clean, 1 drift (new drift only with --baseline), \
 2 invalid input or unreachable endpoint, 3 no drift but something unknown.",
     after_help = "Credentials and region come from the standard AWS chain (environment, \
 ~/.aws config and credentials, SSO, web identity, container and instance metadata). \
