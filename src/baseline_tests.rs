@@ -218,3 +218,57 @@ fn cli_audit_with_a_bad_baseline_exits_2_before_calling_aws() {
     assert_eq!((code, out.len()), (Exit::Invalid, 0), "{err}");
     assert!(err.starts_with(&format!("driftwatch: --baseline: {}:2:13: ", base.display())), "{err}");
 }
+
+#[test]
+fn cli_evaluate_takes_a_baseline_and_refuses_a_bad_one() {
+    // an empty saved inventory: the bucket requirement is unknown ("not in the saved inventory")
+    let dir = tempfile::tempdir().expect("tempdir");
+    let inv = dir.path().join("inv.json");
+    let saved = crate::saved::SavedInventory::new(
+        crate::inventory::Inventory::default(),
+        &crate::collect::Plan::for_requirements(&[]),
+        vec![],
+        Some("us-east-1".into()),
+        String::new(),
+    );
+    crate::saved::save(&inv, &saved).expect("save");
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "[profile]\nname = \"web\"\n\n[[requirement]]\nid = \"versioned\"\nkind = \"s3.bucket\"\n\n[requirement.expect]\nversioning = true\n",
+    )
+    .expect("write");
+    let base = dir.path().join("base.json");
+    std::fs::write(&base, baseline_text(json!([bf("versioned", "drift", Some("arn:aws:s3:::a"))]))).expect("write");
+    let run = |baseline: &Path| {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let args = [
+            "driftwatch".to_string(),
+            "evaluate".into(),
+            "--inventory".into(),
+            inv.display().to_string(),
+            "-p".into(),
+            profile.display().to_string(),
+            "--format".into(),
+            "json".into(),
+            "--baseline".into(),
+            baseline.display().to_string(),
+        ];
+        let code = crate::cli::run(args, &mut out, &mut err);
+        (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    };
+    let (code, out, err) = run(&base);
+    assert_eq!((code, err.as_str()), (Exit::Unknown, ""));
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        doc["summary"],
+        json!({"pass": 0, "drift": 0, "unknown": 1, "not_applicable": 0, "waived": 0, "new_drift": 0, "known_drift": 0})
+    );
+    assert_eq!(doc["findings"][0].get("baseline"), None, "an unknown finding is not marked");
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"schema\": \"driftwatch.report/v1\", \"findings\": [}").expect("write");
+    let (code, out, err) = run(&bad);
+    assert_eq!((code, out.as_str()), (Exit::Invalid, ""));
+    assert_eq!(err, format!("driftwatch: --baseline: {}:1:49: expected value\n", bad.display()));
+}
