@@ -178,6 +178,7 @@ fn main() {
         findings,
         errors: vec![],
         stale_waivers: None,
+        baseline: None,
     };
     for (name, format) in [("json", Format::Json), ("table", Format::Table)] {
         let (best, median, bytes) = timed(5, || {

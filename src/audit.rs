@@ -55,6 +55,10 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             return Exit::Invalid;
         }
     };
+    let baseline = match args.baseline.as_deref().map(crate::baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => return invalid(stderr, format!("--baseline: {e}")),
+    };
     let Some(today) = crate::waivers::Date::today_utc() else {
         return invalid(stderr, "cannot read today's date from the system clock");
     };
@@ -63,13 +67,14 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
         Err(e) => return invalid(stderr, format!("cannot start the async runtime: {e}")),
     };
     let waivers = waivers.map(|w| (w, today));
-    runtime.block_on(audit(args, &mut profiles, waivers.as_ref(), stdout, stderr))
+    runtime.block_on(audit(args, &mut profiles, waivers.as_ref(), baseline.as_ref(), stdout, stderr))
 }
 
 async fn audit(
     args: &AuditArgs,
     profiles: &mut [Profile],
     waivers: Option<&(Vec<crate::waivers::Waiver>, crate::waivers::Date)>,
+    baseline: Option<&crate::baseline::Baseline>,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Exit {
@@ -195,6 +200,7 @@ async fn audit(
     let mut findings = compare::evaluate(&requirements, &inventory);
     let stale_waivers = waivers.map(|(w, today)| crate::waivers::apply(&mut findings, w, account.as_deref(), *today));
     let summary = Summary::of(&findings);
+    let baseline = baseline.map(|b| crate::baseline::mark(b, account.as_deref(), &findings));
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
     regions.sort();
     let report = Report {
@@ -210,6 +216,7 @@ async fn audit(
         findings,
         errors: Report::errors_from(&gaps),
         stale_waivers,
+        baseline,
     };
     if args.verbose {
         let _ = writeln!(
@@ -237,7 +244,7 @@ async fn audit(
         Err(e) => return invalid(stderr, format!("cannot write the report: {e}")),
         Ok(()) => {}
     }
-    exit_code(&report.summary, args.fail_on)
+    exit_code(&crate::baseline::exit_summary(&report), args.fail_on)
 }
 
 /// A one-line request counter on stderr while collecting, only on a terminal.

@@ -39,7 +39,7 @@ pub enum FailOn {
     long_about = "driftwatch reads a deployed AWS account (or a LocalStack emulator) concurrently \
 across services and regions, compares what it observes with the requirements declared in \
 TOML profiles, and reports every drift with expected and observed values. Whatever could not \
-be observed is reported as `unknown`, never as a pass.\n\nExit codes: 0 clean, 1 drift, \
+be observed is reported as `unknown`, never as a pass.\n\nExit codes: 0 clean, 1 drift (new drift only with --baseline), \
 2 invalid input or unreachable endpoint, 3 no drift but something unknown.",
     after_help = "Credentials and region come from the standard AWS chain (environment, \
 ~/.aws config and credentials, SSO, web identity, container and instance metadata). \
@@ -140,6 +140,12 @@ pub struct AuditArgs {
     /// finding is listed as stale. Unknown findings are never waived.
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+    /// An earlier JSON report (`--format json`) to compare drift against: each drift is
+    /// marked `new` (the baseline has no drift with the same account, profile,
+    /// requirement and resource) or `known`. Only new drift makes the exit code 1;
+    /// every drift is still listed. A file that is not a report exits 2 with FILE:LINE:COL.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
     /// Print the plan and every failed call to stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -172,6 +178,12 @@ pub struct EvaluateArgs {
     /// Accepted exceptions (TOML `[[waiver]]` entries), applied as `audit --waivers` does.
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+    /// An earlier JSON report (`--format json`) to compare drift against: each drift is
+    /// marked `new` (the baseline has no drift with the same account, profile,
+    /// requirement and resource) or `known`. Only new drift makes the exit code 1;
+    /// every drift is still listed. A file that is not a report exits 2 with FILE:LINE:COL.
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

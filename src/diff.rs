@@ -41,15 +41,15 @@ pub struct DiffArgs {
 // ---- input: the parts of a driftwatch.report/v1 document the diff reads ----
 
 #[derive(Debug, Deserialize)]
-struct ReportIn {
+pub(crate) struct ReportIn {
     #[serde(deserialize_with = "report_schema")]
     #[allow(dead_code)]
     schema: String,
     #[serde(default)]
-    account: Option<String>,
+    pub(crate) account: Option<String>,
     #[serde(default)]
     started_at: Option<String>,
-    findings: Vec<FindingIn>,
+    pub(crate) findings: Vec<FindingIn>,
 }
 
 fn report_schema<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
@@ -63,7 +63,7 @@ fn report_schema<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
-enum Status {
+pub(crate) enum Status {
     Pass,
     Drift,
     Unknown,
@@ -85,7 +85,7 @@ impl Status {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-struct FindingIn {
+pub(crate) struct FindingIn {
     /// Fleet reports name the account on each finding; otherwise the report's.
     #[serde(default)]
     account: Option<String>,
@@ -95,7 +95,7 @@ struct FindingIn {
     kind: Option<String>,
     #[serde(default)]
     severity: Option<String>,
-    status: Status,
+    pub(crate) status: Status,
     #[serde(default)]
     resource: Option<String>,
     #[serde(default)]
@@ -187,7 +187,7 @@ impl std::fmt::Display for InputError {
     }
 }
 
-fn parse(file: &str, text: &str) -> Result<ReportIn, InputError> {
+pub(crate) fn parse(file: &str, text: &str) -> Result<ReportIn, InputError> {
     // serde would read a struct from an array too; a report is an object
     let start = text.len() - text.trim_start().len();
     if let Some(c) = text[start..].chars().next().filter(|&c| c != '{') {
@@ -207,7 +207,7 @@ fn parse(file: &str, text: &str) -> Result<ReportIn, InputError> {
     })
 }
 
-fn read(path: &Path) -> Result<(String, ReportIn), InputError> {
+pub(crate) fn read(path: &Path) -> Result<(String, ReportIn), InputError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| InputError(format!("{file}: cannot read: {e}")))?;
     let report = parse(&file, &text)?;
@@ -217,14 +217,26 @@ fn read(path: &Path) -> Result<(String, ReportIn), InputError> {
 /// The key a finding is matched by. A finding without a resource (a requirement-level
 /// finding) is keyed by its region too; the last part counts repeats of the same key
 /// within one report, in the report's order, so that nothing is merged away.
-type Key = (Option<String>, String, String, Option<String>, Option<String>, usize);
+pub(crate) type Key = (Option<String>, String, String, Option<String>, Option<String>, usize);
 
-fn index(report: &ReportIn) -> BTreeMap<Key, FindingIn> {
+/// The first key of a finding (repeat count 0): the region counts only for a
+/// finding that names no resource.
+pub(crate) fn key(
+    account: Option<String>,
+    profile: &str,
+    requirement: &str,
+    resource: Option<&str>,
+    region: Option<&str>,
+) -> Key {
+    let region = if resource.is_none() { region.map(str::to_string) } else { None };
+    (account, profile.to_string(), requirement.to_string(), resource.map(str::to_string), region, 0)
+}
+
+pub(crate) fn index(report: &ReportIn) -> BTreeMap<Key, FindingIn> {
     let mut out = BTreeMap::new();
     for f in &report.findings {
         let account = f.account.clone().or_else(|| report.account.clone());
-        let region = if f.resource.is_none() { f.region.clone() } else { None };
-        let mut key: Key = (account, f.profile.clone(), f.requirement.clone(), f.resource.clone(), region, 0);
+        let mut key = key(account, &f.profile, &f.requirement, f.resource.as_deref(), f.region.as_deref());
         while out.contains_key(&key) {
             key.5 += 1;
         }

@@ -44,12 +44,20 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
             return Exit::Invalid;
         }
     };
+    let baseline = match args.baseline.as_deref().map(crate::baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(stderr, "driftwatch: --baseline: {e}");
+            return Exit::Invalid;
+        }
+    };
     let Some(today) = crate::waivers::Date::today_utc() else {
         let _ = writeln!(stderr, "driftwatch: cannot read today's date from the system clock");
         return Exit::Invalid;
     };
     let mut findings = compare::evaluate(&requirements, &inventory);
     let stale_waivers = waivers.map(|w| crate::waivers::apply(&mut findings, &w, saved.account.as_deref(), today));
+    let baseline = baseline.map(|b| crate::baseline::mark(&b, saved.account.as_deref(), &findings));
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
     regions.sort();
     let report = Report {
@@ -65,6 +73,7 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         findings,
         errors: Report::errors_from(&saved.errors),
         stale_waivers,
+        baseline,
     };
     let written = match &args.output {
         Some(path) => std::fs::File::create(path).and_then(|mut f| {
@@ -81,5 +90,5 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         }
         Ok(()) => {}
     }
-    exit_code(&report.summary, args.fail_on)
+    exit_code(&crate::baseline::exit_summary(&report), args.fail_on)
 }

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod aws;
+pub mod baseline;
 pub mod cli;
 pub mod collect;
 pub mod compare;

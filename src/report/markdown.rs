@@ -19,6 +19,15 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
     writeln!(out, "| pass | drift | waived | unknown | not applicable |\n|---:|---:|---:|---:|---:|")?;
     writeln!(out, "| {} | {} | {} | {} | {} |\n", s.pass, s.drift, s.waived, s.unknown, s.not_applicable)?;
+    if let Some(m) = &report.baseline {
+        writeln!(
+            out,
+            "Against baseline `{}`: {} new drift, {} known drift\n",
+            cell(&m.file),
+            m.new_drift,
+            m.known_drift
+        )?;
+    }
     let c = &report.coverage;
     writeln!(out, "Coverage: {}\n", super::Coverage::describe(c.read, c.unknown, c.listings_unread))?;
     writeln!(out, "| requirement | read | unknown | listings unread |\n|---|---:|---:|---:|")?;
@@ -28,11 +37,11 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(out)?;
     writeln!(out, "| status | severity | requirement | resource | region | detail |\n|---|---|---|---|---|---|")?;
-    for f in &report.findings {
+    for (i, f) in report.findings.iter().enumerate() {
         writeln!(
             out,
             "| {} | {} | {}/{} | {} | {} | {} |",
-            f.status.as_str(),
+            super::status_text(report, i, f.status),
             f.severity.as_str(),
             cell(&f.profile),
             cell(&f.requirement),

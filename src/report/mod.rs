@@ -61,6 +61,10 @@ pub struct Report {
     /// or unknown finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stale_waivers: Option<Vec<crate::waivers::Waiver>>,
+    /// With `--baseline`: each drift marked new or known (the JSON renderer adds
+    /// them to the findings and the summary).
+    #[serde(skip)]
+    pub baseline: Option<crate::baseline::Marks>,
 }
 
 impl Report {
@@ -103,6 +107,15 @@ pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Writ
 
 /// "FILE:LINE (requirement R, resources A, B, expires D)": a stale waiver as the
 /// table and Markdown list it.
+/// A finding's status as the table and Markdown show it: "drift (new)" or
+/// "drift (known)" with a baseline.
+pub fn status_text(report: &Report, index: usize, status: crate::compare::Status) -> String {
+    match report.baseline.as_ref().and_then(|m| m.get(index)) {
+        Some(mark) => format!("{} ({})", status.as_str(), mark.as_str()),
+        None => status.as_str().to_string(),
+    }
+}
+
 pub fn describe_waiver(w: &crate::waivers::Waiver) -> String {
     format!("{} (requirement {}, resources {}, expires {})", w.source, w.requirement, w.resources.join(", "), w.expires)
 }

@@ -22,9 +22,10 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> std::io::R
     let rows: Vec<[String; 5]> = report
         .findings
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
             [
-                f.status.as_str().to_uppercase(),
+                super::status_text(report, i, f.status).to_uppercase(),
                 f.severity.as_str().to_string(),
                 format!("{}/{}", f.profile, f.requirement),
                 f.resource.clone().unwrap_or_else(|| "-".into()),
@@ -65,6 +66,9 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> std::io::R
         if report.regions.is_empty() { "-".to_string() } else { report.regions.join(", ") },
         report.duration_ms
     )?;
+    if let Some(m) = &report.baseline {
+        writeln!(out, "against baseline {}: {} new drift, {} known drift", m.file, m.new_drift, m.known_drift)?;
+    }
     let c = &report.coverage;
     writeln!(out, "coverage: {}", super::Coverage::describe(c.read, c.unknown, c.listings_unread))?;
     for e in &c.requirements {

@@ -75,6 +75,7 @@ fn fixture() -> Report {
         },
     ];
     Report {
+        baseline: None,
         schema: SCHEMA,
         tool: Tool { name: "driftwatch", version: "0.1.0" },
         account: Some("123456789012".into()),

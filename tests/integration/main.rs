@@ -10,6 +10,7 @@ mod aws_iam_kms;
 mod aws_network;
 mod aws_s3;
 mod aws_trail_dynamodb;
+mod baseline;
 mod core;
 mod coverage;
 mod diff;
