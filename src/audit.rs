@@ -48,33 +48,24 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
     if let Some(bad) = args.regions.iter().find(|r| !is_region_name(r)) {
         return invalid(stderr, format!("--region {bad}: not an AWS region name (like us-east-1)"));
     }
-    let waivers = match args.waivers.as_deref().map(crate::waivers::load).transpose() {
-        Ok(w) => w,
-        Err(d) => {
-            let _ = writeln!(stderr, "{d}");
+    let extras = match crate::finish::Extras::load(args.waivers.as_deref(), args.baseline.as_deref()) {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = writeln!(stderr, "{e}");
             return Exit::Invalid;
         }
-    };
-    let baseline = match args.baseline.as_deref().map(crate::baseline::load).transpose() {
-        Ok(b) => b,
-        Err(e) => return invalid(stderr, format!("--baseline: {e}")),
-    };
-    let Some(today) = crate::waivers::Date::today_utc() else {
-        return invalid(stderr, "cannot read today's date from the system clock");
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return invalid(stderr, format!("cannot start the async runtime: {e}")),
     };
-    let waivers = waivers.map(|w| (w, today));
-    runtime.block_on(audit(args, &mut profiles, waivers.as_ref(), baseline.as_ref(), stdout, stderr))
+    runtime.block_on(audit(args, &mut profiles, &extras, stdout, stderr))
 }
 
 async fn audit(
     args: &AuditArgs,
     profiles: &mut [Profile],
-    waivers: Option<&(Vec<crate::waivers::Waiver>, crate::waivers::Date)>,
-    baseline: Option<&crate::baseline::Baseline>,
+    extras: &crate::finish::Extras,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Exit {
@@ -198,9 +189,8 @@ async fn audit(
         }
     }
     let mut findings = compare::evaluate(&requirements, &inventory);
-    let stale_waivers = waivers.map(|(w, today)| crate::waivers::apply(&mut findings, w, account.as_deref(), *today));
+    let (stale_waivers, baseline) = extras.apply(&mut findings, account.as_deref());
     let summary = Summary::of(&findings);
-    let baseline = baseline.map(|b| crate::baseline::mark(b, account.as_deref(), &findings));
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
     regions.sort();
     let report = Report {
@@ -226,23 +216,12 @@ async fn audit(
             report.duration_ms
         );
     }
-    let written = match &args.output {
-        Some(path) => std::fs::File::create(path).and_then(|mut f| {
-            report::render(&report, args.format, &Style { color: false }, &mut f)?;
-            f.flush()
-        }),
-        None => {
-            let color = args.format == Format::Table
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::render(&report, args.format, &Style { color }, stdout)
-        }
-    };
-    match written {
-        // a reader that stopped early (`| head`) is not an error of the audit
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return invalid(stderr, format!("cannot write the report: {e}")),
-        Ok(()) => {}
+    let color = args.format == Format::Table
+        && args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    if let Err(e) = crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color }, stdout) {
+        return invalid(stderr, e);
     }
     exit_code(&crate::baseline::exit_summary(&report), args.fail_on)
 }

@@ -37,27 +37,15 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
     let requirements: Vec<_> = profiles.iter().flat_map(|p| p.requirements.iter().cloned()).collect();
     let plan = Plan::for_requirements(&requirements);
     let inventory = crate::saved::for_plan(&saved, &plan);
-    let waivers = match args.waivers.as_deref().map(crate::waivers::load).transpose() {
-        Ok(w) => w,
-        Err(d) => {
-            let _ = writeln!(stderr, "{d}");
-            return Exit::Invalid;
-        }
-    };
-    let baseline = match args.baseline.as_deref().map(crate::baseline::load).transpose() {
-        Ok(b) => b,
+    let extras = match crate::finish::Extras::load(args.waivers.as_deref(), args.baseline.as_deref()) {
+        Ok(x) => x,
         Err(e) => {
-            let _ = writeln!(stderr, "driftwatch: --baseline: {e}");
+            let _ = writeln!(stderr, "{e}");
             return Exit::Invalid;
         }
-    };
-    let Some(today) = crate::waivers::Date::today_utc() else {
-        let _ = writeln!(stderr, "driftwatch: cannot read today's date from the system clock");
-        return Exit::Invalid;
     };
     let mut findings = compare::evaluate(&requirements, &inventory);
-    let stale_waivers = waivers.map(|w| crate::waivers::apply(&mut findings, &w, saved.account.as_deref(), today));
-    let baseline = baseline.map(|b| crate::baseline::mark(&b, saved.account.as_deref(), &findings));
+    let (stale_waivers, baseline) = extras.apply(&mut findings, saved.account.as_deref());
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
     regions.sort();
     let report = Report {
@@ -75,20 +63,10 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         stale_waivers,
         baseline,
     };
-    let written = match &args.output {
-        Some(path) => std::fs::File::create(path).and_then(|mut f| {
-            report::render(&report, args.format, &Style { color: false }, &mut f)?;
-            f.flush()
-        }),
-        None => report::render(&report, args.format, &Style { color: false }, stdout),
-    };
-    match written {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => {
-            let _ = writeln!(stderr, "driftwatch: cannot write the report: {e}");
-            return Exit::Invalid;
-        }
-        Ok(()) => {}
+    if let Err(e) = crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color: false }, stdout)
+    {
+        let _ = writeln!(stderr, "driftwatch: {e}");
+        return Exit::Invalid;
     }
     exit_code(&crate::baseline::exit_summary(&report), args.fail_on)
 }

@@ -12,6 +12,7 @@ pub mod compare;
 pub mod comparison;
 pub mod diff;
 pub mod evaluate;
+pub mod finish;
 pub mod inventory;
 pub mod kinds;
 pub mod partition;

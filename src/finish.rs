@@ -1,0 +1,64 @@
+//! What a live audit and an offline evaluation end with, written once: the
+//! accepted exceptions (waivers) and the earlier report (baseline) read before any
+//! work, applied to the findings, the report written, and the exit code.
+
+use crate::baseline::{Baseline, Marks};
+use crate::compare::Finding;
+use crate::report::{self, Report, Style};
+use crate::waivers::{Date, Waiver};
+use std::io::Write;
+use std::path::Path;
+
+/// The files a run reads besides its profiles, loaded and checked up front.
+pub struct Extras {
+    waivers: Option<(Vec<Waiver>, Date)>,
+    baseline: Option<Baseline>,
+}
+
+impl Extras {
+    /// Reads `--waivers` and `--baseline`; the error is the text to print (the
+    /// waiver file's located diagnostics, or the baseline's position).
+    pub fn load(waivers: Option<&Path>, baseline: Option<&Path>) -> Result<Extras, String> {
+        let waivers = waivers.map(crate::waivers::load).transpose().map_err(|d| d.to_string())?;
+        let baseline =
+            baseline.map(crate::baseline::load).transpose().map_err(|e| format!("driftwatch: --baseline: {e}"))?;
+        let waivers = match waivers {
+            None => None,
+            Some(w) => {
+                let today = Date::today_utc().ok_or("driftwatch: cannot read today's date from the system clock")?;
+                Some((w, today))
+            }
+        };
+        Ok(Extras { waivers, baseline })
+    }
+
+    /// Applies the waivers to the findings (the stale ones come back) and marks
+    /// drift against the baseline.
+    pub fn apply(&self, findings: &mut [Finding], account: Option<&str>) -> (Option<Vec<Waiver>>, Option<Marks>) {
+        let stale = self.waivers.as_ref().map(|(w, today)| crate::waivers::apply(findings, w, account, *today));
+        let marks = self.baseline.as_ref().map(|b| crate::baseline::mark(b, account, findings));
+        (stale, marks)
+    }
+}
+
+/// Writes the report to the file, else to `stdout`; a reader that stopped early
+/// (`| head`) is not an error of the run.
+pub fn write(
+    report: &Report,
+    format: report::Format,
+    output: Option<&Path>,
+    style: &Style,
+    stdout: &mut dyn Write,
+) -> Result<(), String> {
+    let written = match output {
+        Some(path) => std::fs::File::create(path).and_then(|mut f| {
+            report::render(report, format, &Style { color: false }, &mut f)?;
+            f.flush()
+        }),
+        None => report::render(report, format, style, stdout),
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the report: {e}")),
+        _ => Ok(()),
+    }
+}
