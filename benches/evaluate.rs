@@ -179,6 +179,7 @@ fn main() {
         errors: vec![],
         stale_waivers: None,
         baseline: None,
+        fleet: None,
     };
     for (name, format) in [("json", Format::Json), ("table", Format::Table)] {
         let (best, median, bytes) = timed(5, || {

@@ -207,6 +207,7 @@ async fn audit(
         errors: Report::errors_from(&gaps),
         stale_waivers,
         baseline,
+        fleet: None,
     };
     if args.verbose {
         let _ = writeln!(

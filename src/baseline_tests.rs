@@ -7,6 +7,7 @@ use serde_json::json;
 
 fn finding(req: &str, status: Status, resource: Option<&str>, region: &str) -> Finding {
     Finding {
+        account: None,
         profile: "web".into(),
         requirement: req.into(),
         kind: "s3.bucket",
@@ -44,6 +45,7 @@ fn report(findings: Vec<Finding>, marks: Option<Marks>) -> Report {
         errors: vec![],
         stale_waivers: None,
         baseline: marks,
+        fleet: None,
     }
 }
 

@@ -109,6 +109,10 @@ impl Check {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
+    /// The audited account, in a fleet run (`--organization` / `--accounts`); a
+    /// single-account report names its account once, at the top.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub profile: String,
     pub requirement: String,
     pub kind: &'static str,
@@ -133,6 +137,7 @@ impl Finding {
         message: String,
     ) -> Self {
         Finding {
+            account: None,
             profile: req.profile.clone(),
             requirement: req.id.clone(),
             kind: req.kind.name,
@@ -540,7 +545,7 @@ pub fn evaluate(requirements: &[crate::profile::Requirement], inventory: &Invent
     out
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub pass: usize,
     pub drift: usize,

@@ -62,6 +62,7 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         errors: Report::errors_from(&saved.errors),
         stale_waivers,
         baseline,
+        fleet: None,
     };
     if let Err(e) = crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color: false }, stdout)
     {

@@ -14,6 +14,7 @@ fn finding(req: &str, status: Status, resource: Option<&str>) -> Finding {
         _ => None,
     };
     Finding {
+        account: None,
         profile: "prod".into(),
         requirement: req.into(),
         kind: "s3.bucket",

@@ -1,6 +1,7 @@
 //! Renderers: one file per format, each writing one `Report` to a writer.
 
 mod coverage;
+mod fleet;
 mod json;
 mod junit;
 mod markdown;
@@ -13,6 +14,7 @@ use serde::Serialize;
 use std::io::Write;
 
 pub use coverage::{Coverage, RequirementCoverage};
+pub use fleet::{AccountResult, Fleet, Shard};
 
 pub const SCHEMA: &str = "driftwatch.report/v1";
 
@@ -65,6 +67,9 @@ pub struct Report {
     /// them to the findings and the summary).
     #[serde(skip)]
     pub baseline: Option<crate::baseline::Marks>,
+    /// A fleet run's accounts, each with its summary (absent for one account).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<Fleet>,
 }
 
 impl Report {

@@ -9,6 +9,7 @@ use serde_json::json;
 
 fn finding(req: &str, status: Status, resource: Option<&str>, checks: Vec<Check>, message: &str) -> Finding {
     Finding {
+        account: None,
         profile: "prod-webapp".into(),
         requirement: req.into(),
         kind: "s3.bucket",
@@ -57,6 +58,7 @@ fn fixture() -> Report {
         ),
         finding("tagged", Status::NotApplicable, None, vec![], "no resource matches tag:Team=web|api"),
         Finding {
+            account: None,
             waiver: Some(WaiverNote {
                 source: "waivers.toml:1".into(),
                 reason: "legacy <bucket> & its readers".into(),
@@ -76,6 +78,7 @@ fn fixture() -> Report {
     ];
     Report {
         baseline: None,
+        fleet: None,
         schema: SCHEMA,
         tool: Tool { name: "driftwatch", version: "0.1.0" },
         account: Some("123456789012".into()),
