@@ -13,6 +13,7 @@ pub mod comparison;
 pub mod diff;
 pub mod evaluate;
 pub mod finish;
+pub mod fleet;
 pub mod inventory;
 pub mod kinds;
 pub mod partition;

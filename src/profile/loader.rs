@@ -449,7 +449,7 @@ impl Loader<'_> {
                 ),
             },
         }
-        Some(Profile { path: self.file.clone(), name, description, regions, requirements })
+        Some(Profile { path: self.file.clone(), name, description, regions, requirements, accounts: None })
     }
 }
 

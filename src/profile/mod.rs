@@ -176,6 +176,9 @@ pub struct Profile {
     pub description: String,
     pub regions: Vec<String>,
     pub requirements: Vec<Requirement>,
+    /// In a fleet run, the accounts this profile applies to (`[profile.accounts]`);
+    /// `None`: every account.
+    pub accounts: Option<crate::fleet::AccountScope>,
 }
 
 impl Profile {
