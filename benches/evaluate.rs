@@ -180,6 +180,7 @@ fn main() {
         stale_waivers: None,
         baseline: None,
         fleet: None,
+        convergence: None,
     };
     for (name, format) in [("json", Format::Json), ("table", Format::Table)] {
         let (best, median, bytes) = timed(5, || {

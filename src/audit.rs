@@ -42,6 +42,13 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             return Exit::Invalid;
         }
     };
+    if args.wait.is_some() && args.save_inventory.is_some() {
+        return invalid(
+            stderr,
+            "--save-inventory cannot be combined with --wait: the rounds read different parts at different \
+             times, so no single inventory gives the report",
+        );
+    }
     if let Some(Err(e)) = args.save_inventory.as_deref().map(crate::saved::check_path) {
         return invalid(stderr, format!("--save-inventory: {e}"));
     }
@@ -175,7 +182,7 @@ async fn audit(
     inventory.account = account.clone();
     inventory.partition = ctx.partition;
 
-    let gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
+    let mut gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
     if let Some(path) = &args.save_inventory {
         let saved = crate::saved::SavedInventory::new(
             inventory.clone(),
@@ -189,6 +196,21 @@ async fn audit(
         }
     }
     let mut findings = compare::evaluate(&requirements, &inventory);
+    let convergence = match args.wait {
+        Some(wait) => Some(
+            crate::converge::converge(
+                &ctx,
+                started,
+                &requirements,
+                &mut findings,
+                &mut gaps,
+                wait,
+                args.deadline.map(Duration::from_secs),
+            )
+            .await,
+        ),
+        None => None,
+    };
     let (stale_waivers, baseline) = extras.apply(&mut findings, account.as_deref());
     let summary = Summary::of(&findings);
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
@@ -208,6 +230,7 @@ async fn audit(
         stale_waivers,
         baseline,
         fleet: None,
+        convergence,
     };
     if args.verbose {
         let _ = writeln!(

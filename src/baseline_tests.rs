@@ -46,6 +46,7 @@ fn report(findings: Vec<Finding>, marks: Option<Marks>) -> Report {
         stale_waivers: None,
         baseline: marks,
         fleet: None,
+        convergence: None,
     }
 }
 

@@ -146,6 +146,13 @@ pub struct AuditArgs {
     /// every drift is still listed. A file that is not a report exits 2 with FILE:LINE:COL.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// After a deploy: read again what is drift or unknown (only those requirements,
+    /// regions and resources), with backoff (1 s, 2 s, 4 s … up to 30 s), until
+    /// everything passes or DURATION (counted from the audit's start) is spent, e.g.
+    /// `90s`, `5m`. The report says how many rounds it took and which findings never
+    /// converged (JSON: `convergence`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
+    pub wait: Option<std::time::Duration>,
     /// Print the plan and every failed call to stderr.
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -184,6 +191,15 @@ pub struct EvaluateArgs {
     /// every drift is still listed. A file that is not a report exits 2 with FILE:LINE:COL.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+}
+
+/// `--wait`: a duration like `90s`, `5m` or `1h 30m`, from 1 s to 24 h.
+fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
+    let d = humantime::parse_duration(text).map_err(|e| format!("{e} (expected e.g. 90s, 5m, 1h)"))?;
+    if d < std::time::Duration::from_secs(1) || d > std::time::Duration::from_secs(86_400) {
+        return Err("expected a duration from 1s to 24h".into());
+    }
+    Ok(d)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -63,6 +63,7 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         stale_waivers,
         baseline,
         fleet: None,
+        convergence: None,
     };
     if let Err(e) = crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color: false }, stdout)
     {

@@ -110,7 +110,7 @@ fn saved_round_trip_plain_and_gzip() {
     assert_eq!(
         original["plan"],
         json!({"s3": {"places": {"global": []}, "scoped": [{
-            "select": "Selector { name: None, name_prefix: None, name_glob: None, tags: {}, regions: None, path_prefix: None, exclude: [] }",
+            "select": "Selector { name: None, name_prefix: None, name_glob: None, tags: {}, regions: None, path_prefix: None, exclude: [], only_names: None }",
             "reads": ["encryption"]
         }]}})
     );

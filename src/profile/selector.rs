@@ -16,6 +16,9 @@ pub struct Selector {
     /// Resources matching any of these (every key of one entry) are left out,
     /// after the includes.
     pub exclude: Vec<Selector>,
+    /// Only these names: never written in a profile; `audit --wait` narrows a
+    /// re-read to the buckets that had not converged.
+    pub only_names: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Selector {
@@ -24,6 +27,7 @@ impl Selector {
         self.name.as_deref().is_none_or(|n| n == name)
             && self.name_prefix.as_deref().is_none_or(|p| name.starts_with(p))
             && self.name_glob.as_deref().is_none_or(|g| glob_match(g, name))
+            && self.only_names.as_ref().is_none_or(|only| only.contains(name))
     }
 
     /// Whether a resource's path satisfies `path_prefix` (a resource without a

@@ -28,6 +28,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             m.known_drift
         )?;
     }
+    if let Some(c) = &report.convergence {
+        writeln!(out, "{}\n", c.describe())?;
+    }
     let c = &report.coverage;
     writeln!(out, "Coverage: {}\n", super::Coverage::describe(c.read, c.unknown, c.listings_unread))?;
     writeln!(out, "| requirement | read | unknown | listings unread |\n|---|---:|---:|---:|")?;

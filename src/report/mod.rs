@@ -70,6 +70,9 @@ pub struct Report {
     /// A fleet run's accounts, each with its summary (absent for one account).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fleet: Option<Fleet>,
+    /// With `audit --wait`: the rounds read and whether everything settled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub convergence: Option<crate::converge::Convergence>,
 }
 
 impl Report {

@@ -69,6 +69,9 @@ pub fn render(report: &Report, style: &Style, out: &mut dyn Write) -> std::io::R
     if let Some(m) = &report.baseline {
         writeln!(out, "against baseline {}: {} new drift, {} known drift", m.file, m.new_drift, m.known_drift)?;
     }
+    if let Some(c) = &report.convergence {
+        writeln!(out, "{}", c.describe())?;
+    }
     let c = &report.coverage;
     writeln!(out, "coverage: {}", super::Coverage::describe(c.read, c.unknown, c.listings_unread))?;
     for e in &c.requirements {

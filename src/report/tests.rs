@@ -79,6 +79,7 @@ fn fixture() -> Report {
     Report {
         baseline: None,
         fleet: None,
+        convergence: None,
         schema: SCHEMA,
         tool: Tool { name: "driftwatch", version: "0.1.0" },
         account: Some("123456789012".into()),

@@ -11,6 +11,7 @@ mod aws_network;
 mod aws_s3;
 mod aws_trail_dynamodb;
 mod baseline;
+mod converge;
 mod core;
 mod coverage;
 mod diff;
