@@ -189,7 +189,7 @@ fn a_bad_baseline_is_refused_with_its_position() {
     let err = from_text("base.json", "{\"schema\": \"driftwatch.diff/v1\", \"findings\": []}").expect_err("schema");
     assert!(err.0.starts_with("base.json:1:"), "{err}");
     let err = load(Path::new("/nonexistent/base.json")).expect_err("missing");
-    assert!(err.0.starts_with("/nonexistent/base.json: cannot read: "), "{err}");
+    assert!(err.0.starts_with("/nonexistent/base.json: cannot read the report: "), "{err}");
 }
 
 #[test]

@@ -209,7 +209,7 @@ pub(crate) fn parse(file: &str, text: &str) -> Result<ReportIn, InputError> {
 
 pub(crate) fn read(path: &Path) -> Result<(String, ReportIn), InputError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| InputError(format!("{file}: cannot read: {e}")))?;
+    let text = crate::compressed::read_text(path, "the report").map_err(InputError)?;
     let report = parse(&file, &text)?;
     Ok((file, report))
 }

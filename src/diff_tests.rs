@@ -367,7 +367,7 @@ fn exit_codes_of_the_command() {
     let missing_s = missing.to_str().expect("utf-8 path");
     let (code, out, err) = cli(&[missing_s, &after]);
     assert_eq!((code, out.as_str()), (Exit::Invalid, ""));
-    assert!(err.starts_with(&format!("{missing_s}: cannot read: ")), "{err}");
+    assert!(err.starts_with(&format!("{missing_s}: cannot read the report: ")), "{err}");
     let bad = write(&dir, "bad.json", "{\"schema\": [1, 2");
     let (code, _, err) = cli(&[&before, &bad]);
     assert_eq!(code, Exit::Invalid);
@@ -425,4 +425,32 @@ fn waived_findings_are_accepted_not_drift() {
     ]);
     let d = diff_texts("x.json", &before, "y.json", &after).expect("reports with waived findings are read");
     assert_eq!((d.summary.new_drift, d.summary.resolved_drift, d.summary.changed_drift), (1, 1, 0));
+}
+
+#[test]
+fn compressed_reports_are_read_by_their_magic_bytes() {
+    use std::io::Write as _;
+    let (before, _) = pair();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(before.as_bytes()).expect("gzip");
+    let files = [
+        ("plain.json", before.as_bytes().to_vec()),
+        ("report.json.gz", gz.finish().expect("gzip")),
+        ("report.json.zst", zstd::encode_all(before.as_bytes(), 0).expect("zstd")),
+    ];
+    let mut read = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let (_, report) = super::read(&path).unwrap_or_else(|e| panic!("{name}: {}", e.0));
+        read.push(index(&report).len());
+    }
+    assert_eq!(read, [read[0]; 3]);
+    assert!(read[0] > 0);
+
+    let broken = dir.path().join("broken.gz");
+    std::fs::write(&broken, [0x1f, 0x8b, 0, 1]).expect("write");
+    let err = super::read(&broken).err().expect("a broken gzip file is refused").0;
+    assert!(err.starts_with(&format!("{}: cannot decompress the report: ", broken.display())), "{err}");
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod collect;
 pub mod compare;
 pub mod comparison;
+pub mod compressed;
 pub mod converge;
 pub mod diff;
 pub mod evaluate;

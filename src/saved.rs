@@ -10,7 +10,7 @@ use crate::inventory::{ErrorClass, Gap, Inventory};
 use crate::partition::Partition;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 
 /// The envelope's schema name; a file of any other schema is refused.
@@ -159,24 +159,8 @@ pub fn save(path: &Path, saved: &SavedInventory) -> Result<(), String> {
 /// Reads a saved inventory (gzip and zstd recognised by their magic bytes,
 /// whatever the name). Errors name the file, with `:LINE:COL` where the JSON gives one.
 pub fn load(path: &Path) -> Result<SavedInventory, String> {
-    let shown = path.display();
-    let raw = std::fs::read(path).map_err(|e| format!("{shown}: cannot read the inventory: {e}"))?;
-    let text = if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut s = String::new();
-        flate2::read::GzDecoder::new(raw.as_slice())
-            .read_to_string(&mut s)
-            .map_err(|e| format!("{shown}: cannot decompress the inventory: {e}"))?;
-        s
-    } else if raw.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        let mut s = String::new();
-        zstd::stream::read::Decoder::new(raw.as_slice())
-            .and_then(|mut d| d.read_to_string(&mut s))
-            .map_err(|e| format!("{shown}: cannot decompress the inventory: {e}"))?;
-        s
-    } else {
-        String::from_utf8(raw).map_err(|_| format!("{shown}: not a driftwatch inventory (not UTF-8 JSON)"))?
-    };
-    parse(&shown.to_string(), &text)
+    let text = crate::compressed::read_text(path, "the inventory")?;
+    parse(&path.display().to_string(), &text)
 }
 
 fn located(file: &str, e: &serde_json::Error) -> String {
