@@ -69,8 +69,11 @@ fn gone<E: ProvideErrorMetadata>(err: &aws_sdk_acm::error::SdkError<E>) -> bool 
     err.as_service_error().and_then(|e| e.code()) == Some("ResourceNotFoundException")
 }
 
+/// The certificate's domain validations, by domain name: ACM documents no order
+/// for DomainValidationOptions, and a report must not change with it.
 fn validations(c: &aws_sdk_acm::types::CertificateDetail) -> Vec<DomainValidation> {
-    c.domain_validation_options()
+    let mut out: Vec<DomainValidation> = c
+        .domain_validation_options()
         .iter()
         .map(|v| DomainValidation {
             domain: v.domain_name().to_string(),
@@ -79,7 +82,9 @@ fn validations(c: &aws_sdk_acm::types::CertificateDetail) -> Vec<DomainValidatio
             record: v.resource_record().map(|r| (r.name().to_string(), r.value().to_string())),
             route53_values: Observed::default(),
         })
-        .collect()
+        .collect();
+    out.sort_by(|a, b| a.domain.cmp(&b.domain));
+    out
 }
 
 async fn describe_region(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<Vec<Certificate>> {
