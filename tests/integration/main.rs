@@ -18,6 +18,7 @@ mod extension;
 mod faults;
 mod faults_services;
 mod fields;
+mod merge_s3;
 mod organizations;
 mod saved_inventory;
 mod seeds;
