@@ -35,6 +35,24 @@ pub const ACTIONS: &[&str] = &[
     "organizations:ListTagsForResource",
 ];
 
+/// Whether `text` is an AWS account id: exactly 12 digits (API reference, `Account`).
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `text` is an organizational unit id: `ou-`, 4 to 32 lowercase letters or
+/// digits, `-`, 8 to 32 more (API reference, `OrganizationalUnit`:
+/// `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`).
+pub fn is_ou_id(text: &str) -> bool {
+    let part = |s: &str, min: usize| {
+        (min..=32).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    match text.strip_prefix("ou-").and_then(|rest| rest.split_once('-')) {
+        Some((root, unit)) => part(root, 4) && part(unit, 8),
+        None => false,
+    }
+}
+
 /// The active accounts of the organization (`ou` None) or of the unit `ou` and
 /// every unit below it, in account id order. Any failed call (a page included)
 /// fails the discovery with a message naming the operation and the error code:

@@ -209,3 +209,22 @@ async fn organizations_account_without_state_or_status_is_an_error() {
         "organizations: the answer gives neither State nor Status for account 888888888888"
     );
 }
+
+#[test]
+fn organizations_id_shapes() {
+    for (text, account, ou) in [
+        ("123456789012", true, false),
+        ("12345678901", false, false),
+        ("1234567890123", false, false),
+        ("12345678901a", false, false),
+        ("ou-ab12-cd34ef56", false, true),
+        ("ou-igki-2u4ysi6p", false, true),
+        ("ou-ab1-cd34ef56", false, false),
+        ("ou-ab12-cd34ef5", false, false),
+        ("ou-AB12-cd34ef56", false, false),
+        ("r-ab12", false, false),
+        ("ou-ab12cd34ef56", false, false),
+    ] {
+        assert_eq!((is_account_id(text), is_ou_id(text)), (account, ou), "{text}");
+    }
+}
