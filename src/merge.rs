@@ -217,7 +217,7 @@ pub fn merge(shards: Vec<(String, ShardReport)>) -> Result<Report, String> {
         findings.extend(unknown);
         errors.insert(ErrorEntry {
             service: "driftwatch".into(),
-            region: String::new(),
+            region: "-".into(),
             operation: "merge".into(),
             resource: None,
             code: if missing.is_empty() { "AccountsNotCovered".into() } else { "MissingShard".into() },

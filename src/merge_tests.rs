@@ -162,7 +162,7 @@ fn merge_missing_shard_makes_its_accounts_unknown() {
         merged.errors,
         vec![ErrorEntry {
             service: "driftwatch".into(),
-            region: String::new(),
+            region: "-".into(),
             operation: "merge".into(),
             resource: None,
             code: "MissingShard".into(),

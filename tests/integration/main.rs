@@ -13,6 +13,7 @@ mod aws_trail_dynamodb;
 mod baseline;
 mod core;
 mod coverage;
+mod deploy;
 mod diff;
 mod extension;
 mod faults;
