@@ -83,6 +83,16 @@ async fn organizations_discovers_active_accounts_with_ou_paths_and_tags() {
     ];
     expected.sort_by(|a, b| a.id.cmp(&b.id));
     assert_eq!(found, expected);
+    // the walk finds exactly the active accounts ListAccounts lists
+    let listed = org.list_accounts().send().await.expect("ListAccounts");
+    let mut active: Vec<&str> = listed
+        .accounts()
+        .iter()
+        .filter(|a| a.state() == Some(&aws_sdk_organizations::types::AccountState::Active))
+        .filter_map(|a| a.id())
+        .collect();
+    active.sort();
+    assert_eq!(found.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), active);
 
     let under_prod = driftwatch::fleet::organizations::discover(&ctx, Some(&prod)).await.expect("discover --ou");
     let mut expected: Vec<FleetAccount> = expected.into_iter().filter(|a| a.id == shop || a.id == site).collect();
