@@ -92,6 +92,9 @@ pub async fn discover(ctx: &Ctx, ou: Option<&str>) -> Result<Vec<FleetAccount>, 
         .collect())
 }
 
+/// An account as listed, with the OU ids above it (from the root down).
+type Placed = (Account, Vec<String>);
+
 /// A unit (or root) of the tree still to list, with the OU ids above it and
 /// itself (roots are not OUs: a root's path is empty).
 struct Unit {
@@ -152,15 +155,11 @@ async fn ancestors(ctx: &Ctx, org: &aws_sdk_organizations::Client, ou: &str) -> 
 
 /// Lists every unit from `starts` downward, level by level, each level's units
 /// concurrently; returns every account met with its OU path.
-async fn walk(
-    ctx: &Ctx,
-    org: &aws_sdk_organizations::Client,
-    starts: Vec<Unit>,
-) -> Result<Vec<(Account, Vec<String>)>, String> {
+async fn walk(ctx: &Ctx, org: &aws_sdk_organizations::Client, starts: Vec<Unit>) -> Result<Vec<Placed>, String> {
     let mut level = starts;
     let mut found = Vec::new();
     while !level.is_empty() {
-        let listed: Vec<(Vec<Unit>, Vec<(Account, Vec<String>)>)> = stream::iter(level)
+        let listed: Vec<(Vec<Unit>, Vec<Placed>)> = stream::iter(level)
             .map(|unit| list_unit(ctx, org, unit))
             .buffer_unordered(ctx.concurrency)
             .try_collect()
@@ -178,7 +177,7 @@ async fn list_unit(
     ctx: &Ctx,
     org: &aws_sdk_organizations::Client,
     unit: Unit,
-) -> Result<(Vec<Unit>, Vec<(Account, Vec<String>)>), String> {
+) -> Result<(Vec<Unit>, Vec<Placed>), String> {
     let ous = all_pages(ctx, org.list_organizational_units_for_parent().parent_id(&unit.id).into_paginator().send());
     let accounts = all_pages(ctx, org.list_accounts_for_parent().parent_id(&unit.id).into_paginator().send());
     let (ous, accounts) = futures::join!(ous, accounts);
