@@ -35,6 +35,12 @@ pub const ACTIONS: &[&str] = &[
     "organizations:ListTagsForResource",
 ];
 
+/// Organizations calls in flight at once, at most (and at most `--concurrency`):
+/// Organizations answers one caller at a low rate and throttles bursts with
+/// `TooManyRequestsException`, which the SDK retries; a fleet of hundreds of
+/// accounts needs no more to be read in seconds.
+const IN_FLIGHT: usize = 8;
+
 /// Whether `text` is an AWS account id: exactly 12 digits (API reference, `Account`).
 pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
@@ -78,7 +84,7 @@ pub async fn discover(ctx: &Ctx, ou: Option<&str>) -> Result<Vec<FleetAccount>, 
     let ids: Vec<String> = active.keys().cloned().collect();
     let tags: BTreeMap<String, BTreeMap<String, String>> = stream::iter(ids)
         .map(|id| async { tags_of(ctx, &org, &id).await.map(|t| (id, t)) })
-        .buffer_unordered(ctx.concurrency)
+        .buffer_unordered(ctx.concurrency.min(IN_FLIGHT))
         .try_collect()
         .await?;
     Ok(active
@@ -161,7 +167,7 @@ async fn walk(ctx: &Ctx, org: &aws_sdk_organizations::Client, starts: Vec<Unit>)
     while !level.is_empty() {
         let listed: Vec<(Vec<Unit>, Vec<Placed>)> = stream::iter(level)
             .map(|unit| list_unit(ctx, org, unit))
-            .buffer_unordered(ctx.concurrency)
+            .buffer_unordered(ctx.concurrency.min(IN_FLIGHT))
             .try_collect()
             .await?;
         level = Vec::new();
