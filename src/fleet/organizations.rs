@@ -167,7 +167,8 @@ async fn walk(ctx: &Ctx, org: &aws_sdk_organizations::Client, starts: Vec<Unit>)
     while !level.is_empty() {
         let listed: Vec<(Vec<Unit>, Vec<Placed>)> = stream::iter(level)
             .map(|unit| list_unit(ctx, org, unit))
-            .buffer_unordered(ctx.concurrency.min(IN_FLIGHT))
+            // each unit lists its units and its accounts at once: two calls
+            .buffer_unordered((ctx.concurrency.min(IN_FLIGHT) / 2).max(1))
             .try_collect()
             .await?;
         level = Vec::new();
