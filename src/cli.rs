@@ -121,7 +121,7 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the report to FILE, or to the S3 object s3://bucket/prefix/key, instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", value_parser = crate::output::report_destination)]
     pub output: Option<PathBuf>,
     /// Which findings make the exit code non-zero.
     #[arg(long, value_enum, default_value_t = FailOn::Unknown)]
@@ -180,7 +180,7 @@ pub struct EvaluateArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Write the report to FILE, or to the S3 object s3://bucket/prefix/key, instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", value_parser = crate::output::report_destination)]
     pub output: Option<PathBuf>,
     /// Which findings make the exit code non-zero.
     #[arg(long, value_enum, default_value_t = FailOn::Unknown)]

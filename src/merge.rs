@@ -27,7 +27,7 @@ pub struct MergeArgs {
     pub format: Format,
     /// Write the merged report to FILE, or to the S3 object s3://bucket/prefix/key,
     /// instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", value_parser = crate::output::report_destination)]
     pub output: Option<std::path::PathBuf>,
     /// Which findings make the exit code non-zero (as for `audit`).
     #[arg(long, value_enum, default_value_t = FailOn::Unknown)]

@@ -41,6 +41,20 @@ pub fn parse_s3(text: &str) -> Option<Result<S3Url, String>> {
     Some(Ok(S3Url { bucket: bucket.to_string(), key: key.to_string() }))
 }
 
+/// `--output`'s value: a file path, or an `s3://` URL checked before any work (a
+/// valid bucket name and an object key, not a prefix).
+pub fn report_destination(text: &str) -> Result<std::path::PathBuf, String> {
+    if let Some(url) = parse_s3(text) {
+        let url = url?;
+        if url.key.is_empty() || url.key.ends_with('/') {
+            return Err(format!(
+                "{url}: the report needs an object key after the bucket, like s3://bucket/prefix/report.json"
+            ));
+        }
+    }
+    Ok(std::path::PathBuf::from(text))
+}
+
 /// Runs `f` to completion on a fresh single-thread runtime on a scoped thread:
 /// usable whether or not the caller is inside a runtime.
 pub fn block_on<F: std::future::Future + Send>(f: F) -> F::Output
@@ -180,6 +194,27 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(&parse_s3(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn output_s3_url_checked_before_the_audit() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let args = ["driftwatch", "audit", "-p", "/nonexistent.toml", "--output", "s3://reports/fleet/"];
+        assert_eq!(crate::cli::run(args, &mut out, &mut err), crate::cli::Exit::Invalid);
+        let err = String::from_utf8_lossy(&err);
+        assert!(
+            err.starts_with(
+                "error: invalid value 's3://reports/fleet/' for '--output <FILE>': s3://reports/fleet/: the report \
+                 needs an object key after the bucket, like s3://bucket/prefix/report.json"
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            report_destination("s3://Bad_Bucket/r.json"),
+            Err("s3://Bad_Bucket/r.json: `Bad_Bucket` is not a valid S3 bucket name".into())
+        );
+        assert_eq!(report_destination("out/report.json"), Ok("out/report.json".into()));
+        assert_eq!(report_destination("s3://reports/fleet/r.json"), Ok("s3://reports/fleet/r.json".into()));
     }
 
     #[test]
