@@ -217,6 +217,45 @@ mod tests {
         assert_eq!(report_destination("s3://reports/fleet/r.json"), Ok("s3://reports/fleet/r.json".into()));
     }
 
+    /// ListObjectsV2 answers as the S3 API reference shows them (ListBucketResult,
+    /// IsTruncated and NextContinuationToken between pages).
+    fn listing(uri: &str, fail_second: bool) -> (u16, String) {
+        let page = |keys: &[&str], next: Option<&str>| {
+            let contents: String =
+                keys.iter().map(|k| format!("<Contents><Key>{k}</Key><Size>2</Size></Contents>")).collect();
+            let more = match next {
+                Some(t) => format!("<IsTruncated>true</IsTruncated><NextContinuationToken>{t}</NextContinuationToken>"),
+                None => "<IsTruncated>false</IsTruncated>".to_string(),
+            };
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
+                 <Name>reports</Name><Prefix>runs/</Prefix><KeyCount>{}</KeyCount><MaxKeys>1000</MaxKeys>{more}{contents}</ListBucketResult>",
+                keys.len()
+            )
+        };
+        if !uri.contains("continuation-token=") {
+            (200, page(&["runs/notes.txt", "runs/shard-1.json"], Some("page-2")))
+        } else if fail_second {
+            (503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>".into())
+        } else {
+            (200, page(&["runs/shard-0.json"], None))
+        }
+    }
+
+    #[test]
+    fn list_json_reads_every_page() {
+        let ctx = crate::collect::fake::ctx(|uri, _| listing(uri, false));
+        let url = S3Url { bucket: "reports".into(), key: "runs/".into() };
+        let listed = block_on(list_json(&ctx.sdk, &url));
+        assert_eq!(listed, Ok((vec!["runs/shard-0.json".to_string(), "runs/shard-1.json".to_string()], None)));
+
+        let ctx = crate::collect::fake::ctx(|uri, _| listing(uri, true));
+        assert_eq!(
+            block_on(list_json(&ctx.sdk, &url)),
+            Err("s3:ListObjectsV2 s3://reports/runs/ failed: SlowDown: Please reduce your request rate.".into())
+        );
+    }
+
     #[test]
     fn put_needs_an_object_key() {
         let sdk = SdkConfig::builder().behavior_version(aws_config::BehaviorVersion::latest()).build();
