@@ -221,11 +221,13 @@ pub fn merge(shards: Vec<(String, ShardReport)>) -> Result<Report, String> {
             operation: "merge".into(),
             resource: None,
             code: if missing.is_empty() { "AccountsNotCovered".into() } else { "MissingShard".into() },
-            message: format!(
-                "{why}; {} fleet account(s) not audited: {}",
-                uncovered.len(),
-                uncovered.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-            ),
+            message: {
+                let ids = uncovered.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+                match missing.is_empty() {
+                    true => format!("no shard report covers {} fleet account(s): {ids}", uncovered.len()),
+                    false => format!("{why}; {} fleet account(s) not audited: {ids}", uncovered.len()),
+                }
+            },
         });
     }
 

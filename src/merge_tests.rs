@@ -255,3 +255,31 @@ fn merge_command_writes_the_report_and_exits_like_audit() {
         )
     );
 }
+
+#[test]
+fn merge_account_no_shard_covered_is_unknown() {
+    // every shard is there, yet one fleet account is in none of them
+    let with_extra = |mut v: Value| {
+        v["fleet"]["shard"]["fleet_accounts"] =
+            json!(["111111111111", "222222222222", "333333333333", "444444444444", "555555555555"]);
+        v
+    };
+    let merged = merge(vec![
+        read("s0.json", &with_extra(shard0())),
+        read("s1.json", &with_extra(shard1())),
+        read("s2.json", &with_extra(shard2())),
+    ])
+    .unwrap();
+    let extra: Vec<_> = rows(&merged).into_iter().filter(|r| r.0 == "555555555555").collect();
+    let why = "not audited: no shard report covers this account";
+    assert_eq!(
+        extra,
+        vec![
+            row("555555555555", "s3-encrypted", "unknown", None, why),
+            row("555555555555", "trail-on", "unknown", None, why)
+        ]
+    );
+    assert_eq!(merged.errors.len(), 1);
+    assert_eq!(merged.errors[0].code, "AccountsNotCovered");
+    assert_eq!(merged.errors[0].message, "no shard report covers 1 fleet account(s): 555555555555");
+}
