@@ -223,9 +223,10 @@ pub fn merge(shards: Vec<(String, ShardReport)>) -> Result<Report, String> {
             code: if missing.is_empty() { "AccountsNotCovered".into() } else { "MissingShard".into() },
             message: {
                 let ids = uncovered.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
-                match missing.is_empty() {
-                    true => format!("no shard report covers {} fleet account(s): {ids}", uncovered.len()),
-                    false => format!("{why}; {} fleet account(s) not audited: {ids}", uncovered.len()),
+                if missing.is_empty() {
+                    format!("no shard report covers {} fleet account(s): {ids}", uncovered.len())
+                } else {
+                    format!("{why}; {} fleet account(s) not audited: {ids}", uncovered.len())
                 }
             },
         });
