@@ -244,7 +244,9 @@ async fn audit(
         && args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if let Err(e) = crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color }, stdout) {
+    if let Err(e) =
+        crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color }, stdout, Some(&ctx.sdk))
+    {
         return invalid(stderr, e);
     }
     exit_code(&crate::baseline::exit_summary(&report), args.fail_on)

@@ -89,6 +89,16 @@ unknown and no longer unknown findings. A drift that became unknown is listed bo
 (now unknown) and as newly unknown: it was not seen fixed.\n\nExit codes: 0 no new drift, 1 new drift, \
 2 a file unreadable or not a driftwatch report (FILE:LINE:COL: message).")]
     Diff(crate::diff::DiffArgs),
+    /// Combine the JSON reports of a sharded fleet run into one report.
+    #[command(long_about = "Combine the JSON reports of the shards of one fleet run (`audit --shard I/N \
+--format json`, e.g. one per Kubernetes Indexed Job pod or AWS Batch array child) into the report of the whole \
+fleet, in any format. INPUTs are report files or `s3://bucket/prefix/` (every `.json` object under the prefix). \
+Findings are concatenated and sorted, the accounts merged and the summary recomputed. A shard whose report is \
+missing is reported, never skipped: each fleet account no shard covers gets one `unknown` finding per requirement \
+of the other shards, naming the missing shard, and an error entry.\n\nExit codes as for `audit`: 0 clean, 1 drift, \
+3 unknown (see --fail-on), 2 an input unreadable, not a shard report (FILE:LINE:COL: message), shards of different \
+runs or the same shard twice.")]
+    Merge(crate::merge::MergeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -110,8 +120,8 @@ pub struct AuditArgs {
     /// listings counted apart (JSON: `coverage`).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Write the report to FILE, or to the S3 object s3://bucket/prefix/key, instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE", value_parser = crate::output::report_destination)]
     pub output: Option<PathBuf>,
     /// Which findings make the exit code non-zero.
     #[arg(long, value_enum, default_value_t = FailOn::Unknown)]
@@ -176,8 +186,8 @@ pub struct EvaluateArgs {
     /// listings counted apart (JSON: `coverage`).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to FILE instead of stdout.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Write the report to FILE, or to the S3 object s3://bucket/prefix/key, instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE", value_parser = crate::output::report_destination)]
     pub output: Option<PathBuf>,
     /// Which findings make the exit code non-zero.
     #[arg(long, value_enum, default_value_t = FailOn::Unknown)]
@@ -239,6 +249,7 @@ where
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),
         Command::Permissions { profiles } => permissions(&profiles, stdout, stderr),
         Command::Diff(args) => crate::diff::run(&args, stdout, stderr),
+        Command::Merge(args) => crate::merge::run(&args, stdout, stderr),
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::{json, Value as Json};
 use std::borrow::Cow;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
@@ -34,7 +34,7 @@ impl Status {
 }
 
 /// One field compared: what the profile expects, what was observed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Check {
     pub field: Cow<'static, str>,
     pub expected: Json,
@@ -42,11 +42,11 @@ pub struct Check {
     /// `None` when the observed value could not be read, or the field does not
     /// apply to this resource.
     pub ok: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Why the field does not apply to this resource (a KMS key that cannot rotate):
     /// neither pass nor drift.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: Option<String>,
 }
 
@@ -107,15 +107,17 @@ impl Check {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Finding {
     /// The audited account, in a fleet run (`--organization` / `--accounts`); a
     /// single-account report names its account once, at the top.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     pub profile: String,
     pub requirement: String,
-    pub kind: &'static str,
+    /// Read back (`merge`) through the kinds registry: an unknown kind is an error.
+    #[serde(deserialize_with = "kind_by_name")]
+    pub kind: KindName,
     pub severity: Severity,
     pub status: Status,
     pub resource: Option<String>,
@@ -123,8 +125,20 @@ pub struct Finding {
     pub checks: Vec<Check>,
     pub message: String,
     /// The waiver that waived this drift, or the expired one that no longer does.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<crate::waivers::WaiverNote>,
+}
+
+/// A requirement kind's name, from the kinds registry. (An alias, so that serde's
+/// derive does not take the field for text borrowed from the input.)
+pub type KindName = &'static str;
+
+/// A kind's name as a report gives it, resolved to the registry's `&'static str`.
+fn kind_by_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+    let name = <String as serde::Deserialize>::deserialize(d)?;
+    crate::kinds::find(&name)
+        .map(|k| k.name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown requirement kind `{name}`")))
 }
 
 impl Finding {

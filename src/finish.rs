@@ -41,15 +41,31 @@ impl Extras {
     }
 }
 
-/// Writes the report to the file, else to `stdout`; a reader that stopped early
-/// (`| head`) is not an error of the run.
+/// Writes the report to the file, to the S3 object (`s3://bucket/key`, with the
+/// run's AWS configuration, else the default one), else to `stdout`; a reader that
+/// stopped early (`| head`) is not an error of the run.
 pub fn write(
     report: &Report,
     format: report::Format,
     output: Option<&Path>,
     style: &Style,
     stdout: &mut dyn Write,
+    aws: Option<&aws_config::SdkConfig>,
 ) -> Result<(), String> {
+    if let Some(url) = output.and_then(|p| p.to_str()).and_then(crate::output::parse_s3) {
+        let url = url?;
+        let mut body = Vec::new();
+        report::render(report, format, &Style { color: false }, &mut body)
+            .map_err(|e| format!("cannot render the report: {e}"))?;
+        return crate::output::block_on(async {
+            let sdk = match aws {
+                Some(sdk) => sdk.clone(),
+                None => crate::aws::load(&crate::aws::Settings::default()).await,
+            };
+            crate::output::put(&sdk, &url, body).await
+        })
+        .map_err(|e| format!("cannot write the report: {e}"));
+    }
     let written = match output {
         Some(path) => std::fs::File::create(path).and_then(|mut f| {
             report::render(report, format, &Style { color: false }, &mut f)?;

@@ -18,6 +18,8 @@ pub mod finish;
 pub mod fleet;
 pub mod inventory;
 pub mod kinds;
+pub mod merge;
+pub mod output;
 pub mod partition;
 pub mod profile;
 pub mod report;

@@ -72,8 +72,15 @@ impl Serialize for Date {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <String as serde::Deserialize>::deserialize(d)?;
+        Date::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a date (YYYY-MM-DD)")))
+    }
+}
+
 /// One accepted exception, as the waiver file declares it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Waiver {
     /// `FILE:LINE` of its `[[waiver]]` header: how reports name it.
     pub source: String,
@@ -82,7 +89,7 @@ pub struct Waiver {
     /// ARN or name globs; `*` also covers findings that name no resource.
     pub resources: Vec<String>,
     /// Account ids (or globs); empty: any account.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<String>,
     pub reason: String,
     pub expires: Date,
@@ -93,7 +100,7 @@ pub struct Waiver {
 }
 
 /// The waiver a finding carries: the one that waived it, or the one that expired.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct WaiverNote {
     pub source: String,
     pub reason: String,

@@ -104,6 +104,9 @@ impl Env {
     pub fn sqs(&self, region: &str) -> aws_sdk_sqs::Client {
         aws_sdk_sqs::Client::new(&self.config(region))
     }
+    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+        aws_sdk_organizations::Client::new(&self.config("us-east-1"))
+    }
     pub fn config_service(&self, region: &str) -> aws_sdk_config::Client {
         aws_sdk_config::Client::new(&self.config(region))
     }

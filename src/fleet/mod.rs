@@ -2,6 +2,7 @@
 //! Organizations (`--organization`, `--ou`) or a plain `--accounts` list; each
 //! profile may scope itself to some of them ([`AccountScope`]).
 
+pub mod organizations;
 mod scope;
 
 pub use scope::AccountScope;

@@ -403,6 +403,70 @@ impl Loader<'_> {
         })
     }
 
+    /// `[profile.accounts]`: which accounts of a fleet the profile applies to.
+    fn accounts(&mut self, n: &Spanned) -> Option<crate::fleet::AccountScope> {
+        let entries = self.table(n, "[profile.accounts]")?;
+        let mut scope = crate::fleet::AccountScope::default();
+        let mut ok = true;
+        for (k, kspan, v) in entries {
+            match k.as_str() {
+                "ids" | "ous" => {
+                    let what = format!("accounts.{k}");
+                    let Some(list) = self.string_list(v, &what) else {
+                        ok = false;
+                        continue;
+                    };
+                    let Node::Array(items) = &v.node else { continue };
+                    if list.is_empty() {
+                        self.err(&v.span, format!("{what} is empty: the profile would apply to no account"));
+                        ok = false;
+                    }
+                    for (value, item) in list.iter().zip(items) {
+                        let valid = if k == "ids" {
+                            crate::fleet::organizations::is_account_id(value)
+                        } else {
+                            crate::fleet::organizations::is_ou_id(value)
+                        };
+                        if !valid {
+                            let like = if k == "ids" {
+                                "an AWS account id (12 digits)"
+                            } else {
+                                "an organizational unit id (like ou-ab12-cd34ef56)"
+                            };
+                            self.err(&item.span, format!("`{value}` in {what} is not {like}"));
+                            ok = false;
+                        }
+                    }
+                    if k == "ids" {
+                        scope.ids = Some(list);
+                    } else {
+                        scope.ous = Some(list);
+                    }
+                }
+                "tags" => match self.string_map(v, "accounts.tags") {
+                    Some(tags) if tags.is_empty() => {
+                        self.err(
+                            &v.span,
+                            "accounts.tags is empty; give at least one tag, e.g. { environment = \"prod\" }",
+                        );
+                        ok = false;
+                    }
+                    Some(tags) => scope.tags = Some(tags),
+                    None => ok = false,
+                },
+                _ => {
+                    self.err(kspan, format!("unknown key `{k}` in [profile.accounts]; expected ids, ous, tags"));
+                    ok = false;
+                }
+            }
+        }
+        if ok && scope == crate::fleet::AccountScope::default() {
+            self.err(&n.span, "[profile.accounts] names no ids, ous or tags");
+            ok = false;
+        }
+        ok.then_some(scope)
+    }
+
     fn profile(&mut self, root: &Spanned) -> Option<Profile> {
         let entries = self.table(root, "the profile")?;
         for (k, kspan, _) in entries {
@@ -415,13 +479,17 @@ impl Loader<'_> {
             return None;
         };
         let header_entries = self.table(header, "[profile]")?;
-        let (mut name, mut description, mut regions) = (None, String::new(), Vec::new());
+        let (mut name, mut description, mut regions, mut accounts) = (None, String::new(), Vec::new(), None);
         for (k, kspan, v) in header_entries {
             match k.as_str() {
                 "name" => name = self.string(v, "name"),
                 "description" => description = self.string(v, "description").unwrap_or_default(),
                 "regions" => regions = self.regions(v, "regions").unwrap_or_default(),
-                _ => self.err(kspan, format!("unknown key `{k}` in [profile]; expected name, description, regions")),
+                "accounts" => accounts = self.accounts(v),
+                _ => self.err(
+                    kspan,
+                    format!("unknown key `{k}` in [profile]; expected name, description, regions, accounts"),
+                ),
             }
         }
         let Some(name) = name else {
@@ -449,7 +517,7 @@ impl Loader<'_> {
                 ),
             },
         }
-        Some(Profile { path: self.file.clone(), name, description, regions, requirements, accounts: None })
+        Some(Profile { path: self.file.clone(), name, description, regions, requirements, accounts })
     }
 }
 

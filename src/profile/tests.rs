@@ -448,3 +448,95 @@ fn profile_exclude_mistakes_are_located() {
         "p.toml:6:24: this kind's resources carry no tags to select on"
     );
 }
+
+const REQUIREMENT: &str =
+    "\n[[requirement]]\nid = \"cpu\"\nkind = \"cloudwatch.alarm\"\n[requirement.expect]\nthreshold = 70\n";
+
+#[test]
+fn profile_accounts_scope_parses() {
+    let text = format!(
+        "[profile]\nname = \"prod\"\n\n[profile.accounts]\nids = [\"111122223333\", \"444455556666\"]\n\
+         ous = [\"ou-ab12-cd34ef56\"]\ntags = {{ environment = \"prod\", tier = \"web\" }}\n{REQUIREMENT}"
+    );
+    let p = parse("p.toml", &text).unwrap();
+    assert_eq!(
+        p.accounts,
+        Some(crate::fleet::AccountScope {
+            ids: Some(vec!["111122223333".into(), "444455556666".into()]),
+            ous: Some(vec!["ou-ab12-cd34ef56".into()]),
+            tags: Some([("environment".to_string(), "prod".to_string()), ("tier".into(), "web".into())].into()),
+        })
+    );
+    let text =
+        format!("[profile]\nname = \"prod\"\naccounts = {{ tags = {{ environment = \"prod\" }} }}\n{REQUIREMENT}");
+    let p = parse("p.toml", &text).unwrap();
+    assert_eq!(
+        p.accounts,
+        Some(crate::fleet::AccountScope {
+            ids: None,
+            ous: None,
+            tags: Some([("environment".to_string(), "prod".to_string())].into())
+        })
+    );
+    assert_eq!(parse("p.toml", &format!("[profile]\nname = \"any\"\n{REQUIREMENT}")).unwrap().accounts, None);
+}
+
+#[test]
+fn profile_accounts_scope_bad_shapes_are_located() {
+    let head = "[profile]\nname = \"prod\"\n\n[profile.accounts]\n";
+    let cases = [
+        ("ids = [\"11112222333\"]\n", "p.toml:5:8: `11112222333` in accounts.ids is not an AWS account id (12 digits)"),
+        (
+            "ids = [\"111122223333\", 111122223333]\n",
+            "p.toml:5:24: each entry of accounts.ids must be a string, found an integer",
+        ),
+        ("ids = \"111122223333\"\n", "p.toml:5:7: accounts.ids must be an array of strings, found a string"),
+        ("ids = []\n", "p.toml:5:7: accounts.ids is empty: the profile would apply to no account"),
+        (
+            "ous = [\"r-ab12\"]\n",
+            "p.toml:5:8: `r-ab12` in accounts.ous is not an organizational unit id (like ou-ab12-cd34ef56)",
+        ),
+        ("tags = { environment = 1 }\n", "p.toml:5:24: accounts.tags.environment must be a string, found an integer"),
+        ("tags = {}\n", "p.toml:5:8: accounts.tags is empty; give at least one tag, e.g. { environment = \"prod\" }"),
+        ("names = [\"prod\"]\n", "p.toml:5:1: unknown key `names` in [profile.accounts]; expected ids, ous, tags"),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(error(&format!("{head}{body}{REQUIREMENT}")), expected, "{body}");
+    }
+    assert_eq!(
+        error(&format!("[profile]\nname = \"prod\"\naccounts = [\"111122223333\"]\n{REQUIREMENT}")),
+        "p.toml:3:12: [profile.accounts] must be a table, found an array"
+    );
+    assert_eq!(error(&format!("{head}{REQUIREMENT}")), "p.toml:4:1: [profile.accounts] names no ids, ous or tags");
+}
+
+#[test]
+fn profile_accounts_scope_check_profile_accepts_and_locates() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("prod.toml");
+    std::fs::write(
+        &good,
+        format!("[profile]\nname = \"prod\"\n[profile.accounts]\ntags = {{ environment = \"prod\" }}\n{REQUIREMENT}"),
+    )
+    .unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, format!("[profile]\nname = \"prod\"\n[profile.accounts]\nous = [\"ou-x\"]\n{REQUIREMENT}"))
+        .unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = crate::cli::run(["driftwatch", "check-profile", good.to_str().unwrap()], &mut out, &mut err);
+    assert_eq!(code, crate::cli::Exit::Clean, "{}", String::from_utf8_lossy(&err));
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        format!("{}: ok, profile `prod` with 1 requirement(s)\n", good.display())
+    );
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = crate::cli::run(["driftwatch", "check-profile", bad.to_str().unwrap()], &mut out, &mut err);
+    assert_eq!(code, crate::cli::Exit::Invalid);
+    assert_eq!(
+        String::from_utf8_lossy(&err),
+        format!(
+            "{}:4:8: `ou-x` in accounts.ous is not an organizational unit id (like ou-ab12-cd34ef56)\n",
+            bad.display()
+        )
+    );
+}

@@ -34,7 +34,7 @@ pub struct Tool {
 }
 
 /// One error met while collecting, as the JSON report lists it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct ErrorEntry {
     pub service: String,
     pub region: String,

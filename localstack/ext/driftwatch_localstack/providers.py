@@ -68,6 +68,11 @@ def autoscaling():
     return _moto_service("autoscaling")
 
 
+@aws_provider(api="organizations")
+def organizations():
+    return _moto_service("organizations")
+
+
 @aws_provider(api="dynamodb", name="moto")
 def dynamodb():
     patches.dynamodb_keeps_global_table_replicas()
