@@ -1,7 +1,9 @@
 //! Renderers: one file per format, each writing one `Report` to a writer.
 
+pub mod asff;
 mod coverage;
 mod fleet;
+mod identity;
 mod json;
 mod junit;
 mod markdown;
@@ -20,11 +22,18 @@ pub const SCHEMA: &str = "driftwatch.report/v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Findings grouped for a terminal.
     Table,
+    /// The driftwatch.report/v1 document.
     Json,
+    /// JUnit XML, a test case per finding.
     Junit,
+    /// SARIF 2.1.0 for code-scanning dashboards.
     Sarif,
+    /// A summary and a findings table for pull requests.
     Markdown,
+    /// AWS Security Finding Format: a JSON array for `aws securityhub batch-import-findings` (100 a call).
+    Asff,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,6 +115,7 @@ pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Writ
         Format::Junit => junit::render(report, &mut out),
         Format::Sarif => sarif::render(report, &mut out),
         Format::Markdown => markdown::render(report, &mut out),
+        Format::Asff => asff::render(report, &mut out),
     }?;
     out.flush()
 }
@@ -142,5 +152,9 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+#[cfg(test)]
+mod asff_tests;
+#[cfg(test)]
+mod pipeline_tests;
 #[cfg(test)]
 mod tests;
