@@ -138,16 +138,8 @@ fn finding(report: &Report, index: usize, f: &Finding, account: &str, partition:
     };
     let severity = json!({ "Label": label, "Original": f.severity.as_str() });
     let product_arn = partition.arn("securityhub", home, account, &format!("product/{account}/default"));
-    let subject = f.resource.as_deref().unwrap_or("the account");
-    let title = format!("{}/{}: {} on {}", f.profile, f.requirement, f.status.as_str(), subject);
-    let mut description = f.message.clone();
-    for line in identity::failed_checks(f) {
-        description.push('\n');
-        description.push_str(&line);
-    }
-    if description.trim().is_empty() {
-        description = format!("{}/{}", f.profile, f.requirement);
-    }
+    let title = identity::title(f);
+    let description = identity::description(f);
     json!({
         "SchemaVersion": SCHEMA_VERSION,
         "Id": identity::stable_id(account, f, ID_MAX),

@@ -44,6 +44,25 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
+/// "PROFILE/REQUIREMENT: STATUS on RESOURCE".
+pub fn title(f: &Finding) -> String {
+    let subject = f.resource.as_deref().unwrap_or("the account");
+    format!("{}/{}: {} on {}", f.profile, f.requirement, f.status.as_str(), subject)
+}
+
+/// The finding's message, then a line per failed or unread field.
+pub fn description(f: &Finding) -> String {
+    let mut out = f.message.clone();
+    for line in failed_checks(f) {
+        out.push('\n');
+        out.push_str(&line);
+    }
+    if out.trim().is_empty() {
+        out = format!("{}/{}", f.profile, f.requirement);
+    }
+    out
+}
+
 /// "field: expected X, observed Y" for each check that failed or could not be
 /// read (`observed` then says why).
 pub fn failed_checks(f: &Finding) -> Vec<String> {

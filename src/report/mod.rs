@@ -7,6 +7,7 @@ mod identity;
 mod json;
 mod junit;
 mod markdown;
+pub mod ocsf;
 mod sarif;
 mod table;
 
@@ -34,6 +35,8 @@ pub enum Format {
     Markdown,
     /// AWS Security Finding Format: a JSON array for `aws securityhub batch-import-findings` (100 a call).
     Asff,
+    /// OCSF 1.8.0 Compliance Finding events (class 2003), a JSON array.
+    Ocsf,
 }
 
 #[derive(Debug, Serialize)]
@@ -116,6 +119,7 @@ pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Writ
         Format::Sarif => sarif::render(report, &mut out),
         Format::Markdown => markdown::render(report, &mut out),
         Format::Asff => asff::render(report, &mut out),
+        Format::Ocsf => ocsf::render(report, &mut out),
     }?;
     out.flush()
 }
@@ -154,6 +158,8 @@ pub fn xml_escape(s: &str) -> String {
 
 #[cfg(test)]
 mod asff_tests;
+#[cfg(test)]
+mod ocsf_tests;
 #[cfg(test)]
 mod pipeline_tests;
 #[cfg(test)]
