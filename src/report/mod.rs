@@ -3,6 +3,7 @@
 pub mod asff;
 mod coverage;
 mod fleet;
+mod html;
 mod identity;
 mod json;
 mod junit;
@@ -37,6 +38,8 @@ pub enum Format {
     Asff,
     /// OCSF 1.8.0 Compliance Finding events (class 2003), a JSON array.
     Ocsf,
+    /// One self-contained HTML page: summary, charts, expected vs observed (no network).
+    Html,
 }
 
 #[derive(Debug, Serialize)]
@@ -120,6 +123,7 @@ pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Writ
         Format::Markdown => markdown::render(report, &mut out),
         Format::Asff => asff::render(report, &mut out),
         Format::Ocsf => ocsf::render(report, &mut out),
+        Format::Html => html::render(report, style, &mut out),
     }?;
     out.flush()
 }
@@ -158,6 +162,8 @@ pub fn xml_escape(s: &str) -> String {
 
 #[cfg(test)]
 mod asff_tests;
+#[cfg(test)]
+mod html_tests;
 #[cfg(test)]
 mod ocsf_tests;
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! Compliance Finding class (events/findings/compliance_finding.json and the
 //! objects it uses, in the ocsf-schema repository).
 
-use super::ocsf::*;
 use super::pipeline_tests::{finding, findings, fixture, rendered, report_of, Row};
 use super::Format;
 use crate::compare::Status;
