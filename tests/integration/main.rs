@@ -18,6 +18,7 @@ mod extension;
 mod faults;
 mod faults_services;
 mod fields;
+mod html_report;
 mod saved_inventory;
 mod seeds;
 mod selection;
