@@ -4,6 +4,7 @@
 #[path = "../../localstack/samples/mod.rs"]
 mod samples;
 
+mod asff_ocsf;
 mod aws_cdn;
 mod aws_elb_waf;
 mod aws_iam_kms;
