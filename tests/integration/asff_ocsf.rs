@@ -121,3 +121,70 @@ async fn asff_ocsf_real_audit_validates_against_the_security_hub_model() {
         sorted(vec![format!("2003 200301 {data} 1 {}", acct.id), format!("2003 200301 {logs} 3 {}", acct.id)])
     );
 }
+
+/// Every status (and a finding without a resource, and texts over the documented
+/// lengths) rendered from a report built in the test, validated the same way.
+#[test]
+fn asff_ocsf_every_status_validates_against_the_security_hub_model() {
+    use driftwatch::compare::{Check, Finding, Status, Summary};
+    use driftwatch::profile::Severity;
+    use driftwatch::report::{render, Coverage, Format, Report, Style, Tool, SCHEMA};
+    use driftwatch::waivers::{Date, WaiverNote};
+    use serde_json::json;
+
+    let python = tools_python();
+    let finding = |status: Status, resource: Option<String>, message: String| Finding {
+        account: None,
+        profile: "base".into(),
+        requirement: format!("req-{}", status.as_str()),
+        kind: "s3.bucket",
+        severity: Severity::High,
+        status,
+        resource,
+        region: Some("eu-west-1".into()),
+        checks: vec![Check::new("encryption", json!("aws:kms"), json!("x".repeat(3000)), false)],
+        message,
+        waiver: None,
+    };
+    let mut findings = vec![
+        finding(Status::Pass, Some("arn:aws:s3:::a".into()), "a: as expected".into()),
+        finding(Status::Drift, Some(format!("arn:aws:s3:::{}", "b".repeat(600))), "b".repeat(2000)),
+        finding(Status::Unknown, Some("arn:aws:s3:::c".into()), "c: encryption not observed".into()),
+        finding(Status::NotApplicable, None, "no bucket matches".into()),
+        Finding {
+            waiver: Some(WaiverNote {
+                source: "waivers.toml:1".into(),
+                reason: "r".repeat(3000),
+                expires: Date { year: 2099, month: 1, day: 1 },
+                expired: false,
+                owner: None,
+                ticket: None,
+            }),
+            ..finding(Status::Waived, Some("arn:aws:s3:::d".into()), "d: waived".into())
+        },
+    ];
+    findings[2].checks[0].ok = None;
+    let report = Report {
+        baseline: None,
+        fleet: None,
+        schema: SCHEMA,
+        tool: Tool { name: "driftwatch", version: "0.1.0" },
+        account: Some("123456789012".into()),
+        regions: vec!["eu-west-1".into()],
+        profiles: vec!["base".into()],
+        started_at: "2026-11-22T10:00:00Z".into(),
+        duration_ms: 1,
+        summary: Summary::of(&findings),
+        coverage: Coverage::of(&findings),
+        findings,
+        errors: vec![],
+        stale_waivers: None,
+    };
+    let mut out = Vec::new();
+    render(&report, Format::Asff, &Style { color: false }, &mut out).expect("renders");
+    let asff: Value = serde_json::from_slice(&out).expect("JSON");
+    let statuses: Vec<&str> =
+        asff.as_array().unwrap().iter().map(|f| f["Compliance"]["Status"].as_str().unwrap_or("-")).collect();
+    assert_eq!(statuses, ["PASSED", "FAILED", "NOT_AVAILABLE", "NOT_AVAILABLE", "FAILED"]);
+    assert_eq!(validate(&python, &asff), (0, "5 findings valid\n".to_string()));
+}
