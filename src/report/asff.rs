@@ -102,10 +102,16 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
 /// The report's findings as ASFF findings, in the report's order. Fails when a
 /// finding's account is not known (AwsAccountId is required, 12 digits).
 pub fn findings(report: &Report) -> Result<Vec<Value>, String> {
-    let partition = Partition::of_regions(&report.regions);
     // BatchImportFindings is a regional call and the ProductArn names its region:
-    // the findings go to the first audited region.
-    let home = report.regions.first().map(String::as_str).unwrap_or(partition.global_region);
+    // the findings go to the first audited region, else the first finding's, else
+    // us-east-1; the partition follows that region.
+    let home = report
+        .regions
+        .first()
+        .or_else(|| report.findings.iter().find_map(|f| f.region.as_ref()))
+        .map(String::as_str)
+        .unwrap_or(crate::partition::AWS.global_region);
+    let partition = Partition::of_region(home);
     report
         .findings
         .iter()

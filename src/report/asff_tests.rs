@@ -272,3 +272,17 @@ fn asff_without_an_account_is_an_error_not_a_guess() {
     let err = super::render(&report, Format::Asff, &super::Style { color: false }, &mut out).expect_err("no account");
     assert_eq!(err.to_string(), "ASFF needs the 12-digit account id of every finding; base/s3-encrypted has none");
 }
+
+#[test]
+fn asff_without_audited_regions_imports_to_the_first_finding_region() {
+    let mut report = fixture();
+    report.regions = vec![];
+    for f in &mut report.findings {
+        f.region = f.region.as_ref().map(|_| "us-gov-west-1".to_string());
+    }
+    let out = asff(&report);
+    assert_eq!(
+        out[0]["ProductArn"],
+        "arn:aws-us-gov:securityhub:us-gov-west-1:123456789012:product/123456789012/default"
+    );
+}

@@ -127,7 +127,7 @@ fn header(report: &Report, account: &str, out: &mut dyn Write) -> std::io::Resul
         ("regions", if report.regions.is_empty() { "-".into() } else { report.regions.join(", ") }),
         ("profiles", report.profiles.join(", ")),
         ("started", report.started_at.clone()),
-        ("duration", format!("{:.1} s", report.duration_ms as f64 / 1000.0)),
+        ("duration", format!("{} ms", report.duration_ms)),
         ("tool", format!("{} {}", report.tool.name, report.tool.version)),
     ];
     for (key, value) in rows {
