@@ -98,7 +98,12 @@ const SCRIPT: &str = r#"
 "#;
 
 pub fn render(report: &Report, _style: &Style, out: &mut dyn Write) -> std::io::Result<()> {
-    let account = report.account.as_deref().unwrap_or("unknown");
+    let account = match (&report.account, &report.fleet) {
+        (Some(a), _) => a.clone(),
+        (None, Some(fleet)) => format!("{} accounts (fleet)", fleet.accounts.len()),
+        (None, None) => "unknown".to_string(),
+    };
+    let account = account.as_str();
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\" data-schema=\"{}\">\n<head>", esc(report.schema))?;
     writeln!(out, "<meta charset=\"utf-8\">")?;
     writeln!(

@@ -135,3 +135,40 @@ fn html_lists_errors_stale_waivers_coverage_and_expected_vs_observed() {
     assert!(html.contains("<dd id=\"run-account\">123456789012</dd>"));
     assert!(html.contains("<dd id=\"run-regions\">eu-west-1</dd>"));
 }
+
+#[test]
+fn html_shows_fleet_accounts_and_baseline_marks() {
+    use super::{AccountResult, Fleet};
+    use crate::baseline::{Mark, Marks};
+    use crate::compare::Summary;
+    let mut all = findings();
+    for f in &mut all {
+        f.account = Some("210987654321".into());
+    }
+    let mut report = report_of(all);
+    report.account = None;
+    report.fleet = Some(Fleet {
+        accounts: vec![AccountResult {
+            id: "210987654321".into(),
+            name: Some("prod <main>".into()),
+            summary: Summary { pass: 1, drift: 1, unknown: 1, not_applicable: 0, waived: 1 },
+            error: None,
+        }],
+        shard: None,
+    });
+    report.baseline = Some(Marks {
+        file: "before.json".into(),
+        marks: vec![None, Some(Mark::New), None, None],
+        new_drift: 1,
+        known_drift: 0,
+    });
+    let html = rendered(&report, Format::Html);
+    assert!(html.contains(
+        "<tr data-account=\"210987654321\"><td class=\"mono\">210987654321</td><td>prod &lt;main&gt;</td>\
+         <td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td>"
+    ));
+    assert_eq!(html.matches("account <code data-account=\"210987654321\">210987654321</code>").count(), 4);
+    assert!(html.contains("<span class=\"badge s-drift\">drift (new)</span>"));
+    assert!(html.contains("<p id=\"baseline\" data-new-drift=\"1\" data-known-drift=\"0\">Against baseline <code>before.json</code>: 1 new drift, 0 known drift</p>"));
+    assert!(html.contains("<dd id=\"run-account\">1 accounts (fleet)</dd>"));
+}
