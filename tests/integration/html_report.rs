@@ -89,6 +89,6 @@ async fn html_report_renders_in_chromium_with_the_exact_counts() {
             "fail=public_access_block=true={\"bucket\":null,\"account\":null}",
         ]
     );
-    assert_eq!(captures(&dom, r#"<dd id="run-account">(\d+)</dd>"#), [acct.id.clone()]);
+    assert_eq!(captures(&dom, r#"<dd id="run-account">(\d+)</dd>"#), [acct.id.as_str()]);
     assert_eq!(captures(&dom, r#"<p data-read="(\d+)" data-unknown="(\d+)""#), ["2=0"]);
 }
