@@ -1,10 +1,14 @@
 //! Renderers: one file per format, each writing one `Report` to a writer.
 
+pub mod asff;
 mod coverage;
 mod fleet;
+mod html;
+mod identity;
 mod json;
 mod junit;
 mod markdown;
+pub mod ocsf;
 mod sarif;
 mod table;
 
@@ -20,11 +24,22 @@ pub const SCHEMA: &str = "driftwatch.report/v1";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Findings grouped for a terminal.
     Table,
+    /// The driftwatch.report/v1 document.
     Json,
+    /// JUnit XML, a test case per finding.
     Junit,
+    /// SARIF 2.1.0 for code-scanning dashboards.
     Sarif,
+    /// A summary and a findings table for pull requests.
     Markdown,
+    /// AWS Security Finding Format: a JSON array for `aws securityhub batch-import-findings` (100 a call).
+    Asff,
+    /// OCSF 1.8.0 Compliance Finding events (class 2003), a JSON array.
+    Ocsf,
+    /// One self-contained HTML page: summary, charts, expected vs observed (no network).
+    Html,
 }
 
 #[derive(Debug, Serialize)]
@@ -109,6 +124,9 @@ pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Writ
         Format::Junit => junit::render(report, &mut out),
         Format::Sarif => sarif::render(report, &mut out),
         Format::Markdown => markdown::render(report, &mut out),
+        Format::Asff => asff::render(report, &mut out),
+        Format::Ocsf => ocsf::render(report, &mut out),
+        Format::Html => html::render(report, style, &mut out),
     }?;
     out.flush()
 }
@@ -145,5 +163,13 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+#[cfg(test)]
+mod asff_tests;
+#[cfg(test)]
+mod html_tests;
+#[cfg(test)]
+mod ocsf_tests;
+#[cfg(test)]
+mod pipeline_tests;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 #[path = "../../localstack/samples/mod.rs"]
 mod samples;
 
+mod asff_ocsf;
 mod aws_cdn;
 mod aws_elb_waf;
 mod aws_iam_kms;
@@ -20,6 +21,7 @@ mod extension;
 mod faults;
 mod faults_services;
 mod fields;
+mod html_report;
 mod merge_s3;
 mod organizations;
 mod saved_inventory;
