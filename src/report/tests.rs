@@ -90,6 +90,7 @@ fn fixture() -> Report {
         coverage: Coverage::of(&findings),
         findings,
         errors: vec![ErrorEntry {
+            account: None,
             service: "s3".into(),
             region: "us-east-1".into(),
             operation: "GetBucketEncryption".into(),
