@@ -117,7 +117,7 @@ pub async fn audit(
     done.sort_by_key(|(i, _)| *i);
     let members: Vec<Member> = done.into_iter().map(|(_, m)| m).collect();
 
-    let report = build_report(args, session, profiles, extras, members, fleet_ids, sel.shard);
+    let report = build_report(session, profiles, extras, members, fleet_ids, sel.shard);
     if args.verbose {
         let requests: usize = caller_ctx.requests.load(Ordering::Relaxed);
         let _ = writeln!(
@@ -161,8 +161,13 @@ async fn audit_member(shared: &Shared, account: FleetAccount, requirements: Vec<
                 return member;
             }
         },
-        // checked before any account is audited
-        (None, false) => unreachable!("a fleet with another account than the caller's needs --role-name"),
+        // refused before any account is audited; kept as an error, never a panic
+        (None, false) => {
+            member.error = Some("no --role-name to assume in this account".into());
+            let gap = Gap::not_collected("this account (no --role-name)");
+            member.findings = unreadable(&id, &requirements, &gap, "no --role-name was given to assume in it");
+            return member;
+        }
     };
     let ctx = Ctx::new(sdk, &shared.settings, shared.verbose);
     let _ = ctx.account.set(id.clone());
@@ -222,7 +227,6 @@ fn fleet_coverage(members: &[Member]) -> Coverage {
 }
 
 fn build_report(
-    args: &AuditArgs,
     session: &Session,
     profiles: &[Profile],
     extras: &crate::finish::Extras,
@@ -230,7 +234,6 @@ fn build_report(
     fleet_ids: Vec<String>,
     shard: Option<super::shard::ShardSpec>,
 ) -> Report {
-    let _ = args;
     let ids: Vec<String> = members.iter().map(|m| m.account.id.clone()).collect();
     let mut findings: Vec<Finding> = Vec::new();
     let mut errors: Vec<ErrorEntry> = Vec::new();

@@ -23,7 +23,7 @@ fn finding(req: &str, status: Status, resource: Option<&str>, checks: Vec<Check>
     }
 }
 
-fn fixture() -> Report {
+pub(super) fn fixture() -> Report {
     let findings = vec![
         finding(
             "s3-private-kms",

@@ -18,6 +18,7 @@ mod extension;
 mod faults;
 mod faults_services;
 mod fields;
+mod fleet;
 mod saved_inventory;
 mod seeds;
 mod selection;
