@@ -131,3 +131,35 @@ fn profiles_apply_to_the_accounts_their_scope_matches() {
     let sandbox = account(B, Some(&["r-root", "ou-sandbox"]), Some(&[("environment", "sandbox")]));
     assert_eq!(names(&sandbox), ["everywhere-req"]);
 }
+
+#[test]
+fn fleet_bad_flags_exit_2_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, "[profile]\nname = \"g\"\n[[requirement]]\nid = \"a\"\nkind = \"iam.role\"\n").unwrap();
+    let good = good.display().to_string();
+    let run = |extra: &[&str]| {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        // an endpoint nothing listens on: a call would fail differently
+        let mut args = vec!["driftwatch", "audit", "--profile", &good, "--endpoint-url", "http://127.0.0.1:9"];
+        args.extend_from_slice(extra);
+        let code = crate::cli::run(args, &mut out, &mut err);
+        (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    };
+    let invalid = |extra: &[&str], message: &str| {
+        let (code, out, err) = run(extra);
+        assert_eq!((code, out.as_str(), err.trim()), (crate::cli::Exit::Invalid, "", message), "{extra:?}");
+    };
+    invalid(&["--accounts", "1234"], "driftwatch: --accounts 1234: an AWS account id is 12 digits");
+    invalid(
+        &["--accounts", A, "--shard", "3/3"],
+        "driftwatch: --shard 3/3: shard index 3 is not below the count 3 (indexes start at 0)",
+    );
+    invalid(&["--role-name", "r"], "driftwatch: --role-name is for fleet runs: add --accounts ID,… or --organization");
+    let (code, _, err) = run(&["--ou", "ou-1"]);
+    assert_eq!(code, crate::cli::Exit::Invalid);
+    assert!(err.contains("the following required arguments were not provided:\n  --organization"), "{err}");
+    let (code, _, err) = run(&["--accounts", A, "--shard", "0/2", "--shard-count", "2"]);
+    assert_eq!(code, crate::cli::Exit::Invalid);
+    assert!(err.contains("'--shard <I/N>' cannot be used with '--shard-count <N>'"), "{err}");
+}

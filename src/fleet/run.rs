@@ -283,3 +283,7 @@ fn build_report(
         fleet: Some(Fleet { accounts, shard }),
     }
 }
+
+#[cfg(test)]
+#[path = "run_tests.rs"]
+mod tests;

@@ -177,6 +177,25 @@ async fn fleet_of_five_accounts_reports_each_accounts_own_findings() {
         json!([{"profile": "fleet-s3", "requirement": "fleet-buckets", "read": 5, "unknown": 0, "listings_unread": 0}])
     );
 
+    // another account than the caller's needs a role to assume: exit 2, no report
+    let profile = audit::profile_file(PROFILE);
+    let two = format!("{},{}", fleet.accts[0].id, fleet.accts[1].id);
+    let no_role = audit::run(fleet.caller(), &[profile.path()], &["--accounts", &two]);
+    no_role.assert_code(2);
+    assert_eq!(no_role.stdout, "");
+    assert_eq!(
+        no_role.stderr.trim(),
+        format!(
+            "driftwatch: --role-name is needed to audit account {} (the caller's account is {}): the role to \
+             assume in each account",
+            fleet.accts[1].id, fleet.accts[0].id
+        )
+    );
+    // the caller's own account alone needs none
+    let own = audit::run(fleet.caller(), &[profile.path()], &["--accounts", &fleet.accts[0].id]);
+    own.assert_code(0);
+    assert_eq!(rows(&own), expected_rows(&fleet, &[0]));
+
     // the table: a heading per account with its summary, its findings under it
     let (t, _p) = run(&fleet, &fleet.caller().endpoint, &["--format", "table"], &[]);
     t.assert_code(1);
