@@ -117,15 +117,15 @@ pub async fn audit(
     done.sort_by_key(|(i, _)| *i);
     let members: Vec<Member> = done.into_iter().map(|(_, m)| m).collect();
 
+    // the accounts' requests, and the caller's own (identity, Organizations)
+    let requests = caller_ctx.requests.load(Ordering::Relaxed) + members.iter().map(|m| m.requests).sum::<usize>();
     let report = build_report(session, profiles, extras, members, fleet_ids, sel.shard);
     if args.verbose {
-        let requests: usize = caller_ctx.requests.load(Ordering::Relaxed);
         let _ = writeln!(
             stderr,
-            "driftwatch: {} account(s), {} ms ({} request(s) before the accounts)",
+            "driftwatch: {} account(s), {requests} AWS request(s) in {} ms",
             report.fleet.as_ref().map_or(0, |f| f.accounts.len()),
             report.duration_ms,
-            requests
         );
     }
     write_report(args, &report, stdout, stderr)

@@ -303,3 +303,30 @@ async fn fleet_shards_cover_the_unsharded_findings_each_account_once() {
         assert_eq!(union, all, "the shards' findings are the unsharded run's (env {by_env})");
     }
 }
+
+/// Each account has its own request bound: with one request in flight per account
+/// (`--concurrency 1`), two accounts whose bucket read each takes 3 s are read at
+/// the same time, and the other accounts are not held up behind them. Were the
+/// bound shared, the two slow reads alone would take 6 s in a row.
+#[tokio::test]
+async fn fleet_slow_accounts_do_not_hold_up_the_others() {
+    let fleet = deploy().await;
+    let slow = [fleet.accts[1].bucket("fleet-b"), fleet.accts[2].bucket("fleet-c")];
+    let rules = slow
+        .iter()
+        .map(|b| {
+            Rule::new(Fault::Hang(std::time::Duration::from_secs(3)), When::Always)
+                .service("s3")
+                .bucket(b)
+                .operation("GetBucketEncryption")
+        })
+        .collect();
+    let proxy = FaultProxy::start(&fleet.caller().endpoint, rules, 5);
+    let (a, _p) = run(&fleet, &proxy.url, &["--concurrency", "1", "--account-concurrency", "5"], &[]);
+    a.assert_code(1);
+    assert_eq!(rows(&a), expected_rows(&fleet, &[0, 1, 2, 3, 4]));
+    let hung = proxy.seen().iter().filter(|s| s.faulted.is_some()).count();
+    assert_eq!(hung, 2, "both slow reads were made");
+    let ms = a.report["duration_ms"].as_u64().unwrap();
+    assert!((3000..5800).contains(&ms), "the slow accounts were read at the same time: {ms} ms");
+}
