@@ -70,6 +70,11 @@ pub async fn audit(
             "driftwatch: warning: --accounts {id}: not an ACTIVE account of the organization; left out"
         );
     }
+    if fleet.is_empty() {
+        // nothing audited must not read as a clean fleet (an empty shard of a
+        // non-empty fleet is fine: its report says which shard it is)
+        return invalid(stderr, "no account to audit: the fleet is empty after --accounts and --exclude-accounts");
+    }
     let fleet_ids: Vec<String> = fleet.iter().map(|a| a.id.clone()).collect();
     let part = members::shard_of(fleet, sel.shard);
 

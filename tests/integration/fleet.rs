@@ -191,6 +191,13 @@ async fn fleet_of_five_accounts_reports_each_accounts_own_findings() {
             fleet.accts[1].id, fleet.accts[0].id
         )
     );
+    // a fleet with nothing left in it is not a clean fleet
+    let none = audit::run(fleet.caller(), &[profile.path()], &["--accounts", &two, "--exclude-accounts", &two]);
+    none.assert_code(2);
+    assert_eq!(
+        none.stderr.trim(),
+        "driftwatch: no account to audit: the fleet is empty after --accounts and --exclude-accounts"
+    );
     // the caller's own account alone needs none
     let own = audit::run(fleet.caller(), &[profile.path()], &["--accounts", &fleet.accts[0].id]);
     own.assert_code(0);
