@@ -276,17 +276,23 @@ async fn fleet_shards_cover_the_unsharded_findings_each_account_once() {
     whole.assert_code(1);
     let mut ids = fleet.ids();
     ids.sort();
-    for by_env in [false, true] {
+    // the flag, a Kubernetes Indexed Job's variables, an AWS Batch array job's
+    for by_env in ["flag", "kubernetes", "batch"] {
         let mut union = Vec::new();
         let mut audited: Vec<String> = Vec::new();
         for index in 0..3 {
             let flag = format!("{index}/3");
             let i = index.to_string();
-            let (a, _p) = if by_env {
-                let env = [("JOB_COMPLETION_INDEX", i.as_str()), ("DRIFTWATCH_SHARD_COUNT", "3")];
-                run(&fleet, &fleet.caller().endpoint, &[], &env)
-            } else {
-                run(&fleet, &fleet.caller().endpoint, &["--shard", &flag], &[])
+            let (a, _p) = match by_env {
+                "flag" => run(&fleet, &fleet.caller().endpoint, &["--shard", &flag], &[]),
+                "kubernetes" => {
+                    let env = [("JOB_COMPLETION_INDEX", i.as_str()), ("DRIFTWATCH_SHARD_COUNT", "3")];
+                    run(&fleet, &fleet.caller().endpoint, &[], &env)
+                }
+                _ => {
+                    let env = [("AWS_BATCH_JOB_ARRAY_INDEX", i.as_str()), ("AWS_BATCH_JOB_ARRAY_SIZE", "3")];
+                    run(&fleet, &fleet.caller().endpoint, &[], &env)
+                }
             };
             let shard = &a.report["fleet"]["shard"];
             assert_eq!(shard, &json!({"index": index, "count": 3, "fleet_accounts": ids}), "{}", a.stderr);
