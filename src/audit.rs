@@ -23,7 +23,7 @@ pub fn exit_code(summary: &Summary, fail_on: FailOn) -> Exit {
     }
 }
 
-pub(crate) fn now_rfc3339() -> String {
+fn now_rfc3339() -> String {
     aws_smithy_types::DateTime::from(std::time::SystemTime::now())
         .fmt(aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_default()
@@ -180,8 +180,7 @@ async fn audit(
         p.abort();
         let _ = write!(std::io::stderr(), "\r\x1b[2K");
     }
-    let AccountAudit { plan, mut inventory, mut findings, gaps } = audited;
-    inventory.account = session.caller.clone();
+    let AccountAudit { plan, inventory, mut findings, gaps } = audited;
 
     if let Some(path) = &args.save_inventory {
         let saved = crate::saved::SavedInventory::new(
@@ -244,7 +243,7 @@ pub struct Session {
 /// One account planned, collected and evaluated.
 pub struct AccountAudit {
     pub plan: Plan,
-    /// What was observed (its `account` is left for the caller to set).
+    /// What was observed, in the account `ctx` names.
     pub inventory: crate::inventory::Inventory,
     pub findings: Vec<Finding>,
     /// Every failed call, as the report's errors list them.
