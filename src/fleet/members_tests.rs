@@ -163,3 +163,27 @@ fn fleet_bad_flags_exit_2_before_any_call() {
     assert_eq!(code, crate::cli::Exit::Invalid);
     assert!(err.contains("'--shard <I/N>' cannot be used with '--shard-count <N>'"), "{err}");
 }
+
+#[test]
+fn fleet_flags_are_in_audit_help() {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = crate::cli::run(["driftwatch", "audit", "--help"], &mut out, &mut err);
+    assert_eq!(code, crate::cli::Exit::Clean);
+    let help = String::from_utf8(out).unwrap();
+    for flag in [
+        "Fleet (many accounts):",
+        "--organization",
+        "--ou <OU_ID>",
+        "--accounts <ID,...>",
+        "--exclude-accounts <ID,...>",
+        "--role-name <NAME>",
+        "--external-id <ID>",
+        "--account-concurrency <N>",
+        "--shard <I/N>",
+        "--shard-count <N>",
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from audit --help:\n{help}");
+    }
+}
