@@ -3,9 +3,9 @@
 use crate::aws::{self, Ctx, Settings};
 use crate::cli::{AuditArgs, Exit, FailOn};
 use crate::collect::{self, Plan};
-use crate::compare::{self, Summary};
-use crate::inventory::ErrorClass;
-use crate::profile::{self, is_region_name, Profile};
+use crate::compare::{self, Finding, Summary};
+use crate::inventory::{ErrorClass, Gap};
+use crate::profile::{self, is_region_name, Profile, Requirement};
 use crate::report::{self, Format, Report, Style, Tool};
 use aws_credential_types::provider::ProvideCredentials;
 use std::io::{IsTerminal, Write};
@@ -29,7 +29,7 @@ fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
-fn invalid(stderr: &mut dyn Write, message: impl std::fmt::Display) -> Exit {
+pub(crate) fn invalid(stderr: &mut dyn Write, message: impl std::fmt::Display) -> Exit {
     let _ = writeln!(stderr, "driftwatch: {message}");
     Exit::Invalid
 }
@@ -62,17 +62,24 @@ pub fn run(args: &AuditArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             return Exit::Invalid;
         }
     };
+    let fleet = match crate::fleet::members::selection(&args.fleet, args.save_inventory.is_some(), |name| {
+        std::env::var(name).ok()
+    }) {
+        Ok(f) => f,
+        Err(e) => return invalid(stderr, e),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return invalid(stderr, format!("cannot start the async runtime: {e}")),
     };
-    runtime.block_on(audit(args, &mut profiles, &extras, stdout, stderr))
+    runtime.block_on(audit(args, &mut profiles, &extras, fleet, stdout, stderr))
 }
 
 async fn audit(
     args: &AuditArgs,
     profiles: &mut [Profile],
     extras: &crate::finish::Extras,
+    fleet: Option<crate::fleet::members::Selection>,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Exit {
@@ -168,49 +175,34 @@ async fn audit(
         }
     };
 
-    let requirements: Vec<_> = profiles.iter().flat_map(|p| p.requirements.iter().cloned()).collect();
-    let plan = Plan::for_requirements(&requirements);
-    if args.verbose {
-        let _ = writeln!(stderr, "driftwatch: plan: {plan:?}");
+    let session = Session { settings, sdk: ctx.sdk.clone(), caller: account, started, started_at, default_region };
+    if let Some(selection) = fleet {
+        return crate::fleet::run::audit(args, &session, &ctx, profiles, extras, selection, stdout, stderr).await;
     }
+
+    let requirements: Vec<_> = profiles.iter().flat_map(|p| p.requirements.iter().cloned()).collect();
     let progress = progress(&ctx, args.verbose);
-    let mut inventory = collect::run(&ctx, &plan, args.deadline.map(Duration::from_secs)).await;
+    let wait = args.wait.map(|w| (session.started, w));
+    let audited = audit_account(&ctx, &requirements, args.deadline.map(Duration::from_secs), wait).await;
     if let Some(p) = progress {
         p.abort();
         let _ = write!(std::io::stderr(), "\r\x1b[2K");
     }
-    inventory.account = account.clone();
-    inventory.partition = ctx.partition;
+    let AccountAudit { plan, inventory, mut findings, gaps, convergence } = audited;
 
-    let mut gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
     if let Some(path) = &args.save_inventory {
         let saved = crate::saved::SavedInventory::new(
-            inventory.clone(),
+            inventory,
             &plan,
             gaps.clone(),
-            default_region.clone(),
-            started_at.clone(),
+            session.default_region.clone(),
+            session.started_at.clone(),
         );
         if let Err(e) = crate::saved::save(path, &saved) {
             return invalid(stderr, e);
         }
     }
-    let mut findings = compare::evaluate(&requirements, &inventory);
-    let convergence = match args.wait {
-        Some(wait) => Some(
-            crate::converge::converge(
-                &ctx,
-                started,
-                &requirements,
-                &mut findings,
-                &mut gaps,
-                wait,
-                args.deadline.map(Duration::from_secs),
-            )
-            .await,
-        ),
-        None => None,
-    };
+    let account = session.caller.clone();
     let (stale_waivers, baseline) = extras.apply(&mut findings, account.as_deref());
     let summary = Summary::of(&findings);
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
@@ -221,8 +213,8 @@ async fn audit(
         account,
         regions,
         profiles: profiles.iter().map(|p| p.name.clone()).collect(),
-        started_at,
-        duration_ms: started.elapsed().as_millis() as u64,
+        started_at: session.started_at.clone(),
+        duration_ms: session.started.elapsed().as_millis() as u64,
         summary,
         coverage: report::Coverage::of(&findings),
         findings,
@@ -240,16 +232,94 @@ async fn audit(
             report.duration_ms
         );
     }
+    write_report(args, &report, &session.sdk, stdout, stderr)
+}
+
+/// What every audit, of one account or a fleet, has resolved before it reads
+/// anything: how to call AWS, with which credentials, and who the caller is.
+pub struct Session {
+    pub settings: Settings,
+    /// The caller's configuration, in the home region (the partition follows it).
+    pub sdk: aws_config::SdkConfig,
+    /// The caller's account (sts:GetCallerIdentity), when STS named it.
+    pub caller: Option<String>,
+    pub started: Instant,
+    pub started_at: String,
+    /// The configured region, if any.
+    pub default_region: Option<String>,
+}
+
+/// One account planned, collected and evaluated.
+pub struct AccountAudit {
+    pub plan: Plan,
+    /// What was observed, in the account `ctx` names.
+    pub inventory: crate::inventory::Inventory,
+    pub findings: Vec<Finding>,
+    /// Every failed call, as the report's errors list them.
+    pub gaps: Vec<Gap>,
+    /// With `--wait`: how the rounds after the first went.
+    pub convergence: Option<crate::converge::Convergence>,
+}
+
+/// Plans the reads the requirements need, then collects and evaluates them in the
+/// account `ctx` holds credentials for; with `wait` (the audit's start and the
+/// `--wait` duration), reads again what has not converged. The single-account
+/// audit and each account of a fleet run go through here.
+pub async fn audit_account(
+    ctx: &Arc<Ctx>,
+    requirements: &[Requirement],
+    deadline: Option<Duration>,
+    wait: Option<(Instant, Duration)>,
+) -> AccountAudit {
+    let plan = Plan::for_requirements(requirements);
+    if ctx.verbose {
+        let _ = writeln!(std::io::stderr(), "driftwatch: plan: {plan:?}");
+    }
+    let (inventory, mut findings) = collect_and_evaluate(ctx, &plan, requirements, deadline).await;
+    let mut gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
+    let convergence = match wait {
+        Some((start, wait)) => {
+            Some(crate::converge::converge(ctx, start, requirements, &mut findings, &mut gaps, wait, deadline).await)
+        }
+        None => None,
+    };
+    AccountAudit { plan, inventory, findings, gaps, convergence }
+}
+
+/// Reads what the plan needs and evaluates the requirements against it: the step
+/// a convergence wait repeats.
+pub async fn collect_and_evaluate(
+    ctx: &Arc<Ctx>,
+    plan: &Plan,
+    requirements: &[Requirement],
+    deadline: Option<Duration>,
+) -> (crate::inventory::Inventory, Vec<Finding>) {
+    let mut inventory = collect::run(ctx, plan, deadline).await;
+    inventory.account = ctx.account.get().cloned();
+    inventory.partition = ctx.partition;
+    let findings = compare::evaluate(requirements, &inventory);
+    (inventory, findings)
+}
+
+/// Writes the report where `--output`/`--format` say and gives the exit code.
+/// `sdk` is the caller's configuration, for `--output s3://…`.
+pub fn write_report(
+    args: &AuditArgs,
+    report: &Report,
+    sdk: &aws_config::SdkConfig,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Exit {
     let color = args.format == Format::Table
         && args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     if let Err(e) =
-        crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color }, stdout, Some(&ctx.sdk))
+        crate::finish::write(report, args.format, args.output.as_deref(), &Style { color }, stdout, Some(sdk))
     {
         return invalid(stderr, e);
     }
-    exit_code(&crate::baseline::exit_summary(&report), args.fail_on)
+    exit_code(&crate::baseline::exit_summary(report), args.fail_on)
 }
 
 /// A one-line request counter on stderr while collecting, only on a terminal.

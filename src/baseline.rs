@@ -82,8 +82,9 @@ pub fn mark(baseline: &Baseline, account: Option<&str>, findings: &[Finding]) ->
     let mut out = Marks { file: baseline.file.clone(), ..Marks::default() };
     for f in findings {
         // repeats of one key are numbered in report order, as `diff` numbers them
+        // a fleet run's findings name their account
         let mut key = diff::key(
-            account.map(str::to_string),
+            f.account.clone().or_else(|| account.map(str::to_string)),
             &f.profile,
             &f.requirement,
             f.resource.as_deref(),

@@ -38,6 +38,9 @@ pub struct Convergence {
 /// A finding that had not converged when the wait ended.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unsettled {
+    /// The finding's account, in a fleet run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub profile: String,
     pub requirement: String,
     pub resource: Option<String>,
@@ -60,6 +63,30 @@ impl Convergence {
                 self.wait_ms as f64 / 1000.0
             )
         }
+    }
+}
+
+impl Convergence {
+    /// A fleet's convergence from its accounts': the most rounds and the longest
+    /// time any account took, converged only when every account did, and every
+    /// account's open findings named by account. `None` without `--wait`.
+    pub fn of_fleet<'a>(accounts: impl IntoIterator<Item = (&'a str, Convergence)>) -> Option<Convergence> {
+        let mut out: Option<Convergence> = None;
+        for (id, c) in accounts {
+            let open = c.not_converged.into_iter().map(|u| Unsettled { account: Some(id.to_string()), ..u });
+            match &mut out {
+                None => {
+                    out = Some(Convergence { not_converged: open.collect(), ..c });
+                }
+                Some(all) => {
+                    all.attempts = all.attempts.max(c.attempts);
+                    all.converged &= c.converged;
+                    all.elapsed_ms = all.elapsed_ms.max(c.elapsed_ms);
+                    all.not_converged.extend(open);
+                }
+            }
+        }
+        out
     }
 }
 
@@ -198,6 +225,7 @@ pub async fn converge(
             .iter()
             .filter(|f| unsettled(f))
             .map(|f| Unsettled {
+                account: None,
                 profile: f.profile.clone(),
                 requirement: f.requirement.clone(),
                 resource: f.resource.clone(),

@@ -122,6 +122,7 @@ fn the_line_says_rounds_time_and_what_is_open() {
     c.converged = false;
     c.attempts = 1;
     c.not_converged = vec![Unsettled {
+        account: None,
         profile: "p".into(),
         requirement: "r".into(),
         resource: None,
@@ -132,4 +133,37 @@ fn the_line_says_rounds_time_and_what_is_open() {
         c.describe(),
         "--wait: not converged after 1 round in 7.2 s (waited up to 20 s); 1 finding(s) still drift or unknown"
     );
+}
+
+#[test]
+fn a_fleet_converges_when_every_account_does() {
+    let open = |req: &str| Unsettled {
+        account: None,
+        profile: "p".into(),
+        requirement: req.into(),
+        resource: None,
+        region: None,
+        status: Status::Unknown,
+    };
+    let a = Convergence { wait_ms: 9_000, attempts: 2, converged: true, elapsed_ms: 1_500, not_converged: vec![] };
+    let b = Convergence {
+        wait_ms: 9_000,
+        attempts: 4,
+        converged: false,
+        elapsed_ms: 9_100,
+        not_converged: vec![open("r")],
+    };
+    let all = Convergence::of_fleet([("111111111111", a.clone()), ("222222222222", b)]).expect("two accounts");
+    assert_eq!(
+        all,
+        Convergence {
+            wait_ms: 9_000,
+            attempts: 4,
+            converged: false,
+            elapsed_ms: 9_100,
+            not_converged: vec![Unsettled { account: Some("222222222222".into()), ..open("r") }],
+        }
+    );
+    assert_eq!(Convergence::of_fleet([("111111111111", a.clone())]).map(|c| c.converged), Some(true));
+    assert_eq!(Convergence::of_fleet(std::iter::empty()), None);
 }

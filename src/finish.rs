@@ -41,6 +41,31 @@ impl Extras {
     }
 }
 
+impl Extras {
+    /// A fleet run's findings, grouped by account in `accounts` order: each
+    /// account's findings get the waivers meant for it; a waiver is stale when it is
+    /// meant for some audited account and covered nothing in any. Drift is marked
+    /// against the baseline by each finding's own account.
+    pub fn apply_fleet(&self, findings: &mut [Finding], accounts: &[String]) -> (Option<Vec<Waiver>>, Option<Marks>) {
+        let stale = self.waivers.as_ref().map(|(waivers, today)| {
+            let (mut meant, mut used) = (vec![false; waivers.len()], vec![false; waivers.len()]);
+            let mut start = 0;
+            for id in accounts {
+                let len = findings[start..].iter().take_while(|f| f.account.as_deref() == Some(id.as_str())).count();
+                let stale_here = crate::waivers::apply(&mut findings[start..start + len], waivers, Some(id), *today);
+                start += len;
+                for (i, w) in waivers.iter().enumerate().filter(|(_, w)| w.for_account(Some(id))) {
+                    meant[i] = true;
+                    used[i] |= !stale_here.iter().any(|s| s.source == w.source);
+                }
+            }
+            waivers.iter().enumerate().filter(|(i, _)| meant[*i] && !used[*i]).map(|(_, w)| w.clone()).collect()
+        });
+        let marks = self.baseline.as_ref().map(|b| crate::baseline::mark(b, None, findings));
+        (stale, marks)
+    }
+}
+
 /// Writes the report to the file, to the S3 object (`s3://bucket/key`, with the
 /// run's AWS configuration, else the default one), else to `stdout`; a reader that
 /// stopped early (`| head`) is not an error of the run.

@@ -216,6 +216,7 @@ pub fn merge(shards: Vec<(String, ShardReport)>) -> Result<Report, String> {
         }
         findings.extend(unknown);
         errors.insert(ErrorEntry {
+            account: None,
             service: "driftwatch".into(),
             region: "-".into(),
             operation: "merge".into(),

@@ -161,6 +161,7 @@ fn merge_missing_shard_makes_its_accounts_unknown() {
     assert_eq!(
         merged.errors,
         vec![ErrorEntry {
+            account: None,
             service: "driftwatch".into(),
             region: "-".into(),
             operation: "merge".into(),

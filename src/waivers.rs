@@ -126,7 +126,7 @@ impl Waiver {
 
     /// Whether the waiver is meant for this account. An unknown account matches only
     /// a waiver that names no account: it cannot be shown to be the right one.
-    fn for_account(&self, account: Option<&str>) -> bool {
+    pub(crate) fn for_account(&self, account: Option<&str>) -> bool {
         self.accounts.is_empty() || account.is_some_and(|a| self.accounts.iter().any(|g| glob_match(g, a)))
     }
 

@@ -2,8 +2,12 @@
 //! Organizations (`--organization`, `--ou`) or a plain `--accounts` list; each
 //! profile may scope itself to some of them ([`AccountScope`]).
 
+mod assume;
+pub mod members;
 pub mod organizations;
+pub mod run;
 mod scope;
+pub mod shard;
 
 pub use scope::AccountScope;
 use std::collections::BTreeMap;

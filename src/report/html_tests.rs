@@ -32,6 +32,7 @@ fn page() -> String {
     }));
     let mut report = report_of(all);
     report.errors = vec![ErrorEntry {
+        account: None,
         service: "iam".into(),
         region: "us-east-1".into(),
         operation: "GetRole".into(),

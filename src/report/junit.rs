@@ -1,16 +1,18 @@
-//! `--format junit`: one test suite per profile, one test case per finding; drift is
+//! `--format junit`: one test suite per profile (per account and profile,
+//! `ACCOUNT/PROFILE`, in a fleet run), one test case per finding; drift is
 //! a failure, unknown an error, not_applicable and waived skipped (a waived one
 //! with the waiver's reason).
 
-use super::{xml_escape as x, Report};
+use super::{xml_escape as x, Coverage, Report};
 use crate::compare::Status;
 use std::collections::BTreeMap;
 use std::io::Write;
 
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let mut suites: BTreeMap<&str, Vec<&crate::compare::Finding>> = BTreeMap::new();
+    // a fleet run: a suite per account and profile, "ACCOUNT/PROFILE"
+    let mut suites: BTreeMap<(Option<&str>, &str), Vec<&crate::compare::Finding>> = BTreeMap::new();
     for f in &report.findings {
-        suites.entry(&f.profile).or_default().push(f);
+        suites.entry((f.account.as_deref(), &f.profile)).or_default().push(f);
     }
     let s = &report.summary;
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -23,19 +25,26 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         s.not_applicable + s.waived,
         report.duration_ms as f64 / 1000.0
     )?;
-    for (profile, findings) in suites {
+    for ((account, profile), findings) in suites {
         let count = |st: Status| findings.iter().filter(|f| f.status == st).count();
+        let (suite, class) = match account {
+            None => (profile.to_string(), profile.to_string()),
+            Some(a) => (format!("{a}/{profile}"), format!("{a}.{profile}")),
+        };
         writeln!(
             out,
             r#"  <testsuite name="{}" tests="{}" failures="{}" errors="{}" skipped="{}">"#,
-            x(profile),
+            x(&suite),
             findings.len(),
             count(Status::Drift),
             count(Status::Unknown),
             count(Status::NotApplicable) + count(Status::Waived)
         )?;
         // coverage of each requirement of this profile, as suite properties
-        let covered: Vec<_> = report.coverage.requirements.iter().filter(|e| e.profile == profile).collect();
+        // (a fleet suite counts its own account's findings)
+        let own = account.map(|_| Coverage::of(&findings.iter().map(|f| (*f).clone()).collect::<Vec<_>>()));
+        let coverage = own.as_ref().unwrap_or(&report.coverage);
+        let covered: Vec<_> = coverage.requirements.iter().filter(|e| e.profile == profile).collect();
         if !covered.is_empty() {
             writeln!(out, "    <properties>")?;
             for e in covered {
@@ -50,7 +59,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 Some(r) => format!("{} [{}]", f.requirement, r),
                 None => f.requirement.clone(),
             };
-            write!(out, r#"    <testcase classname="{}.{}" name="{}">"#, x(profile), x(&f.requirement), x(&name))?;
+            write!(out, r#"    <testcase classname="{}.{}" name="{}">"#, x(&class), x(&f.requirement), x(&name))?;
             match f.status {
                 Status::Pass => {}
                 Status::Drift => write!(out, r#"<failure type="drift" message="{}"/>"#, x(&f.message))?,

@@ -10,15 +10,42 @@ fn cell(s: &str) -> String {
 pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let s = &report.summary;
     writeln!(out, "# driftwatch report\n")?;
+    let audited = match &report.fleet {
+        None => format!("Account `{}`", report.account.as_deref().unwrap_or("unknown")),
+        Some(fleet) => {
+            let shard = fleet.shard.as_ref().map(|s| format!(" (shard {}/{})", s.index, s.count)).unwrap_or_default();
+            format!("Fleet of {} account(s){shard}", fleet.accounts.len())
+        }
+    };
     writeln!(
         out,
-        "Account `{}` · profiles {} · regions {}\n",
-        report.account.as_deref().unwrap_or("unknown"),
+        "{audited} · profiles {} · regions {}\n",
         report.profiles.join(", "),
         if report.regions.is_empty() { "-".into() } else { report.regions.join(", ") }
     )?;
     writeln!(out, "| pass | drift | waived | unknown | not applicable |\n|---:|---:|---:|---:|---:|")?;
     writeln!(out, "| {} | {} | {} | {} | {} |\n", s.pass, s.drift, s.waived, s.unknown, s.not_applicable)?;
+    if let Some(fleet) = &report.fleet {
+        writeln!(out, "| account | pass | drift | waived | unknown | not applicable | error |")?;
+        writeln!(out, "|---|---:|---:|---:|---:|---:|---|")?;
+        for a in &fleet.accounts {
+            let name = a.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+            let t = &a.summary;
+            writeln!(
+                out,
+                "| {}{} | {} | {} | {} | {} | {} | {} |",
+                a.id,
+                cell(&name),
+                t.pass,
+                t.drift,
+                t.waived,
+                t.unknown,
+                t.not_applicable,
+                cell(a.error.as_deref().unwrap_or(""))
+            )?;
+        }
+        writeln!(out)?;
+    }
     if let Some(m) = &report.baseline {
         writeln!(
             out,
@@ -39,8 +66,19 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "| {} | {} | {} | {} |", cell(&name), e.read, e.unknown, e.listings_unread)?;
     }
     writeln!(out)?;
-    writeln!(out, "| status | severity | requirement | resource | region | detail |\n|---|---|---|---|---|---|")?;
+    // a fleet run has an account column first
+    let (head, first) = match report.fleet {
+        None => ("", ""),
+        Some(_) => ("| account ", "|---"),
+    };
+    writeln!(
+        out,
+        "{head}| status | severity | requirement | resource | region | detail |\n{first}|---|---|---|---|---|---|"
+    )?;
     for (i, f) in report.findings.iter().enumerate() {
+        if report.fleet.is_some() {
+            write!(out, "| {} ", f.account.as_deref().unwrap_or("-"))?;
+        }
         writeln!(
             out,
             "| {} | {} | {}/{} | {} | {} | {} |",
@@ -62,7 +100,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if !report.errors.is_empty() {
         writeln!(out, "\n## Failed calls\n")?;
         for e in &report.errors {
-            writeln!(out, "- `{}:{}` in {}: {} {}", e.service, e.operation, e.region, e.code, cell(&e.message))?;
+            let acct = e.account.as_deref().map(|a| format!("account {a}: ")).unwrap_or_default();
+            writeln!(out, "- {acct}`{}:{}` in {}: {} {}", e.service, e.operation, e.region, e.code, cell(&e.message))?;
         }
     }
     Ok(())

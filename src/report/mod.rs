@@ -51,6 +51,9 @@ pub struct Tool {
 /// One error met while collecting, as the JSON report lists it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct ErrorEntry {
+    /// In a fleet run, the account the call was made in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     pub service: String,
     pub region: String,
     pub operation: String,
@@ -96,6 +99,7 @@ impl Report {
             .iter()
             .filter(|g| g.class != ErrorClass::NotCollected)
             .map(|g| ErrorEntry {
+                account: None,
                 service: g.service.clone(),
                 region: g.region.clone(),
                 operation: g.operation.clone(),
@@ -173,3 +177,7 @@ mod ocsf_tests;
 mod pipeline_tests;
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+#[path = "fleet_tests.rs"]
+mod fleet_tests;

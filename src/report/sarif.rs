@@ -43,16 +43,24 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
                 (_, Severity::Medium) => "warning",
                 _ => "note",
             };
+            // a fleet run names the account in the message and the properties
+            let text = match &f.account {
+                Some(a) if !f.message.starts_with(&format!("account {a}:")) => format!("account {a}: {}", f.message),
+                _ => f.message.clone(),
+            };
             let mut result = json!({
                 "ruleId": format!("{}/{}", f.profile, f.requirement),
                 "level": level,
-                "message": { "text": f.message },
+                "message": { "text": text },
                 "locations": [{ "logicalLocations": [{
                     "fullyQualifiedName": f.resource.clone().unwrap_or_else(|| f.requirement.clone()),
                     "kind": "resource",
                 }]}],
                 "properties": { "status": f.status, "region": f.region, "checks": f.checks },
             });
+            if let Some(a) = &f.account {
+                result["properties"]["account"] = json!(a);
+            }
             if let (Status::Waived, Some(w)) = (f.status, &f.waiver) {
                 result["suppressions"] = json!([{
                     "kind": "external",
@@ -82,6 +90,10 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
             },
         }],
     });
+    let mut doc = doc;
+    if let Some(fleet) = &report.fleet {
+        doc["runs"][0]["properties"]["fleet"] = json!(fleet);
+    }
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }

@@ -23,7 +23,7 @@ fn finding(req: &str, status: Status, resource: Option<&str>, checks: Vec<Check>
     }
 }
 
-fn fixture() -> Report {
+pub(super) fn fixture() -> Report {
     let findings = vec![
         finding(
             "s3-private-kms",
@@ -91,6 +91,7 @@ fn fixture() -> Report {
         coverage: Coverage::of(&findings),
         findings,
         errors: vec![ErrorEntry {
+            account: None,
             service: "s3".into(),
             region: "us-east-1".into(),
             operation: "GetBucketEncryption".into(),

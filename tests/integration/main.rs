@@ -21,6 +21,7 @@ mod extension;
 mod faults;
 mod faults_services;
 mod fields;
+mod fleet;
 mod html_report;
 mod merge_s3;
 mod organizations;
