@@ -276,3 +276,35 @@ fn cli_evaluate_takes_a_baseline_and_refuses_a_bad_one() {
     assert_eq!((code, out.as_str()), (Exit::Invalid, ""));
     assert_eq!(err, format!("driftwatch: --baseline: {}:1:49: expected value\n", bad.display()));
 }
+
+#[test]
+fn junit_and_sarif_carry_the_marks() {
+    let b = from_text("base.json", &baseline_text(json!([bf("versioned", "drift", Some("arn:aws:s3:::a"))])))
+        .expect("baseline");
+    let f = vec![
+        finding("versioned", Status::Drift, Some("arn:aws:s3:::a"), "us-east-1"),
+        finding("versioned", Status::Drift, Some("arn:aws:s3:::b"), "us-east-1"),
+        finding("versioned", Status::Pass, Some("arn:aws:s3:::c"), "us-east-1"),
+    ];
+    let r = report(f.clone(), Some(mark(&b, Some("111122223333"), &f)));
+    let junit = render(&r, Format::Junit);
+    let types: Vec<&str> = junit.split("<failure type=\"").skip(1).map(|t| t.split('"').next().unwrap_or("")).collect();
+    assert_eq!(types, ["known drift", "new drift"]);
+    let plain = render(&report(f.clone(), None), Format::Junit);
+    let types: Vec<&str> = plain.split("<failure type=\"").skip(1).map(|t| t.split('"').next().unwrap_or("")).collect();
+    assert_eq!(types, ["drift", "drift"]);
+
+    let sarif: serde_json::Value = serde_json::from_str(&render(&r, Format::Sarif)).expect("sarif");
+    let marks: Vec<_> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].clone(),
+                r["properties"]["baseline"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(marks, [(json!("arn:aws:s3:::a"), json!("known")), (json!("arn:aws:s3:::b"), json!("new"))]);
+}

@@ -1,6 +1,7 @@
 //! `--format sarif`: SARIF 2.1.0 for code-scanning dashboards. One rule per
 //! requirement; a result per drifted (error) or unknown (warning) finding. A waived
 //! drift is a result with an external suppression whose justification is the reason.
+//! With `--baseline`, a drift's properties say `baseline: new` or `known`.
 
 use super::Report;
 use crate::compare::Status;
@@ -35,8 +36,9 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
     let results: Vec<_> = report
         .findings
         .iter()
-        .filter(|f| matches!(f.status, Status::Drift | Status::Unknown | Status::Waived))
-        .map(|f| {
+        .enumerate()
+        .filter(|(_, f)| matches!(f.status, Status::Drift | Status::Unknown | Status::Waived))
+        .map(|(i, f)| {
             let level = match (f.status, f.severity) {
                 (Status::Unknown, _) => "warning",
                 (_, Severity::Critical | Severity::High) => "error",
@@ -60,6 +62,10 @@ pub fn render<W: Write>(report: &Report, out: &mut W) -> std::io::Result<()> {
             });
             if let Some(a) = &f.account {
                 result["properties"]["account"] = json!(a);
+            }
+            // with --baseline: "new" or "known" drift, as in the JSON report
+            if let Some(mark) = report.baseline.as_ref().and_then(|b| b.get(i)) {
+                result["properties"]["baseline"] = json!(mark.as_str());
             }
             if let (Status::Waived, Some(w)) = (f.status, &f.waiver) {
                 result["suppressions"] = json!([{
