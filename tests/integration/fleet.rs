@@ -10,7 +10,7 @@ use crate::support::audit::{self, Audit};
 use crate::support::faults::{Fault, FaultProxy, Rule, When};
 use serde_json::{json, Value};
 
-const ROLE: &str = "driftwatch-audit";
+pub(crate) const ROLE: &str = "driftwatch-audit";
 
 const PROFILE: &str = r#"[profile]
 name = "fleet-s3"
@@ -27,7 +27,7 @@ versioning = true
 "#;
 
 /// The role the audit assumes, trusting the caller's account.
-async fn audit_role(acct: &Env, caller: &str) {
+pub(crate) async fn audit_role(acct: &Env, caller: &str) {
     let trust = json!({
         "Version": "2012-10-17",
         "Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{caller}:root")},
@@ -40,7 +40,7 @@ async fn audit_role(acct: &Env, caller: &str) {
 
 /// A bucket `fleet-{stem}-{account}`: SSE-KMS with a key of its own or the default
 /// SSE-S3, versioned or not.
-async fn bucket(acct: &Env, stem: &str, kms: bool, versioned: bool) -> String {
+pub(crate) async fn bucket(acct: &Env, stem: &str, kms: bool, versioned: bool) -> String {
     let s3 = acct.s3("us-east-1");
     let name = acct.bucket(&format!("fleet-{stem}"));
     s3.create_bucket().bucket(&name).send().await.unwrap();
@@ -97,7 +97,7 @@ async fn deploy() -> Fleet {
 }
 
 /// (account, resource, status, failed fields) of every finding, in report order.
-fn rows(a: &Audit) -> Vec<(String, Option<String>, String, Vec<String>)> {
+pub(crate) fn rows(a: &Audit) -> Vec<(String, Option<String>, String, Vec<String>)> {
     a.report["findings"]
         .as_array()
         .unwrap_or_else(|| panic!("no findings; stderr:\n{}\nstdout:\n{}", a.stderr, a.stdout))
@@ -134,7 +134,7 @@ fn expected_rows(fleet: &Fleet, accounts: &[usize]) -> Vec<(String, Option<Strin
         .collect()
 }
 
-fn summary(pass: u64, drift: u64, unknown: u64) -> Value {
+pub(crate) fn summary(pass: u64, drift: u64, unknown: u64) -> Value {
     json!({"pass": pass, "drift": drift, "unknown": unknown, "not_applicable": 0, "waived": 0})
 }
 
