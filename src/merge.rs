@@ -108,8 +108,7 @@ pub fn merge(shards: Vec<(String, ShardReport)>) -> Result<Report, String> {
                 if *count != shard.count {
                     return Err(format!(
                         "{name} is shard {}/{} but {other} is one of {count} shards: not the same run",
-                        shard.index + 1,
-                        shard.count
+                        shard.index, shard.count
                     ));
                 }
                 if *accounts != fleet_accounts {
@@ -123,7 +122,7 @@ pub fn merge(shards: Vec<(String, ShardReport)>) -> Result<Report, String> {
             return Err(format!("{name}: shard index {} is out of range for {} shards", shard.index, shard.count));
         }
         if let Some(other) = by_index.insert(shard.index, name.clone()) {
-            return Err(format!("{other} and {name} are both shard {}/{}", shard.index + 1, shard.count));
+            return Err(format!("{other} and {name} are both shard {}/{}", shard.index, shard.count));
         }
     }
     let Some((_, count, fleet_accounts)) = first else {
@@ -175,10 +174,11 @@ pub fn merge(shards: Vec<(String, ShardReport)>) -> Result<Report, String> {
     if !missing.is_empty() || !uncovered.is_empty() {
         let why = match missing.as_slice() {
             [] => "no shard report covers this account".to_string(),
-            [one] => format!("the report of shard {}/{count} is missing", one + 1),
+            // shards are named as `--shard I/N` names them (from 0)
+            [one] => format!("the report of shard {one}/{count} is missing"),
             many => format!(
                 "the reports of shards {} of {count} are missing",
-                many.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
+                many.iter().map(|i| format!("{i}/{count}")).collect::<Vec<_>>().join(", ")
             ),
         };
         let mut requirements: BTreeMap<(String, String), &Finding> = BTreeMap::new();

@@ -132,7 +132,7 @@ fn merge_every_shard_gives_the_whole_fleet() {
 #[test]
 fn merge_missing_shard_makes_its_accounts_unknown() {
     let merged = merge(vec![read("s0.json", &shard0()), read("s1.json", &shard1())]).unwrap();
-    let why = "not audited: the report of shard 3/3 is missing";
+    let why = "not audited: the report of shard 2/3 is missing";
     assert_eq!(
         rows(&merged),
         vec![
@@ -167,7 +167,7 @@ fn merge_missing_shard_makes_its_accounts_unknown() {
             operation: "merge".into(),
             resource: None,
             code: "MissingShard".into(),
-            message: "the report of shard 3/3 is missing; 1 fleet account(s) not audited: 333333333333".into(),
+            message: "the report of shard 2/3 is missing; 1 fleet account(s) not audited: 333333333333".into(),
         }]
     );
 }
@@ -187,13 +187,13 @@ fn merge_refuses_what_is_not_one_run() {
     let cases: Vec<(Vec<(String, ShardReport)>, &str)> = vec![
         (
             vec![read("a.json", &shard0()), read("b.json", &other_count)],
-            "b.json is shard 2/4 but a.json is one of 3 shards: not the same run",
+            "b.json is shard 1/4 but a.json is one of 3 shards: not the same run",
         ),
         (
             vec![read("a.json", &shard0()), read("b.json", &other_fleet)],
             "b.json and a.json were shards of different fleets (their fleet accounts differ)",
         ),
-        (vec![read("a.json", &shard1()), read("b.json", &shard1())], "a.json and b.json are both shard 2/3"),
+        (vec![read("a.json", &shard1()), read("b.json", &shard1())], "a.json and b.json are both shard 1/3"),
         (
             vec![read("a.json", &unsharded)],
             "a.json: not a shard's report (no fleet.shard): merge combines the reports of `audit --shard`",

@@ -57,21 +57,21 @@ pub(crate) async fn bucket(acct: &Env, stem: &str, kms: bool, versioned: bool) -
 
 /// Five accounts, the first the caller; each account's expected findings as
 /// (resource, status, failed fields).
-struct Fleet {
-    accts: Vec<Env>,
+pub(crate) struct Fleet {
+    pub(crate) accts: Vec<Env>,
     expected: Vec<Vec<(Option<String>, &'static str, Vec<&'static str>)>>,
 }
 
 impl Fleet {
-    fn ids(&self) -> Vec<String> {
+    pub(crate) fn ids(&self) -> Vec<String> {
         self.accts.iter().map(|a| a.id.clone()).collect()
     }
-    fn caller(&self) -> &Env {
+    pub(crate) fn caller(&self) -> &Env {
         &self.accts[0]
     }
 }
 
-async fn deploy() -> Fleet {
+pub(crate) async fn deploy() -> Fleet {
     let accts: Vec<Env> = (0..5).map(|_| account()).collect();
     let caller = accts[0].id.clone();
     for a in &accts[1..] {
@@ -144,7 +144,7 @@ fn expected_summary(fleet: &Fleet, i: usize) -> Value {
     summary(count("pass"), count("drift"), 0)
 }
 
-fn run(fleet: &Fleet, endpoint: &str, extra: &[&str], env: &[(&str, &str)]) -> (Audit, audit::ProfileFile) {
+pub(crate) fn run(fleet: &Fleet, endpoint: &str, extra: &[&str], env: &[(&str, &str)]) -> (Audit, audit::ProfileFile) {
     let profile = audit::profile_file(PROFILE);
     let ids = fleet.ids().join(",");
     let mut args = vec!["--accounts", ids.as_str(), "--role-name", ROLE];

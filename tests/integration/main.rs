@@ -22,6 +22,7 @@ mod faults;
 mod faults_services;
 mod fields;
 mod fleet;
+mod fleet_merge;
 mod fleet_org;
 mod html_report;
 mod merge_s3;

@@ -121,7 +121,7 @@ async fn merge_reads_shards_from_an_s3_prefix() {
     put(&s3, &bucket, "runs/r1/notes.txt", "not a report".into()).await;
     put(&s3, &bucket, "runs/r2/shard-0.json", "{ not json".into()).await;
 
-    // shard 3/3 missing: its account is unknown (drift wins the exit code: 1); the
+    // shard 2/3 missing: its account is unknown (drift wins the exit code: 1); the
     // merged report goes to S3
     let merged_url = format!("s3://{bucket}/merged/fleet.json");
     let out = audit::command(&acct)
@@ -136,7 +136,7 @@ async fn merge_reads_shards_from_an_s3_prefix() {
         [
             row("111111111111", "no-admin", "drift", "role app: drift"),
             row("222222222222", "no-admin", "pass", "role app: pass"),
-            row("333333333333", "no-admin", "unknown", "not audited: the report of shard 3/3 is missing"),
+            row("333333333333", "no-admin", "unknown", "not audited: the report of shard 2/3 is missing"),
         ]
     );
     assert_eq!(merged["summary"], json!({"pass": 1, "drift": 1, "unknown": 1, "not_applicable": 0, "waived": 0}));
