@@ -217,11 +217,8 @@ async fn audit(
             report.duration_ms
         );
     }
-    let color = args.format == Format::Table
-        && args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if let Err(e) = crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color }, stdout) {
+    let style = Style::detect(args.format == Format::Table && args.output.is_none());
+    if let Err(e) = crate::finish::write(&report, args.format, args.output.as_deref(), &style, stdout) {
         return invalid(stderr, e);
     }
     exit_code(&crate::baseline::exit_summary(&report), args.fail_on)

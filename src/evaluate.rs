@@ -64,8 +64,13 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         baseline,
         fleet: None,
     };
-    if let Err(e) = crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color: false }, stdout)
-    {
+    if let Err(e) = crate::finish::write(
+        &report,
+        args.format,
+        args.output.as_deref(),
+        &Style::detect(args.format == report::Format::Table && args.output.is_none()),
+        stdout,
+    ) {
         let _ = writeln!(stderr, "driftwatch: {e}");
         return Exit::Invalid;
     }

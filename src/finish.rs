@@ -52,7 +52,7 @@ pub fn write(
 ) -> Result<(), String> {
     let written = match output {
         Some(path) => std::fs::File::create(path).and_then(|mut f| {
-            report::render(report, format, &Style { color: false }, &mut f)?;
+            report::render(report, format, &Style::plain(), &mut f)?;
             f.flush()
         }),
         None => report::render(report, format, style, stdout),

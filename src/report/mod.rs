@@ -7,6 +7,8 @@ mod junit;
 mod markdown;
 mod sarif;
 mod table;
+mod table_cells;
+mod terminal;
 
 use crate::compare::{Finding, Summary};
 use crate::inventory::{ErrorClass, Gap};
@@ -15,6 +17,8 @@ use std::io::Write;
 
 pub use coverage::{Coverage, RequirementCoverage};
 pub use fleet::{AccountResult, Fleet, Shard};
+pub use table_cells::short_name;
+pub use terminal::Style;
 
 pub const SCHEMA: &str = "driftwatch.report/v1";
 
@@ -90,10 +94,6 @@ impl Report {
         out.dedup();
         out
     }
-}
-
-pub struct Style {
-    pub color: bool,
 }
 
 pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Write) -> std::io::Result<()> {
