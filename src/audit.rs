@@ -121,8 +121,8 @@ async fn audit(
         .or_else(|| profiles.iter().flat_map(|p| &p.requirements).find_map(|r| r.regions.first().cloned()))
         .unwrap_or(fallback);
     let sdk = sdk.to_builder().region(aws_config::Region::new(home_region.clone())).build();
-    let ctx = Ctx::new(sdk, &settings, args.verbose);
-    let sts = aws_sdk_sts::Client::new(&ctx.config(&home_region));
+    let ctx = Ctx::new(sdk, &settings, args.verbose > 0);
+    let sts = ctx.client::<aws_sdk_sts::Client>(&home_region);
     let account = match sts.get_caller_identity().send().await {
         Ok(out) => {
             if let Some(a) = out.account() {
@@ -151,10 +151,7 @@ async fn audit(
                     return invalid(stderr, format!("the AWS credentials were rejected: {code}: {message}"));
                 }
                 _ => {
-                    let _ = writeln!(
-                        stderr,
-                        "driftwatch: warning: sts:GetCallerIdentity failed ({code}); the account id is unknown"
-                    );
+                    tracing::warn!("sts:GetCallerIdentity failed ({code}); the account id is unknown");
                     None
                 }
             }
@@ -163,10 +160,8 @@ async fn audit(
 
     let requirements: Vec<_> = profiles.iter().flat_map(|p| p.requirements.iter().cloned()).collect();
     let plan = Plan::for_requirements(&requirements);
-    if args.verbose {
-        let _ = writeln!(stderr, "driftwatch: plan: {plan:?}");
-    }
-    let progress = progress(&ctx, args.verbose);
+    tracing::info!("{}", crate::logging::describe_plan(&plan));
+    let progress = progress(&ctx, args.verbose > 0);
     let mut inventory = collect::run(&ctx, &plan, args.deadline.map(Duration::from_secs)).await;
     if let Some(p) = progress {
         p.abort();
@@ -209,14 +204,12 @@ async fn audit(
         baseline,
         fleet: None,
     };
-    if args.verbose {
-        let _ = writeln!(
-            stderr,
-            "driftwatch: {} AWS request(s) in {} ms",
-            ctx.requests.load(Ordering::Relaxed),
-            report.duration_ms
-        );
-    }
+    tracing::info!(
+        "{} AWS request(s), {} throttled answer(s) retried, in {} ms",
+        ctx.requests.load(Ordering::Relaxed),
+        ctx.call_log.throttled(),
+        report.duration_ms
+    );
     let style = Style::detect(args.format == Format::Table && args.output.is_none());
     if let Err(e) = crate::finish::write(&report, args.format, args.output.as_deref(), &style, stdout) {
         return invalid(stderr, e);

@@ -146,9 +146,16 @@ pub struct AuditArgs {
     /// every drift is still listed. A file that is not a report exits 2 with FILE:LINE:COL.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
-    /// Print the plan and every failed call to stderr.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
+    /// More diagnostics on stderr: `-v` the plan (collectors, regions, reads), every
+    /// failed call and the request count; `-vv` also one line per AWS call (service,
+    /// region, operation, duration, attempts, HTTP status). `RUST_LOG` (e.g.
+    /// `driftwatch=debug,aws_smithy_runtime=debug`) replaces these levels when set.
+    /// Never a credential, signature or session token.
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr: no progress, no warnings.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
     /// Also write the observed inventory (gaps and errors included) to FILE, for
     /// `driftwatch evaluate`; compressed when FILE ends in .gz (gzip) or .zst (zstd)
     /// (format: docs/inventory.md).
@@ -217,7 +224,10 @@ where
         }
     };
     match cli.command {
-        Command::Audit(args) => crate::audit::run(&args, stdout, stderr),
+        Command::Audit(args) => {
+            crate::logging::init(args.verbose, args.quiet);
+            crate::audit::run(&args, stdout, stderr)
+        }
         Command::Evaluate(args) => crate::evaluate::run(&args, stdout, stderr),
         Command::CheckProfile { files } => check_profiles(&files, stdout, stderr),
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),

@@ -16,6 +16,7 @@ pub mod finish;
 pub mod fleet;
 pub mod inventory;
 pub mod kinds;
+pub mod logging;
 pub mod partition;
 pub mod profile;
 pub mod report;

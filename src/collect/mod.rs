@@ -223,7 +223,7 @@ pub async fn caller_account(ctx: &Ctx, region: &str) -> Result<String, Gap> {
         return Ok(known.clone());
     }
     let _permit = ctx.permit().await;
-    match aws_sdk_sts::Client::new(&ctx.config(region)).get_caller_identity().send().await {
+    match ctx.client::<aws_sdk_sts::Client>(region).get_caller_identity().send().await {
         Ok(out) => match out.account() {
             Some(a) => Ok(a.to_string()),
             None => Err(ctx.malformed("sts", region, "GetCallerIdentity", "the Account")),
