@@ -8,9 +8,8 @@ use crate::inventory::ErrorClass;
 use crate::profile::{self, is_region_name, Profile};
 use crate::report::{self, Format, Report, Style, Tool};
 use aws_credential_types::provider::ProvideCredentials;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The exit code for a finished audit.
@@ -161,12 +160,9 @@ async fn audit(
     let requirements: Vec<_> = profiles.iter().flat_map(|p| p.requirements.iter().cloned()).collect();
     let plan = Plan::for_requirements(&requirements);
     tracing::info!("{}", crate::logging::describe_plan(&plan));
-    let progress = progress(&ctx, args.verbose > 0);
+    let progress = crate::progress::Progress::start(&ctx, crate::progress::wanted(args.quiet, args.verbose));
     let mut inventory = collect::run(&ctx, &plan, args.deadline.map(Duration::from_secs)).await;
-    if let Some(p) = progress {
-        p.abort();
-        let _ = write!(std::io::stderr(), "\r\x1b[2K");
-    }
+    progress.finish();
     inventory.account = account.clone();
     inventory.partition = ctx.partition;
 
@@ -215,22 +211,4 @@ async fn audit(
         return invalid(stderr, e);
     }
     exit_code(&crate::baseline::exit_summary(&report), args.fail_on)
-}
-
-/// A one-line request counter on stderr while collecting, only on a terminal.
-fn progress(ctx: &Arc<Ctx>, verbose: bool) -> Option<tokio::task::JoinHandle<()>> {
-    if verbose || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let ctx = Arc::clone(ctx);
-    Some(tokio::spawn(async move {
-        let frames = ['|', '/', '-', '\\'];
-        let mut i = 0;
-        loop {
-            tokio::time::sleep(Duration::from_millis(120)).await;
-            let n = ctx.requests.load(Ordering::Relaxed);
-            let _ = write!(std::io::stderr(), "\r{} collecting… {n} request(s)", frames[i % frames.len()]);
-            i += 1;
-        }
-    }))
 }

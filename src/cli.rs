@@ -68,12 +68,9 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// Print the minimal read-only IAM policy an audit of these profiles needs.
-    Permissions {
-        /// Profile file (TOML); repeat for several.
-        #[arg(long = "profile", short = 'p', required = true, value_name = "FILE")]
-        profiles: Vec<PathBuf>,
-    },
+    /// Print the minimal read-only IAM policy an audit of these profiles needs, or
+    /// with --check ask IAM whether the caller is allowed every action in it.
+    Permissions(crate::preflight::PermissionsArgs),
     /// List requirement kinds, or show one kind's fields.
     Kinds {
         /// A kind name, e.g. s3.bucket.
@@ -89,6 +86,18 @@ unknown and no longer unknown findings. A drift that became unknown is listed bo
 (now unknown) and as newly unknown: it was not seen fixed.\n\nExit codes: 0 no new drift, 1 new drift, \
 2 a file unreadable or not a driftwatch report (FILE:LINE:COL: message).")]
     Diff(crate::diff::DiffArgs),
+    /// Print a shell completion script to stdout.
+    #[command(long_about = "Print a shell completion script to stdout, e.g. \
+`driftwatch completions bash > ~/.local/share/bash-completion/completions/driftwatch`, \
+`driftwatch completions zsh > ~/.zfunc/_driftwatch`, \
+`driftwatch completions fish > ~/.config/fish/completions/driftwatch.fish`.")]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: `driftwatch man > driftwatch.1; man ./driftwatch.1`.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -231,7 +240,10 @@ where
         Command::Evaluate(args) => crate::evaluate::run(&args, stdout, stderr),
         Command::CheckProfile { files } => check_profiles(&files, stdout, stderr),
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),
-        Command::Permissions { profiles } => permissions(&profiles, stdout, stderr),
+        Command::Permissions(args) if args.check => crate::preflight::run(&args, stdout, stderr),
+        Command::Permissions(args) => permissions(&args.profiles, stdout, stderr),
+        Command::Completions { shell } => crate::shell::completions(shell, stdout, stderr),
+        Command::Man => crate::shell::man(stdout, stderr),
         Command::Diff(args) => crate::diff::run(&args, stdout, stderr),
     }
 }
@@ -301,7 +313,9 @@ fn kinds(kind: Option<&str>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    // not locked for the whole run: the log subscriber writes to stderr from the
+    // runtime's worker threads, which would wait on this thread's lock forever
+    let mut stderr = std::io::stderr();
     let code = run(std::env::args_os(), &mut stdout, &mut stderr);
     let _ = stdout.flush();
     ExitCode::from(code as u8)

@@ -155,6 +155,8 @@ pub struct Ctx {
     /// Logs every call at debug level and counts throttled answers; on every
     /// client built by [`Ctx::client`], [`Ctx::s3`] and [`Ctx::s3control`].
     pub call_log: CallLog,
+    /// Collectors planned and finished, for the progress bar.
+    pub progress: crate::progress::Tracker,
 }
 
 impl Ctx {
@@ -174,6 +176,7 @@ impl Ctx {
             partition,
             account: std::sync::OnceLock::new(),
             call_log: CallLog::default(),
+            progress: crate::progress::Tracker::default(),
         })
     }
 
