@@ -232,11 +232,12 @@ where
             return code;
         }
     };
+    match &cli.command {
+        Command::Audit(args) => crate::logging::init(args.verbose, args.quiet),
+        _ => crate::logging::init(0, false),
+    }
     match cli.command {
-        Command::Audit(args) => {
-            crate::logging::init(args.verbose, args.quiet);
-            crate::audit::run(&args, stdout, stderr)
-        }
+        Command::Audit(args) => crate::audit::run(&args, stdout, stderr),
         Command::Evaluate(args) => crate::evaluate::run(&args, stdout, stderr),
         Command::CheckProfile { files } => check_profiles(&files, stdout, stderr),
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),

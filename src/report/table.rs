@@ -275,8 +275,16 @@ fn trailer(report: &Report, style: &Style, out: &mut dyn Write) -> std::io::Resu
         None => format!("account {}", report.account.as_deref().unwrap_or("unknown")),
     };
     writeln!(out)?;
-    let line = format!("{} — {whose}, regions {regions}, {} ms", counts(style, s), report.duration_ms);
-    wrapped(out, style, "", 2, &line)?;
+    // the counts, then where and how long: on one line when it fits, else on two
+    let tally = counts(style, s);
+    let place = format!("— {whose}, regions {regions}, {} ms", report.duration_ms);
+    let plain = counts(&Style::plain(), s);
+    if style.width.is_none_or(|w| width_of(&plain) + 1 + width_of(&place) <= w) {
+        writeln!(out, "{tally} {place}")?;
+    } else {
+        wrapped(out, style, "", 2, &tally)?;
+        wrapped(out, style, "", 2, &place)?;
+    }
     if let Some(m) = &report.baseline {
         let line = format!("against baseline {}: {} new drift, {} known drift", m.file, m.new_drift, m.known_drift);
         wrapped(out, style, "", 2, &line)?;

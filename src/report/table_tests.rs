@@ -43,8 +43,8 @@ prod-webapp
                           OPS-42)
   prod-webapp: 1 pass, 1 drift, 1 waived, 1 unknown, 1 not applicable
 
-1 pass, 1 drift, 1 waived, 1 unknown, 1 not applicable — account 123456789012, regions us-east-1,
-  us-west-2, 812 ms
+1 pass, 1 drift, 1 waived, 1 unknown, 1 not applicable
+— account 123456789012, regions us-east-1, us-west-2, 812 ms
 coverage: 3 read, 1 unknown
   prod-webapp/s3-private-kms: 2 read, 1 unknown
   prod-webapp/tagged: 0 read, 0 unknown
@@ -220,8 +220,8 @@ account 222222222222: 0 pass, 1 drift, 0 waived, 0 unknown, 0 not applicable
 
 account 333333333333: no finding (sts:AssumeRole denied)
 
-1 pass, 2 drift, 0 waived, 0 unknown, 0 not applicable — 3 account(s), regions us-east-1, us-west-2,
-  812 ms
+1 pass, 2 drift, 0 waived, 0 unknown, 0 not applicable
+— 3 account(s), regions us-east-1, us-west-2, 812 ms
 coverage: 3 read, 0 unknown
   prod-webapp/s3-private-kms: 3 read, 0 unknown
 ";
