@@ -366,6 +366,24 @@ mod tests {
     }
 
     #[test]
+    fn cli_verbose_counts_and_quiet_excludes_it() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        let Ok(Cli { command: Command::Audit(a) }) = parse(&["driftwatch", "audit", "-p", "x.toml", "-vv"]) else {
+            panic!("-vv does not parse")
+        };
+        assert_eq!((a.verbose, a.quiet), (2, false));
+        let Ok(Cli { command: Command::Audit(a) }) = parse(&["driftwatch", "audit", "-p", "x.toml", "-q"]) else {
+            panic!("-q does not parse")
+        };
+        assert_eq!((a.verbose, a.quiet), (0, true));
+        let err = parse(&["driftwatch", "audit", "-p", "x.toml", "-q", "-v"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        // --endpoint-url of `permissions` only makes sense with --check
+        let err = parse(&["driftwatch", "permissions", "-p", "x.toml", "--endpoint-url", "http://h"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+    }
+
+    #[test]
     fn cli_bad_flag_exits_2() {
         let (code, _, err) = run_args(&["audit", "--profile", "x.toml", "--format", "yaml"]);
         assert_eq!(code, Exit::Invalid);

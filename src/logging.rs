@@ -4,7 +4,7 @@
 //! | flags      | driftwatch's own lines                        | the AWS SDK's |
 //! |------------|-----------------------------------------------|---------------|
 //! | `-q`       | errors                                        | errors        |
-//! | (none)     | warnings                                      | warnings      |
+//! | (none)     | warnings                                      | errors        |
 //! | `-v`       | + the plan, failed calls, the request count   | warnings      |
 //! | `-vv`      | + one line per AWS call                       | warnings      |
 //! | `-vvv`     | + trace                                       | warnings      |
@@ -32,7 +32,8 @@ pub fn filter(verbose: u8, quiet: bool, rust_log: Option<&str>) -> EnvFilter {
         (false, 2) => "debug",
         (false, _) => "trace",
     };
-    let base = if quiet { "error" } else { "warn" };
+    // the SDK's warnings (a config file named but missing...) only from -v on
+    let base = if quiet || verbose == 0 { "error" } else { "warn" };
     EnvFilter::new(format!("{base},driftwatch={own}"))
 }
 
@@ -84,7 +85,7 @@ mod tests {
     #[test]
     fn filter_follows_the_flags_unless_rust_log_is_set() {
         let f = |v, q, env| filter(v, q, env).to_string();
-        assert_eq!(f(0, false, None), "driftwatch=warn,warn");
+        assert_eq!(f(0, false, None), "driftwatch=warn,error");
         assert_eq!(f(1, false, None), "driftwatch=info,warn");
         assert_eq!(f(2, false, None), "driftwatch=debug,warn");
         assert_eq!(f(5, false, None), "driftwatch=trace,warn");
