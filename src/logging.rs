@@ -45,12 +45,17 @@ pub fn init(verbose: u8, quiet: bool) {
         .filter(|s| !s.trim().is_empty())
         .and_then(|s| EnvFilter::builder().parse(s).err().map(|e| format!("RUST_LOG ignored: {e}")));
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let installed = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter(verbose, quiet, rust_log.as_deref()))
         .with_writer(std::io::stderr)
-        .with_ansi(ansi)
-        .try_init()
-        .is_ok();
+        .with_ansi(ansi);
+    // without -v or RUST_LOG only warnings and errors show: a plain "WARN message"
+    // reads better there than a timestamped log line
+    let installed = if verbose == 0 && rust_log.is_none() {
+        builder.without_time().with_target(false).try_init().is_ok()
+    } else {
+        builder.try_init().is_ok()
+    };
     if let (true, Some(why)) = (installed, bad_rust_log) {
         tracing::warn!("{why}");
     }
