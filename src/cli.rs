@@ -44,7 +44,8 @@ be observed is reported as `unknown`, never as a pass.\n\nExit codes: 0 clean, 1
     after_help = "Credentials and region come from the standard AWS chain (environment, \
 ~/.aws config and credentials, SSO, web identity, container and instance metadata). \
 AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured; --endpoint-url wins.\n\
-NO_COLOR disables colour in the table."
+NO_COLOR disables colour in the table; COLUMNS sets its width (default: the terminal's, \
+unbounded when stdout is not a terminal). RUST_LOG sets the log levels on stderr (see -v)."
 )]
 pub struct Cli {
     #[command(subcommand)]
