@@ -2,6 +2,13 @@
 //! API references' XML response shapes (GetCallerIdentity, GetRole,
 //! SimulatePrincipalPolicy with IsTruncated/Marker); nothing here comes from an
 //! emulator's output.
+//!
+//! No live test: LocalStack's IAM has a SimulatePrincipalPolicy
+//! (`localstack/services/iam/resources/policy_simulator.py`) that fails with
+//! InternalError unless `ResourceArns` is given (AWS documents it as optional, all
+//! resources by default), answers `explicitDeny` where nothing matched (AWS:
+//! `implicitDeny`), counts the role's trust policy as a permission policy and never
+//! truncates, so it cannot stand in for IAM; these recorded answers do.
 
 use super::*;
 use crate::collect::fake::{self, Request};
