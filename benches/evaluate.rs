@@ -185,7 +185,7 @@ fn main() {
     for (name, format) in [("json", Format::Json), ("table", Format::Table)] {
         let (best, median, bytes) = timed(5, || {
             let mut out = Counted(0);
-            render(&report, format, &Style { color: false }, &mut out).expect("render");
+            render(&report, format, &Style::plain(), &mut out).expect("render");
             out.0
         });
         println!("render {name}: {} MiB, best {best:?}, median {median:?}", bytes >> 20);

@@ -8,7 +8,7 @@ use crate::inventory::{ErrorClass, Gap};
 use crate::profile::{self, is_region_name, Profile, Requirement};
 use crate::report::{self, Format, Report, Style, Tool};
 use aws_credential_types::provider::ProvideCredentials;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -135,8 +135,8 @@ async fn audit(
         .or_else(|| profiles.iter().flat_map(|p| &p.requirements).find_map(|r| r.regions.first().cloned()))
         .unwrap_or(fallback);
     let sdk = sdk.to_builder().region(aws_config::Region::new(home_region.clone())).build();
-    let ctx = Ctx::new(sdk, &settings, args.verbose);
-    let sts = aws_sdk_sts::Client::new(&ctx.config(&home_region));
+    let ctx = Ctx::new(sdk, &settings, args.verbose > 0);
+    let sts = ctx.client::<aws_sdk_sts::Client>(&home_region);
     let account = match sts.get_caller_identity().send().await {
         Ok(out) => {
             if let Some(a) = out.account() {
@@ -165,10 +165,7 @@ async fn audit(
                     return invalid(stderr, format!("the AWS credentials were rejected: {code}: {message}"));
                 }
                 _ => {
-                    let _ = writeln!(
-                        stderr,
-                        "driftwatch: warning: sts:GetCallerIdentity failed ({code}); the account id is unknown"
-                    );
+                    tracing::warn!("sts:GetCallerIdentity failed ({code}); the account id is unknown");
                     None
                 }
             }
@@ -181,13 +178,10 @@ async fn audit(
     }
 
     let requirements: Vec<_> = profiles.iter().flat_map(|p| p.requirements.iter().cloned()).collect();
-    let progress = progress(&ctx, args.verbose);
+    let progress = crate::progress::Progress::start(&ctx, crate::progress::wanted(args.quiet, args.verbose));
     let wait = args.wait.map(|w| (session.started, w));
     let audited = audit_account(&ctx, &requirements, args.deadline.map(Duration::from_secs), wait).await;
-    if let Some(p) = progress {
-        p.abort();
-        let _ = write!(std::io::stderr(), "\r\x1b[2K");
-    }
+    progress.finish();
     let AccountAudit { plan, inventory, mut findings, gaps, convergence } = audited;
 
     if let Some(path) = &args.save_inventory {
@@ -224,14 +218,12 @@ async fn audit(
         fleet: None,
         convergence,
     };
-    if args.verbose {
-        let _ = writeln!(
-            stderr,
-            "driftwatch: {} AWS request(s) in {} ms",
-            ctx.requests.load(Ordering::Relaxed),
-            report.duration_ms
-        );
-    }
+    tracing::info!(
+        "{} AWS request(s), {} throttled answer(s) retried, in {} ms",
+        ctx.requests.load(Ordering::Relaxed),
+        ctx.call_log.throttled(),
+        report.duration_ms
+    );
     write_report(args, &report, &session.sdk, stdout, stderr)
 }
 
@@ -272,9 +264,7 @@ pub async fn audit_account(
     wait: Option<(Instant, Duration)>,
 ) -> AccountAudit {
     let plan = Plan::for_requirements(requirements);
-    if ctx.verbose {
-        let _ = writeln!(std::io::stderr(), "driftwatch: plan: {plan:?}");
-    }
+    tracing::info!("{}", crate::logging::describe_plan(&plan));
     let (inventory, mut findings) = collect_and_evaluate(ctx, &plan, requirements, deadline).await;
     let mut gaps = ctx.errors.lock().map(|e| e.clone()).unwrap_or_default();
     let convergence = match wait {
@@ -310,32 +300,9 @@ pub fn write_report(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> Exit {
-    let color = args.format == Format::Table
-        && args.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    if let Err(e) =
-        crate::finish::write(report, args.format, args.output.as_deref(), &Style { color }, stdout, Some(sdk))
-    {
+    let style = Style::detect(args.format == Format::Table && args.output.is_none());
+    if let Err(e) = crate::finish::write(report, args.format, args.output.as_deref(), &style, stdout, Some(sdk)) {
         return invalid(stderr, e);
     }
     exit_code(&crate::baseline::exit_summary(report), args.fail_on)
-}
-
-/// A one-line request counter on stderr while collecting, only on a terminal.
-fn progress(ctx: &Arc<Ctx>, verbose: bool) -> Option<tokio::task::JoinHandle<()>> {
-    if verbose || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let ctx = Arc::clone(ctx);
-    Some(tokio::spawn(async move {
-        let frames = ['|', '/', '-', '\\'];
-        let mut i = 0;
-        loop {
-            tokio::time::sleep(Duration::from_millis(120)).await;
-            let n = ctx.requests.load(Ordering::Relaxed);
-            let _ = write!(std::io::stderr(), "\r{} collecting… {n} request(s)", frames[i % frames.len()]);
-            i += 1;
-        }
-    }))
 }

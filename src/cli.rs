@@ -44,7 +44,8 @@ be observed is reported as `unknown`, never as a pass.\n\nExit codes: 0 clean, 1
     after_help = "Credentials and region come from the standard AWS chain (environment, \
 ~/.aws config and credentials, SSO, web identity, container and instance metadata). \
 AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured; --endpoint-url wins.\n\
-NO_COLOR disables colour in the table."
+NO_COLOR disables colour in the table; COLUMNS sets its width (default: the terminal's, \
+unbounded when stdout is not a terminal). RUST_LOG sets the log levels on stderr (see -v)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -68,12 +69,9 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// Print the minimal read-only IAM policy an audit of these profiles needs.
-    Permissions {
-        /// Profile file (TOML); repeat for several.
-        #[arg(long = "profile", short = 'p', required = true, value_name = "FILE")]
-        profiles: Vec<PathBuf>,
-    },
+    /// Print the minimal read-only IAM policy an audit of these profiles needs, or
+    /// with --check ask IAM whether the caller is allowed every action in it.
+    Permissions(crate::preflight::PermissionsArgs),
     /// List requirement kinds, or show one kind's fields.
     Kinds {
         /// A kind name, e.g. s3.bucket.
@@ -99,6 +97,18 @@ of the other shards, naming the missing shard, and an error entry.\n\nExit codes
 3 unknown (see --fail-on), 2 an input unreadable, not a shard report (FILE:LINE:COL: message), shards of different \
 runs or the same shard twice.")]
     Merge(crate::merge::MergeArgs),
+    /// Print a shell completion script to stdout.
+    #[command(long_about = "Print a shell completion script to stdout, e.g. \
+`driftwatch completions bash > ~/.local/share/bash-completion/completions/driftwatch`, \
+`driftwatch completions zsh > ~/.zfunc/_driftwatch`, \
+`driftwatch completions fish > ~/.config/fish/completions/driftwatch.fish`.")]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: `driftwatch man > driftwatch.1; man ./driftwatch.1`.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -163,9 +173,16 @@ pub struct AuditArgs {
     /// converged (JSON: `convergence`).
     #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
     pub wait: Option<std::time::Duration>,
-    /// Print the plan and every failed call to stderr.
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
+    /// More diagnostics on stderr: `-v` the plan (collectors, regions, reads), every
+    /// failed call and the request count; `-vv` also one line per AWS call (service,
+    /// region, operation, duration, attempts, HTTP status). `RUST_LOG` (e.g.
+    /// `driftwatch=debug,aws_smithy_runtime=debug`) replaces these levels when set.
+    /// Never a credential, signature or session token.
+    #[arg(long, short = 'v', action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Only errors on stderr: no progress, no warnings.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
     #[command(flatten)]
     pub fleet: FleetArgs,
     /// Also write the observed inventory (gaps and errors included) to FILE, for
@@ -294,12 +311,19 @@ where
             return code;
         }
     };
+    match &cli.command {
+        Command::Audit(args) => crate::logging::init(args.verbose, args.quiet),
+        _ => crate::logging::init(0, false),
+    }
     match cli.command {
         Command::Audit(args) => crate::audit::run(&args, stdout, stderr),
         Command::Evaluate(args) => crate::evaluate::run(&args, stdout, stderr),
         Command::CheckProfile { files } => check_profiles(&files, stdout, stderr),
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),
-        Command::Permissions { profiles } => permissions(&profiles, stdout, stderr),
+        Command::Permissions(args) if args.check => crate::preflight::run(&args, stdout, stderr),
+        Command::Permissions(args) => permissions(&args.profiles, stdout, stderr),
+        Command::Completions { shell } => crate::shell::completions(shell, stdout, stderr),
+        Command::Man => crate::shell::man(stdout, stderr),
         Command::Diff(args) => crate::diff::run(&args, stdout, stderr),
         Command::Merge(args) => crate::merge::run(&args, stdout, stderr),
     }
@@ -370,7 +394,9 @@ fn kinds(kind: Option<&str>, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
-    let mut stderr = std::io::stderr().lock();
+    // not locked for the whole run: the log subscriber writes to stderr from the
+    // runtime's worker threads, which would wait on this thread's lock forever
+    let mut stderr = std::io::stderr();
     let code = run(std::env::args_os(), &mut stdout, &mut stderr);
     let _ = stdout.flush();
     ExitCode::from(code as u8)
@@ -417,6 +443,24 @@ mod tests {
         ] {
             assert!(out.contains(flag), "{flag} missing from audit --help");
         }
+    }
+
+    #[test]
+    fn cli_verbose_counts_and_quiet_excludes_it() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args.iter().copied());
+        let Ok(Cli { command: Command::Audit(a) }) = parse(&["driftwatch", "audit", "-p", "x.toml", "-vv"]) else {
+            panic!("-vv does not parse")
+        };
+        assert_eq!((a.verbose, a.quiet), (2, false));
+        let Ok(Cli { command: Command::Audit(a) }) = parse(&["driftwatch", "audit", "-p", "x.toml", "-q"]) else {
+            panic!("-q does not parse")
+        };
+        assert_eq!((a.verbose, a.quiet), (0, true));
+        let err = parse(&["driftwatch", "audit", "-p", "x.toml", "-q", "-v"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        // --endpoint-url of `permissions` only makes sense with --check
+        let err = parse(&["driftwatch", "permissions", "-p", "x.toml", "--endpoint-url", "http://h"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
     }
 
     #[test]

@@ -65,9 +65,14 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
         fleet: None,
         convergence: None,
     };
-    if let Err(e) =
-        crate::finish::write(&report, args.format, args.output.as_deref(), &Style { color: false }, stdout, None)
-    {
+    if let Err(e) = crate::finish::write(
+        &report,
+        args.format,
+        args.output.as_deref(),
+        &Style::detect(args.format == report::Format::Table && args.output.is_none()),
+        stdout,
+        None,
+    ) {
         let _ = writeln!(stderr, "driftwatch: {e}");
         return Exit::Invalid;
     }

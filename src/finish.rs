@@ -80,7 +80,7 @@ pub fn write(
     if let Some(url) = output.and_then(|p| p.to_str()).and_then(crate::output::parse_s3) {
         let url = url?;
         let mut body = Vec::new();
-        report::render(report, format, &Style { color: false }, &mut body)
+        report::render(report, format, &Style::plain(), &mut body)
             .map_err(|e| format!("cannot render the report: {e}"))?;
         return crate::output::block_on(async {
             let sdk = match aws {
@@ -93,7 +93,7 @@ pub fn write(
     }
     let written = match output {
         Some(path) => std::fs::File::create(path).and_then(|mut f| {
-            report::render(report, format, &Style { color: false }, &mut f)?;
+            report::render(report, format, &Style::plain(), &mut f)?;
             f.flush()
         }),
         None => report::render(report, format, style, stdout),

@@ -315,14 +315,9 @@ pub fn run(args: &MergeArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> 
             return Exit::Invalid;
         }
     };
-    if let Err(e) = crate::finish::write(
-        &report,
-        args.format,
-        args.output.as_deref(),
-        &Style { color: false },
-        stdout,
-        sdk.as_ref(),
-    ) {
+    if let Err(e) =
+        crate::finish::write(&report, args.format, args.output.as_deref(), &Style::plain(), stdout, sdk.as_ref())
+    {
         let _ = writeln!(stderr, "driftwatch: {e}");
         return Exit::Invalid;
     }

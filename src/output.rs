@@ -72,16 +72,15 @@ where
     .unwrap_or_else(|e| panic!("cannot start a runtime for the S3 transfer: {e}"))
 }
 
+/// An S3 client for the transfer, built as the collectors' are (path-style against
+/// an emulator, every call in the call log), in `region` or the configuration's.
 fn client(sdk: &SdkConfig, region: Option<&str>) -> aws_sdk_s3::Client {
-    let mut conf = aws_sdk_s3::config::Builder::from(sdk);
-    if let Some(r) = region {
-        conf = conf.region(aws_config::Region::new(r.to_string()));
-    }
-    // an emulator on 127.0.0.1 has no per-bucket host names
-    let custom_endpoint = sdk.endpoint_url().is_some()
-        || std::env::var_os("AWS_ENDPOINT_URL").is_some()
-        || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
-    aws_sdk_s3::Client::from_conf(conf.force_path_style(custom_endpoint).build())
+    let ctx = crate::aws::Ctx::new(sdk.clone(), &crate::aws::Settings::default(), false);
+    let region = region
+        .map(str::to_string)
+        .or_else(|| sdk.region().map(|r| r.to_string()))
+        .unwrap_or_else(|| ctx.global_region().to_string());
+    ctx.s3(&region)
 }
 
 /// The region S3 names when a bucket was addressed in the wrong one (the

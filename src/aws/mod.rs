@@ -2,6 +2,8 @@
 //! per region derived from it, a bound on requests in flight, and the
 //! classification of every failed call into a `Gap`.
 
+pub mod call_log;
+
 use crate::inventory::{ErrorClass, Gap};
 use crate::partition::Partition;
 use aws_config::retry::{RetryConfig, RetryMode};
@@ -10,6 +12,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+pub use call_log::{CallLog, LoggedClient};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -149,6 +152,11 @@ pub struct Ctx {
     pub partition: Partition,
     /// The audited account, once STS has named it.
     pub account: std::sync::OnceLock<String>,
+    /// Logs every call at debug level and counts throttled answers; on every
+    /// client built by [`Ctx::client`], [`Ctx::s3`] and [`Ctx::s3control`].
+    pub call_log: CallLog,
+    /// Collectors planned and finished, for the progress bar.
+    pub progress: crate::progress::Tracker,
 }
 
 impl Ctx {
@@ -167,6 +175,8 @@ impl Ctx {
             concurrency: settings.concurrency.max(1),
             partition,
             account: std::sync::OnceLock::new(),
+            call_log: CallLog::default(),
+            progress: crate::progress::Tracker::default(),
         })
     }
 
@@ -191,8 +201,17 @@ impl Ctx {
         self.sdk.to_builder().region(Region::new(region.to_string())).build()
     }
 
+    /// A client of any SDK crate for `region`, with the call log:
+    /// `ctx.client::<aws_sdk_kms::Client>(region)`.
+    pub fn client<C: LoggedClient>(&self, region: &str) -> C {
+        C::build(&self.config(region), &self.call_log)
+    }
+
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
-        let conf = aws_sdk_s3::config::Builder::from(&self.config(region)).force_path_style(self.path_style).build();
+        let conf = aws_sdk_s3::config::Builder::from(&self.config(region))
+            .force_path_style(self.path_style)
+            .interceptor(self.call_log.clone())
+            .build();
         aws_sdk_s3::Client::from_conf(conf)
     }
 
@@ -202,7 +221,8 @@ impl Ctx {
     /// account prefix is dropped and the request goes to the endpoint itself (the
     /// account still travels in the `x-amz-account-id` header).
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
-        let mut conf = aws_sdk_s3control::config::Builder::from(&self.config(region));
+        let mut conf =
+            aws_sdk_s3control::config::Builder::from(&self.config(region)).interceptor(self.call_log.clone());
         if self.path_style {
             conf = conf.endpoint_resolver(AccountlessHost::default());
         }
@@ -231,9 +251,7 @@ impl Ctx {
             message,
             class,
         };
-        if self.verbose {
-            eprintln!("driftwatch: {} ({})", gap.describe(), gap.message);
-        }
+        tracing::info!("{} ({})", gap.describe(), gap.message);
         self.errors.lock().unwrap_or_else(|e| e.into_inner()).push(gap.clone());
         gap
     }

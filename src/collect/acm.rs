@@ -88,7 +88,7 @@ fn validations(c: &aws_sdk_acm::types::CertificateDetail) -> Vec<DomainValidatio
 }
 
 async fn describe_region(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<Vec<Certificate>> {
-    let client = aws_sdk_acm::Client::new(&ctx.config(region));
+    let client = ctx.client::<aws_sdk_acm::Client>(region);
     let key_types: Vec<KeyAlgorithm> = KeyAlgorithm::values().iter().map(|v| KeyAlgorithm::from(*v)).collect();
     let list = client.list_certificates().includes(Filters::builder().set_key_types(Some(key_types)).build());
     let pages = match all_pages(ctx, list.into_paginator().send()).await {
@@ -254,7 +254,7 @@ the delegated one cannot be told from the API"
 /// Fills `route53_values` of every validation: each distinct record is looked
 /// up once in each zone with the longest matching suffix.
 async fn check_records(ctx: &Ctx, all: &mut BTreeMap<String, Observed<Vec<Certificate>>>) {
-    let r53 = aws_sdk_route53::Client::new(&ctx.config(ctx.global_region()));
+    let r53 = ctx.client::<aws_sdk_route53::Client>(ctx.global_region());
     let zones = public_zones(ctx, &r53).await;
     let mut lookups: BTreeSet<(String, String)> = BTreeSet::new();
     if let Ok(zones) = &zones {

@@ -30,7 +30,7 @@ pub static COLLECTOR: super::Collector = super::Collector {
 };
 
 async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<AutoScalingGroup>> {
-    let client = aws_sdk_autoscaling::Client::new(&ctx.config(region));
+    let client = ctx.client::<aws_sdk_autoscaling::Client>(region);
     let pages = match all_pages(ctx, client.describe_auto_scaling_groups().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeAutoScalingGroups", None)),

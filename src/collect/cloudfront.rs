@@ -74,7 +74,7 @@ fn gone<E: ProvideErrorMetadata>(err: &aws_sdk_cloudfront::error::SdkError<E>) -
 /// by source name. A source reported INACTIVE (its resource deleted) sends nothing.
 async fn v2_deliveries(ctx: &Ctx) -> Result<BTreeMap<String, Vec<String>>, Gap> {
     let region = ctx.global_region();
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&ctx.config(region));
+    let logs = ctx.client::<aws_sdk_cloudwatchlogs::Client>(region);
     let sources = all_pages(ctx, logs.describe_delivery_sources().into_paginator().send())
         .await
         .map_err(|e| ctx.gap(&e, "logs", region, "DescribeDeliverySources", None))?;
@@ -104,7 +104,7 @@ async fn v2_deliveries(ctx: &Ctx) -> Result<BTreeMap<String, Vec<String>>, Gap> 
 
 pub async fn collect(ctx: &Ctx, logging: bool, tags: bool) -> Observed<Vec<Distribution>> {
     let region = ctx.global_region();
-    let cf = aws_sdk_cloudfront::Client::new(&ctx.config(region));
+    let cf = ctx.client::<aws_sdk_cloudfront::Client>(region);
     let pages = match all_pages(ctx, cf.list_distributions().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListDistributions", None)),

@@ -44,7 +44,7 @@ pub static COLLECTOR: super::Collector = super::Collector {
 };
 
 async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
-    let client = aws_sdk_cloudtrail::Client::new(&ctx.config(region));
+    let client = ctx.client::<aws_sdk_cloudtrail::Client>(region);
     let _permit = ctx.permit().await;
     let out = match client.describe_trails().include_shadow_trails(true).send().await {
         Ok(out) => out,
@@ -90,7 +90,7 @@ async fn describe(ctx: &Ctx, region: &str) -> Observed<Vec<Trail>> {
 struct Gone;
 
 async fn status(ctx: &Ctx, arn: &str, home: &str) -> Result<Observed<bool>, Gone> {
-    let client = aws_sdk_cloudtrail::Client::new(&ctx.config(home));
+    let client = ctx.client::<aws_sdk_cloudtrail::Client>(home);
     let _permit = ctx.permit().await;
     Ok(match client.get_trail_status().name(arn).send().await {
         Ok(out) => match out.is_logging() {
@@ -111,7 +111,7 @@ async fn status(ctx: &Ctx, arn: &str, home: &str) -> Result<Observed<bool>, Gone
 }
 
 async fn selectors(ctx: &Ctx, arn: &str, home: &str) -> Result<Observed<ManagementEvents>, Gone> {
-    let client = aws_sdk_cloudtrail::Client::new(&ctx.config(home));
+    let client = ctx.client::<aws_sdk_cloudtrail::Client>(home);
     let _permit = ctx.permit().await;
     Ok(match client.get_event_selectors().trail_name(arn).send().await {
         Ok(out) => Observed::Known(management_events(&out)),
@@ -122,7 +122,7 @@ async fn selectors(ctx: &Ctx, arn: &str, home: &str) -> Result<Observed<Manageme
 
 /// A trail's tags; `Err(Gone)` when the trail no longer exists.
 async fn tags(ctx: &Ctx, arn: &str, home: &str) -> Result<Observed<Tags>, Gone> {
-    let client = aws_sdk_cloudtrail::Client::new(&ctx.config(home));
+    let client = ctx.client::<aws_sdk_cloudtrail::Client>(home);
     let _permit = ctx.permit().await;
     match client.list_tags().resource_id_list(arn).send().await {
         Ok(out) => Ok(Observed::Known(

@@ -71,7 +71,7 @@ fn alarm(region: &str, a: &MetricAlarm) -> Alarm {
 }
 
 async fn region_alarms(ctx: &Ctx, region: &str, with_tags: bool) -> Observed<Vec<Alarm>> {
-    let cw = aws_sdk_cloudwatch::Client::new(&ctx.config(region));
+    let cw = ctx.client::<aws_sdk_cloudwatch::Client>(region);
     let mut alarms: Vec<Alarm> =
         match all_pages(ctx, cw.describe_alarms().alarm_types(AlarmType::MetricAlarm).into_paginator().send()).await {
             Ok(pages) => pages.iter().flat_map(|p| p.metric_alarms()).map(|a| alarm(region, a)).collect(),

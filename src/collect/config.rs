@@ -46,7 +46,7 @@ pub static COLLECTOR: super::Collector = super::Collector {
 };
 
 async fn region_rules(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<ConfigRule>> {
-    let client = aws_sdk_config::Client::new(&ctx.config(region));
+    let client = ctx.client::<aws_sdk_config::Client>(region);
     let recorder = async {
         if !need.detail {
             return Observed::default();

@@ -165,7 +165,7 @@ async fn table(ctx: &Ctx, ddb: &aws_sdk_dynamodb::Client, region: &str, name: &s
 }
 
 async fn region_tables(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<Table>> {
-    let ddb = aws_sdk_dynamodb::Client::new(&ctx.config(region));
+    let ddb = ctx.client::<aws_sdk_dynamodb::Client>(region);
     let names: Vec<String> = match all_pages(ctx, ddb.list_tables().into_paginator().send()).await {
         Ok(pages) => pages.iter().flat_map(|p| p.table_names()).cloned().collect(),
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTables", None)),

@@ -122,7 +122,7 @@ fn side(info: Option<&VpcPeeringConnectionVpcInfo>) -> PeeringSide {
 }
 
 async fn region_network(ctx: &Ctx, region: &str, with_subnets: bool, with_flow_logs: bool) -> Network {
-    let ec2 = aws_sdk_ec2::Client::new(&ctx.config(region));
+    let ec2 = ctx.client::<aws_sdk_ec2::Client>(region);
     let vpcs = async {
         match all_pages(ctx, ec2.describe_vpcs().into_paginator().send()).await {
             Ok(pages) => Observed::Known(
@@ -274,7 +274,7 @@ pub async fn collect(
 }
 
 async fn region_groups(ctx: &Ctx, region: &str) -> Observed<Vec<SecurityGroup>> {
-    let ec2 = aws_sdk_ec2::Client::new(&ctx.config(region));
+    let ec2 = ctx.client::<aws_sdk_ec2::Client>(region);
     let pages = match all_pages(ctx, ec2.describe_security_groups().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeSecurityGroups", None)),
@@ -358,7 +358,7 @@ pub async fn security_groups(ctx: &Ctx, need: &super::Regional) -> BTreeMap<Stri
 }
 
 async fn region_instances(ctx: &Ctx, region: &str) -> Observed<Vec<Instance>> {
-    let ec2 = aws_sdk_ec2::Client::new(&ctx.config(region));
+    let ec2 = ctx.client::<aws_sdk_ec2::Client>(region);
     let pages = match all_pages(ctx, ec2.describe_instances().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeInstances", None)),

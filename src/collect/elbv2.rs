@@ -221,7 +221,7 @@ async fn tag_batch(
 }
 
 async fn region_balancers(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<LoadBalancer>> {
-    let client = aws_sdk_elasticloadbalancingv2::Client::new(&ctx.config(region));
+    let client = ctx.client::<aws_sdk_elasticloadbalancingv2::Client>(region);
     let pages = match all_pages(ctx, client.describe_load_balancers().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeLoadBalancers", None)),

@@ -75,7 +75,7 @@ fn tags(list: &[aws_sdk_iam::types::Tag]) -> Observed<crate::inventory::Tags> {
 
 pub async fn collect(ctx: &Ctx, local_policies: bool, user_mfa: bool) -> Iam {
     let region = ctx.global_region();
-    let client = aws_sdk_iam::Client::new(&ctx.config(region));
+    let client = ctx.client::<aws_sdk_iam::Client>(region);
     let mut filter = vec![EntityType::Role, EntityType::User, EntityType::Group];
     if local_policies {
         filter.push(EntityType::LocalManagedPolicy);

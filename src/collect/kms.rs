@@ -172,7 +172,7 @@ async fn key(
 }
 
 async fn region_keys(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<KmsKey>> {
-    let kms = aws_sdk_kms::Client::new(&ctx.config(region));
+    let kms = ctx.client::<aws_sdk_kms::Client>(region);
     let (keys, aliases) = tokio::join!(
         all_pages(ctx, kms.list_keys().into_paginator().send()),
         all_pages(ctx, kms.list_aliases().into_paginator().send())
@@ -212,7 +212,7 @@ pub async fn collect(ctx: &Ctx, need: &Regional) -> BTreeMap<String, Observed<Ve
 
 /// KeyManager (`CUSTOMER` / `AWS`) of a key, for other collectors.
 pub async fn key_manager(ctx: &Ctx, region: &str, key: &str) -> Observed<Option<String>> {
-    let kms = aws_sdk_kms::Client::new(&ctx.config(region));
+    let kms = ctx.client::<aws_sdk_kms::Client>(region);
     let _permit = ctx.permit().await;
     match kms.describe_key().key_id(key).send().await {
         Ok(out) => Observed::Known(out.key_metadata().and_then(|m| m.key_manager()).map(|m| m.as_str().to_string())),

@@ -30,7 +30,7 @@ pub static COLLECTOR: super::Collector = super::Collector {
 };
 
 async fn region_functions(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<Function>> {
-    let lambda = aws_sdk_lambda::Client::new(&ctx.config(region));
+    let lambda = ctx.client::<aws_sdk_lambda::Client>(region);
     let pages = match all_pages(ctx, lambda.list_functions().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListFunctions", None)),

@@ -34,7 +34,7 @@ pub static COLLECTOR: super::Collector = super::Collector {
 };
 
 async fn region_groups(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<LogGroup>> {
-    let logs = aws_sdk_cloudwatchlogs::Client::new(&ctx.config(region));
+    let logs = ctx.client::<aws_sdk_cloudwatchlogs::Client>(region);
     let pages = match all_pages(ctx, logs.describe_log_groups().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeLogGroups", None)),

@@ -137,9 +137,12 @@ pub async fn run(ctx: &Arc<Ctx>, plan: &Plan, deadline: Option<std::time::Durati
     let until = deadline.map(|d| tokio::time::Instant::now() + d);
     let planned: Vec<(&Collector, &Need)> =
         REGISTRY.iter().filter_map(|c| plan.need(c.id).map(|need| (*c, need))).collect();
-    let done = futures::future::join_all(
-        planned.iter().map(|(c, need)| bounded(ctx, until, c.service, (c.collect)(ctx, need))),
-    )
+    ctx.progress.planned(planned.iter().map(|(_, need)| *need));
+    let done = futures::future::join_all(planned.iter().map(|(c, need)| async move {
+        let result = bounded(ctx, until, c.service, (c.collect)(ctx, need)).await;
+        ctx.progress.finished(need);
+        result
+    }))
     .await;
     let mut inventory = Inventory { partition: ctx.partition, ..Inventory::default() };
     for ((c, need), result) in planned.into_iter().zip(done) {
@@ -223,7 +226,7 @@ pub async fn caller_account(ctx: &Ctx, region: &str) -> Result<String, Gap> {
         return Ok(known.clone());
     }
     let _permit = ctx.permit().await;
-    match aws_sdk_sts::Client::new(&ctx.config(region)).get_caller_identity().send().await {
+    match ctx.client::<aws_sdk_sts::Client>(region).get_caller_identity().send().await {
         Ok(out) => match out.account() {
             Some(a) => Ok(a.to_string()),
             None => Err(ctx.malformed("sts", region, "GetCallerIdentity", "the Account")),

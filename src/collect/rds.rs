@@ -67,7 +67,7 @@ async fn region_clusters(
 }
 
 async fn region_instances(ctx: &Ctx, region: &str, with_clusters: bool) -> Observed<Vec<DbInstance>> {
-    let rds = aws_sdk_rds::Client::new(&ctx.config(region));
+    let rds = ctx.client::<aws_sdk_rds::Client>(region);
     let pages = match all_pages(ctx, rds.describe_db_instances().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "DescribeDBInstances", None)),

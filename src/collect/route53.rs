@@ -142,7 +142,7 @@ async fn zone_records(
 
 pub async fn collect(ctx: &Ctx) -> Observed<Vec<RecordSet>> {
     let region = ctx.global_region();
-    let r53 = aws_sdk_route53::Client::new(&ctx.config(region));
+    let r53 = ctx.client::<aws_sdk_route53::Client>(region);
     let zones = match all_pages(ctx, r53.list_hosted_zones().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListHostedZones", None)),

@@ -27,7 +27,7 @@ pub static COLLECTOR: super::Collector = super::Collector {
 };
 
 async fn region_secrets(ctx: &Ctx, region: &str) -> Observed<Vec<Secret>> {
-    let sm = aws_sdk_secretsmanager::Client::new(&ctx.config(region));
+    let sm = ctx.client::<aws_sdk_secretsmanager::Client>(region);
     let pages = match all_pages(ctx, sm.list_secrets().max_results(100).into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListSecrets", None)),

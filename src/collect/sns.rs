@@ -39,7 +39,7 @@ pub static COLLECTOR: super::Collector = super::Collector {
 };
 
 async fn region_topics(ctx: &Ctx, region: &str, need: &Regional) -> Observed<Vec<Topic>> {
-    let sns = aws_sdk_sns::Client::new(&ctx.config(region));
+    let sns = ctx.client::<aws_sdk_sns::Client>(region);
     let pages = match all_pages(ctx, sns.list_topics().into_paginator().send()).await {
         Ok(p) => p,
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListTopics", None)),

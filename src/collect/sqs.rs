@@ -56,7 +56,7 @@ fn attributes(map: &std::collections::HashMap<QueueAttributeName, String>) -> Qu
 }
 
 async fn region_queues(ctx: &Ctx, region: &str, need: &Need) -> Observed<Vec<Queue>> {
-    let sqs = aws_sdk_sqs::Client::new(&ctx.config(region));
+    let sqs = ctx.client::<aws_sdk_sqs::Client>(region);
     let urls: Vec<String> = match all_pages(ctx, sqs.list_queues().max_results(1000).into_paginator().send()).await {
         Ok(pages) => pages.iter().flat_map(|p| p.queue_urls().iter().cloned()).collect(),
         Err(e) => return Observed::Unknown(ctx.gap(&e, SERVICE, region, "ListQueues", None)),

@@ -289,7 +289,7 @@ struct Reads {
 }
 
 async fn listing(ctx: &Ctx, scope: &str, region: &str, reads: Reads) -> Observed<Vec<WebAcl>> {
-    let waf = aws_sdk_wafv2::Client::new(&ctx.config(region));
+    let waf = ctx.client::<aws_sdk_wafv2::Client>(region);
     let scope = Scope::from(scope);
     let mut summaries = Vec::new();
     let mut marker: Option<String> = None;

@@ -64,7 +64,7 @@ pub fn is_ou_id(text: &str) -> bool {
 /// fails the discovery with a message naming the operation and the error code:
 /// a fleet with accounts silently missing would pass for a complete one.
 pub async fn discover(ctx: &Ctx, ou: Option<&str>) -> Result<Vec<FleetAccount>, String> {
-    let org = aws_sdk_organizations::Client::new(&ctx.config(ctx.global_region()));
+    let org: aws_sdk_organizations::Client = ctx.client(ctx.global_region());
     let starts: Vec<Unit> = match ou {
         None => roots(ctx, &org).await?.into_iter().map(|id| Unit { id, path: Vec::new() }).collect(),
         Some(ou) => {

@@ -32,6 +32,8 @@ struct Shared {
     until: Option<Instant>,
     /// `--wait`: the run's start and the duration, for every account.
     wait: Option<(Instant, Duration)>,
+    /// The accounts' contexts so far, whose counts the progress line adds up.
+    audited: std::sync::Mutex<Vec<Arc<Ctx>>>,
 }
 
 /// One account's part of the report.
@@ -102,13 +104,26 @@ pub async fn audit(
     let shared = Arc::new(Shared {
         sdk: session.sdk.clone(),
         settings: session.settings.clone(),
-        verbose: args.verbose,
+        verbose: args.verbose > 0,
         caller,
         partition: caller_ctx.partition.name,
         role,
         until: args.deadline.map(|d| session.started + Duration::from_secs(d)),
         wait: args.wait.map(|w| (session.started, w)),
+        audited: std::sync::Mutex::new(Vec::new()),
     });
+    let progress = {
+        let shared = Arc::clone(&shared);
+        let target = if crate::progress::wanted(args.quiet, args.verbose) {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        };
+        crate::progress::Progress::with_target(target, move || {
+            let ctxs = shared.audited.lock().map(|c| c.clone()).unwrap_or_default();
+            ctxs.iter().fold(crate::progress::Counts::default(), |all, c| all + crate::progress::Counts::of(c))
+        })
+    };
 
     // Up to --account-concurrency accounts are polled at once, each with its own
     // request bound (its own Ctx), so an account waiting on throttled calls holds
@@ -126,18 +141,16 @@ pub async fn audit(
         .await;
     done.sort_by_key(|(i, _)| *i);
     let members: Vec<Member> = done.into_iter().map(|(_, m)| m).collect();
+    progress.finish();
 
     // the accounts' requests, and the caller's own (identity, Organizations)
     let requests = caller_ctx.requests.load(Ordering::Relaxed) + members.iter().map(|m| m.requests).sum::<usize>();
     let report = build_report(session, profiles, extras, members, fleet_ids, sel.shard);
-    if args.verbose {
-        let _ = writeln!(
-            stderr,
-            "driftwatch: {} account(s), {requests} AWS request(s) in {} ms",
-            report.fleet.as_ref().map_or(0, |f| f.accounts.len()),
-            report.duration_ms,
-        );
-    }
+    tracing::info!(
+        "{} account(s), {requests} AWS request(s) in {} ms",
+        report.fleet.as_ref().map_or(0, |f| f.accounts.len()),
+        report.duration_ms,
+    );
     write_report(args, &report, &session.sdk, stdout, stderr)
 }
 
@@ -169,9 +182,7 @@ async fn audit_member(shared: &Shared, account: FleetAccount, requirements: Vec<
                     gap.code,
                     gap.message
                 );
-                if shared.verbose {
-                    eprintln!("driftwatch: account {id}: {why}");
-                }
+                tracing::warn!("account {id}: {why}");
                 member.findings = unreadable(&id, &requirements, &gap, &why);
                 member.gaps = vec![gap];
                 member.error = Some(why);
@@ -188,17 +199,18 @@ async fn audit_member(shared: &Shared, account: FleetAccount, requirements: Vec<
     };
     let ctx = Ctx::new(sdk, &shared.settings, shared.verbose);
     let _ = ctx.account.set(id.clone());
+    if let Ok(mut all) = shared.audited.lock() {
+        all.push(Arc::clone(&ctx));
+    }
     let deadline = shared.until.map(|u| u.saturating_duration_since(Instant::now()));
     let started = Instant::now();
     let audited = audit_account(&ctx, &requirements, deadline, shared.wait).await;
-    if shared.verbose {
-        eprintln!(
-            "driftwatch: account {id}: {} finding(s), {} request(s) in {} ms",
-            audited.findings.len(),
-            ctx.requests.load(Ordering::Relaxed),
-            started.elapsed().as_millis()
-        );
-    }
+    tracing::info!(
+        "account {id}: {} finding(s), {} request(s) in {} ms",
+        audited.findings.len(),
+        ctx.requests.load(Ordering::Relaxed),
+        started.elapsed().as_millis()
+    );
     member.regions = audited.plan.regions();
     member.findings = audited.findings;
     member.gaps = audited.gaps;

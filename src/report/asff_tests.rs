@@ -269,7 +269,7 @@ fn asff_without_an_account_is_an_error_not_a_guess() {
     let mut report = fixture();
     report.account = None;
     let mut out = Vec::new();
-    let err = super::render(&report, Format::Asff, &super::Style { color: false }, &mut out).expect_err("no account");
+    let err = super::render(&report, Format::Asff, &super::Style::plain(), &mut out).expect_err("no account");
     assert_eq!(err.to_string(), "ASFF needs the 12-digit account id of every finding; base/s3-encrypted has none");
 }
 

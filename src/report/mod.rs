@@ -11,6 +11,8 @@ mod markdown;
 pub mod ocsf;
 mod sarif;
 mod table;
+mod table_cells;
+mod terminal;
 
 use crate::compare::{Finding, Summary};
 use crate::inventory::{ErrorClass, Gap};
@@ -19,6 +21,8 @@ use std::io::Write;
 
 pub use coverage::{Coverage, RequirementCoverage};
 pub use fleet::{AccountResult, Fleet, Shard};
+pub use table_cells::short_name;
+pub use terminal::Style;
 
 pub const SCHEMA: &str = "driftwatch.report/v1";
 
@@ -112,10 +116,6 @@ impl Report {
         out.dedup();
         out
     }
-}
-
-pub struct Style {
-    pub color: bool,
 }
 
 pub fn render(report: &Report, format: Format, style: &Style, out: &mut dyn Write) -> std::io::Result<()> {

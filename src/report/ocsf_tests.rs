@@ -195,6 +195,6 @@ fn ocsf_a_bad_start_time_is_an_error() {
     let mut report = fixture();
     report.started_at = "yesterday".into();
     let mut out = Vec::new();
-    let err = super::render(&report, Format::Ocsf, &super::Style { color: false }, &mut out).expect_err("bad time");
+    let err = super::render(&report, Format::Ocsf, &super::Style::plain(), &mut out).expect_err("bad time");
     assert_eq!(err.to_string(), "the report's start time `yesterday` is not an RFC 3339 time");
 }

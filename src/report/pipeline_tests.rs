@@ -126,6 +126,6 @@ pub fn fixture() -> Report {
 
 pub fn rendered(report: &Report, format: Format) -> String {
     let mut out = Vec::new();
-    render(report, format, &Style { color: false }, &mut out).expect("renders");
+    render(report, format, &Style::plain(), &mut out).expect("renders");
     String::from_utf8(out).expect("utf-8")
 }

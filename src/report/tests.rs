@@ -23,7 +23,7 @@ fn finding(req: &str, status: Status, resource: Option<&str>, checks: Vec<Check>
     }
 }
 
-pub(super) fn fixture() -> Report {
+pub(crate) fn fixture() -> Report {
     let findings = vec![
         finding(
             "s3-private-kms",
@@ -114,7 +114,7 @@ pub(super) fn fixture() -> Report {
 
 fn snapshot(format: Format, color: bool, file: &str) {
     let mut out = Vec::new();
-    render(&fixture(), format, &Style { color }, &mut out).unwrap();
+    render(&fixture(), format, &Style { color, width: Some(100) }, &mut out).unwrap();
     let got = String::from_utf8(out).unwrap();
     let path = format!("{}/src/report/snapshots/{file}", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {

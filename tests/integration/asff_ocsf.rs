@@ -182,7 +182,7 @@ fn asff_ocsf_every_status_validates_against_the_security_hub_model() {
         stale_waivers: None,
     };
     let mut out = Vec::new();
-    render(&report, Format::Asff, &Style { color: false }, &mut out).expect("renders");
+    render(&report, Format::Asff, &Style::plain(), &mut out).expect("renders");
     let asff: Value = serde_json::from_slice(&out).expect("JSON");
     let statuses: Vec<&str> =
         asff.as_array().unwrap().iter().map(|f| f["Compliance"]["Status"].as_str().unwrap_or("-")).collect();

@@ -311,5 +311,13 @@ async fn secrets_never_appear_in_any_output() {
             assert!(!text.contains(secret) && !text.contains(token), "{format}: a credential was printed");
         }
         assert!(a.stderr.contains("AccessDenied"), "-v shows the failed call: {}", a.stderr);
+        // the subscriber is installed at trace: the SDK's own lines and the call log
+        // were written, and still no credential among them
+        assert!(a.stderr.contains(" TRACE "), "no SDK trace line: {}", a.stderr);
+        assert!(
+            a.stderr.contains("AWS call service=\"S3\"") && a.stderr.contains("operation=GetBucketEncryption"),
+            "no call log line: {}",
+            a.stderr
+        );
     }
 }

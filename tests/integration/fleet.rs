@@ -203,16 +203,16 @@ async fn fleet_of_five_accounts_reports_each_accounts_own_findings() {
     own.assert_code(0);
     assert_eq!(rows(&own), expected_rows(&fleet, &[0]));
 
-    // the table: a heading per account with its summary, its findings under it
+    // the table: a heading per account, its findings under it, its summary after them
     let (t, _p) = run(&fleet, &fleet.caller().endpoint, &["--format", "table"], &[]);
     t.assert_code(1);
-    let headings: Vec<&str> = t.stdout.lines().filter(|l| l.starts_with("== account ")).collect();
+    let headings: Vec<&str> = t.stdout.lines().filter(|l| l.starts_with("account ") && l.contains(" pass, ")).collect();
     let want: Vec<String> = ids
         .iter()
         .map(|id| {
             let i = fleet.accts.iter().position(|x| &x.id == id).unwrap();
             let s = expected_summary(&fleet, i);
-            format!("== account {id}: {} pass, {} drift, 0 waived, 0 unknown, 0 not applicable", s["pass"], s["drift"])
+            format!("account {id}: {} pass, {} drift, 0 waived, 0 unknown, 0 not applicable", s["pass"], s["drift"])
         })
         .collect();
     assert_eq!(headings, want, "{}", t.stdout);
