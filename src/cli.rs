@@ -321,7 +321,7 @@ where
         Command::CheckProfile { files } => check_profiles(&files, stdout, stderr),
         Command::Kinds { kind } => kinds(kind.as_deref(), stdout, stderr),
         Command::Permissions(args) if args.check => crate::preflight::run(&args, stdout, stderr),
-        Command::Permissions(args) => permissions(&args.profiles, stdout, stderr),
+        Command::Permissions(args) => permissions(&args, stdout, stderr),
         Command::Completions { shell } => crate::shell::completions(shell, stdout, stderr),
         Command::Man => crate::shell::man(stdout, stderr),
         Command::Diff(args) => crate::diff::run(&args, stdout, stderr),
@@ -329,8 +329,8 @@ where
     }
 }
 
-fn permissions(files: &[PathBuf], stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
-    let mut profiles = match crate::profile::load_all(files) {
+fn permissions(args: &crate::preflight::PermissionsArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
+    let mut profiles = match crate::profile::load_all(&args.profiles) {
         Ok(p) => p,
         Err(d) => {
             let _ = writeln!(stderr, "{d}");
@@ -342,7 +342,30 @@ fn permissions(files: &[PathBuf], stdout: &mut dyn Write, stderr: &mut dyn Write
         p.resolve_regions(&[], crate::partition::AWS.global_region);
     }
     let plan = crate::collect::Plan::for_requirements(profiles.iter().flat_map(|p| &p.requirements));
-    let policy = crate::collect::permissions::policy(&plan);
+    let mut policy = crate::collect::permissions::policy(&plan);
+    // a fleet's caller: discovering the accounts, entering them
+    let regions: Vec<String> = profiles.iter().flat_map(|p| p.regions.iter().cloned()).collect();
+    let partition = crate::partition::Partition::of_regions(&regions);
+    let mut extra = Vec::new();
+    if args.organization {
+        extra.push(serde_json::json!({
+            "Sid": "DriftwatchDiscoverAccounts",
+            "Effect": "Allow",
+            "Action": crate::fleet::organizations::ACTIONS,
+            "Resource": "*",
+        }));
+    }
+    if let Some(role) = &args.role_name {
+        extra.push(serde_json::json!({
+            "Sid": "DriftwatchEnterAccounts",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": format!("arn:{}:iam::*:role/{role}", partition.name),
+        }));
+    }
+    if let Some(statements) = policy.get_mut("Statement").and_then(|s| s.as_array_mut()) {
+        statements.extend(extra);
+    }
     let _ = writeln!(stdout, "{}", serde_json::to_string_pretty(&policy).unwrap_or_default());
     Exit::Clean
 }

@@ -41,6 +41,29 @@ pub struct PermissionsArgs {
     /// Named profile from ~/.aws/config and ~/.aws/credentials (with --check).
     #[arg(long, value_name = "NAME", requires = "check")]
     pub aws_profile: Option<String>,
+    /// For a fleet run with `--organization`: the caller also needs the AWS
+    /// Organizations reads that discover the accounts (a statement of their own).
+    #[arg(long)]
+    pub organization: bool,
+    /// For a fleet run with `--role-name NAME`: the caller also needs
+    /// `sts:AssumeRole` on that role in every account (a statement of their own).
+    /// The audit statement is what that role needs in each account.
+    #[arg(long, value_name = "NAME")]
+    pub role_name: Option<String>,
+}
+
+impl PermissionsArgs {
+    /// Besides what collection needs: what the fleet's caller needs.
+    pub fn fleet_actions(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.organization {
+            out.extend_from_slice(crate::fleet::organizations::ACTIONS);
+        }
+        if self.role_name.is_some() {
+            out.push("sts:AssumeRole");
+        }
+        out
+    }
 }
 
 /// What the simulator answered.
@@ -226,7 +249,8 @@ pub fn run(args: &PermissionsArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         p.resolve_regions(&[], crate::partition::AWS.global_region);
     }
     let plan = crate::collect::Plan::for_requirements(profiles.iter().flat_map(|p| &p.requirements));
-    let actions: Vec<&str> = crate::collect::permissions::actions(&plan).into_iter().collect();
+    let mut actions: Vec<&str> = crate::collect::permissions::actions(&plan).into_iter().collect();
+    actions.extend(args.fleet_actions());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return invalid(stderr, format!("cannot start the async runtime: {e}")),

@@ -222,3 +222,39 @@ fn principal_of_accepts_users_roles_and_sessions_only() {
         "cannot simulate the caller `arn:aws:sts::123456789012:assumed-role/OnlyRole`: not a user or a role"
     );
 }
+
+/// `permissions` for a fleet's caller: the audit statement, then discovering the
+/// accounts (Organizations) and entering them (sts:AssumeRole on the role, in the
+/// profiles' partition).
+#[test]
+fn permissions_policy_adds_the_fleet_callers_statements() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = dir.path().join("p.toml");
+    std::fs::write(
+        &profile,
+        "[profile]\nname = \"p\"\nregions = [\"cn-north-1\"]\n[[requirement]]\nid = \"r\"\nkind = \"s3.bucket\"\n\
+         [requirement.expect]\nversioning = true\n",
+    )
+    .expect("write");
+    let path = profile.to_str().expect("utf-8");
+    let run = |extra: &[&str]| {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut argv = vec!["driftwatch", "permissions", "-p", path];
+        argv.extend_from_slice(extra);
+        let code = crate::cli::run(argv, &mut out, &mut err);
+        assert_eq!(code, crate::cli::Exit::Clean, "{}", String::from_utf8_lossy(&err));
+        serde_json::from_slice::<serde_json::Value>(&out).expect("a policy")
+    };
+    let sids = |p: &serde_json::Value| -> Vec<String> {
+        p["Statement"].as_array().expect("statements").iter().map(|s| s["Sid"].as_str().unwrap_or("").into()).collect()
+    };
+    assert_eq!(sids(&run(&[])), ["DriftwatchReadOnlyAudit"]);
+    let fleet = run(&["--organization", "--role-name", "audit"]);
+    assert_eq!(sids(&fleet), ["DriftwatchReadOnlyAudit", "DriftwatchDiscoverAccounts", "DriftwatchEnterAccounts"]);
+    assert_eq!(fleet["Statement"][1]["Action"], serde_json::json!(crate::fleet::organizations::ACTIONS));
+    assert_eq!(
+        fleet["Statement"][2],
+        serde_json::json!({"Sid": "DriftwatchEnterAccounts", "Effect": "Allow", "Action": "sts:AssumeRole",
+                           "Resource": "arn:aws-cn:iam::*:role/audit"})
+    );
+}
