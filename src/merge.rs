@@ -286,7 +286,7 @@ async fn read_inputs(inputs: &[String], sdk: &aws_config::SdkConfig) -> Result<V
                 }
             }
             None => {
-                let text = std::fs::read_to_string(input).map_err(|e| format!("{input}: cannot read: {e}"))?;
+                let text = crate::compressed::read_text(std::path::Path::new(input), "the report")?;
                 out.push((input.clone(), parse(input, &text)?));
             }
         }
