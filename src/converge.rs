@@ -142,16 +142,23 @@ pub fn rereads(requirements: &[Requirement], findings: &[Finding]) -> Vec<Reread
 }
 
 /// Replaces the findings the rereads cover with the new ones (in the report's order).
+/// A new finding that names no resource (a listing that could not be read this
+/// time) is kept even where the reread was narrowed to resources: it stands for
+/// them, and they must not drop out of the report unseen.
 pub fn replace(findings: &mut Vec<Finding>, rereads: &[Reread], fresh: Vec<Finding>) {
-    let covers = |f: &Finding, r: &Reread| {
+    let same_place = |f: &Finding, r: &Reread| {
         f.profile == r.requirement.profile
             && f.requirement == r.requirement.id
             && (!r.requirement.kind.regional
                 || f.region.as_ref().is_none_or(|region| r.requirement.regions.contains(region)))
-            && r.resources.as_ref().is_none_or(|only| f.resource.as_ref().is_some_and(|res| only.contains(res)))
     };
-    findings.retain(|f| !rereads.iter().any(|r| covers(f, r)));
-    findings.extend(fresh.into_iter().filter(|f| rereads.iter().any(|r| covers(f, r))));
+    let named = |f: &Finding, r: &Reread| {
+        r.resources.as_ref().is_none_or(|only| f.resource.as_ref().is_some_and(|res| only.contains(res)))
+    };
+    findings.retain(|f| !rereads.iter().any(|r| same_place(f, r) && named(f, r)));
+    findings.extend(
+        fresh.into_iter().filter(|f| rereads.iter().any(|r| same_place(f, r) && (f.resource.is_none() || named(f, r)))),
+    );
     findings.sort_by(|a, b| {
         (&a.profile, &a.requirement, &a.region, &a.resource, a.status).cmp(&(
             &b.profile,

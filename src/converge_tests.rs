@@ -167,3 +167,18 @@ fn a_fleet_converges_when_every_account_does() {
     assert_eq!(Convergence::of_fleet([("111111111111", a.clone())]).map(|c| c.converged), Some(true));
     assert_eq!(Convergence::of_fleet(std::iter::empty()), None);
 }
+
+#[test]
+fn a_listing_unread_when_read_again_stands_for_its_resources() {
+    let r = keys();
+    let mut findings = vec![
+        finding(&r, Status::Pass, Some("key-a"), Some("us-west-2")),
+        finding(&r, Status::Drift, Some("key-b"), Some("us-west-2")),
+    ];
+    let todo = rereads(std::slice::from_ref(&r), &findings);
+    assert_eq!(todo[0].resources, Some(["key-b".to_string()].into()));
+    // the listing failed this round: one unknown finding without a resource
+    replace(&mut findings, &todo, vec![finding(&r, Status::Unknown, None, Some("us-west-2"))]);
+    let got: Vec<_> = findings.iter().map(|f| (f.resource.as_deref(), f.status)).collect();
+    assert_eq!(got, [(None, Status::Unknown), (Some("key-a"), Status::Pass)]);
+}
