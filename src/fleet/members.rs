@@ -5,7 +5,7 @@
 
 use super::shard::{self, ShardSpec};
 use super::FleetAccount;
-use crate::cli::FleetArgs;
+use crate::fleet::FleetArgs;
 use crate::profile::{Profile, Requirement};
 use std::collections::BTreeSet;
 

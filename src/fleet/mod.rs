@@ -3,12 +3,14 @@
 //! profile may scope itself to some of them ([`AccountScope`]).
 
 mod assume;
+mod flags;
 pub mod members;
 pub mod organizations;
 pub mod run;
 mod scope;
 pub mod shard;
 
+pub use flags::FleetArgs;
 pub use scope::AccountScope;
 use std::collections::BTreeMap;
 
