@@ -219,3 +219,37 @@ async fn an_unknown_read_again_successfully_leaves_no_error() {
     assert_eq!(once.report["errors"][0]["operation"], json!("GetBucketVersioning"));
     assert_eq!(once.report["errors"][0]["code"], json!("AccessDenied"));
 }
+
+/// In a fleet run each account converges on its own: the settled account is not
+/// read again, the open one is, and the report names the account of what never
+/// converged.
+#[tokio::test]
+async fn a_fleet_waits_per_account() {
+    use super::fleet::{audit_role, bucket, ROLE};
+    let (settled, open) = (account(), account());
+    audit_role(&open, &settled.id).await;
+    let good = bucket(&settled, "good", true, true).await;
+    let bad = bucket(&open, "bad", true, false).await;
+    let prof = audit::profile_file(
+        "[profile]\nname = \"fleet-wait\"\n[[requirement]]\nid = \"versioned\"\nkind = \"s3.bucket\"\n\
+         select = { name_prefix = \"fleet-\" }\n[requirement.expect]\nversioning = true\n",
+    );
+    let proxy = FaultProxy::start(&settled.endpoint, vec![], 3);
+    let ids = format!("{},{}", settled.id, open.id);
+    let args = ["--accounts", ids.as_str(), "--role-name", ROLE, "--wait", "3s"];
+    let waited = audit::run_at(&settled, &proxy.url, &[prof.path()], &args, &[]);
+
+    waited.assert_code(1);
+    let conv = &waited.report["convergence"];
+    assert_eq!(conv["converged"], json!(false));
+    assert_eq!(
+        conv["not_converged"],
+        json!([{"account": open.id, "profile": "fleet-wait", "requirement": "versioned", "resource": bad,
+                "region": "us-east-1", "status": "drift"}])
+    );
+    let attempts = conv["attempts"].as_u64().expect("attempts") as usize;
+    assert!(attempts > 1, "{conv}");
+    let name = |arn: &str| arn.trim_start_matches("arn:aws:s3:::").to_string();
+    assert_eq!(count(&proxy.seen(), "GetBucketVersioning", Some(&name(&bad))), attempts);
+    assert_eq!(count(&proxy.seen(), "GetBucketVersioning", Some(&name(&good))), 1);
+}
