@@ -39,8 +39,16 @@ pub(crate) fn args() -> Result<Args, Error> {
     };
     let mut prowler_runs = None;
     let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+    while let Some(arg) = it.next() {
+        // `--flag value` or `--flag=value`
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+            _ => (arg, None),
+        };
+        let mut value = || match &inline {
+            Some(v) => Ok(v.clone()),
+            None => it.next().ok_or_else(|| format!("{flag} needs a value")),
+        };
         match flag.as_str() {
             "--endpoint" => a.endpoint = value()?,
             "--n" => a.both.push(value()?.parse()?),

@@ -302,8 +302,8 @@ fn minimum_requests(n: usize, buckets_in_account: usize) -> usize {
 }
 
 /// Requests per second the emulator serves for the profile's bulk (ListBuckets, then
-/// three reads per bucket, 32 buckets at a time: up to 96 requests in flight, three
-/// times driftwatch's default bound) at `endpoint`: a plain concurrent loop with
+/// three reads per bucket, 32 buckets at a time: up to 96 requests in flight, more
+/// than driftwatch's default bound of 64) at `endpoint`: a plain concurrent loop with
 /// nothing else to do, the best any auditor can reach there.
 async fn floor_throughput(env: &Env, endpoint: &str, n: usize) -> Result<f64, Error> {
     use futures::stream::{self, StreamExt};
