@@ -9,66 +9,32 @@
 //!
 //! Options (all optional): `--endpoint URL` (default http://127.0.0.1:4566),
 //! `--n N` (both tools; repeatable), `--solo N` (driftwatch alone; repeatable),
-//! `--runs K` (default 3), `--driftwatch PATH`, `--prowler PATH` (no Prowler runs
-//! without it), `--work DIR` (profiles and tool outputs).
+//! `--runs K` (default 3), `--prowler-runs K` (default: `--runs`),
+//! `--delay-ms MS` (added by the proxy to every request of every run, both tools;
+//! default 0), `--no-regions` (skip the regions comparison), `--seed-only`,
+//! `--driftwatch PATH`, `--driftwatch-arg ARG` (added to every driftwatch run;
+//! repeatable), `--prowler PATH` (no Prowler runs without it),
+//! `--work DIR` (profiles and tool outputs), and the fleet case (see `fleet.rs`):
+//! `--fleet K`, `--fleet-buckets B`, `--fleet-prowler P`, `--account-concurrency C`.
 
 #[path = "../../localstack/samples/mod.rs"]
 mod samples;
 
 mod agreement;
+mod args;
+mod fleet;
 mod proxy;
 mod seed;
 
 use agreement::*;
+use args::{args, Args};
 
 use samples::Env;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
-
-struct Args {
-    endpoint: String,
-    both: Vec<usize>,
-    solo: Vec<usize>,
-    runs: usize,
-    driftwatch: PathBuf,
-    prowler: Option<PathBuf>,
-    work: PathBuf,
-}
-
-fn args() -> Result<Args, Error> {
-    let mut a = Args {
-        endpoint: "http://127.0.0.1:4566".into(),
-        both: vec![],
-        solo: vec![],
-        runs: 3,
-        driftwatch: "target/release/driftwatch".into(),
-        prowler: None,
-        work: std::env::temp_dir().join("driftwatch-bench"),
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--endpoint" => a.endpoint = value()?,
-            "--n" => a.both.push(value()?.parse()?),
-            "--solo" => a.solo.push(value()?.parse()?),
-            "--runs" => a.runs = value()?.parse()?,
-            "--driftwatch" => a.driftwatch = value()?.into(),
-            "--prowler" => a.prowler = Some(value()?.into()),
-            "--work" => a.work = value()?.into(),
-            other => return Err(format!("unknown option {other}").into()),
-        }
-    }
-    if a.both.is_empty() && a.solo.is_empty() {
-        a.both = vec![200, 1000];
-        a.solo = vec![5000];
-    }
-    a.runs = a.runs.max(1);
-    Ok(a)
-}
 
 /// The driftwatch profile equivalent to the Prowler checks below.
 fn profile() -> String {
@@ -285,8 +251,9 @@ fn driftwatch_with(
         .arg("--profile")
         .arg(profile)
         .args(extra)
+        .args(&a.driftwatch_args)
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
+        .stderr(std::fs::File::create(a.work.join("driftwatch-stderr.log"))?);
     proxy.take();
     let (wall, rss_kib, code) = measure(&mut cmd, &measured_in)?;
     let counts = proxy.take();
@@ -294,6 +261,10 @@ fn driftwatch_with(
 }
 
 fn prowler(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path) -> Result<Run, Error> {
+    prowler_with(bin, env, proxy, dir, &[])
+}
+
+fn prowler_with(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path, extra: &[String]) -> Result<Run, Error> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)?;
     let measured_in = dir.with_extension("measured");
@@ -307,6 +278,7 @@ fn prowler(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path) -> Result<Ru
         .args(PROWLER_CHECKS)
         .arg("--region")
         .args(seed::REGIONS)
+        .args(extra)
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(dir.join("stderr.log"))?);
     proxy.take();
@@ -330,8 +302,8 @@ fn minimum_requests(n: usize, buckets_in_account: usize) -> usize {
 }
 
 /// Requests per second the emulator serves for the profile's bulk (ListBuckets, then
-/// three reads per bucket, 32 buckets at a time: up to 96 requests in flight, three
-/// times driftwatch's default bound) at `endpoint`: a plain concurrent loop with
+/// three reads per bucket, 32 buckets at a time: up to 96 requests in flight, more
+/// than driftwatch's default bound of 64) at `endpoint`: a plain concurrent loop with
 /// nothing else to do, the best any auditor can reach there.
 async fn floor_throughput(env: &Env, endpoint: &str, n: usize) -> Result<f64, Error> {
     use futures::stream::{self, StreamExt};
@@ -417,6 +389,7 @@ async fn run() -> Result<(), Error> {
     std::fs::write(&profile_path, profile())?;
     let upstream = a.endpoint.trim_start_matches("http://").trim_end_matches('/').to_string();
     let proxy = proxy::Proxy::start(&upstream).await?;
+    proxy.set_delay(a.delay);
     let mut rows: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let mut ratios: Vec<String> = Vec::new();
@@ -427,6 +400,9 @@ async fn run() -> Result<(), Error> {
         let t = Instant::now();
         seed::seed(&env, n).await?;
         eprintln!("bench: N={n}: account {} seeded in {:.1} s", env.id, t.elapsed().as_secs_f64());
+        if a.seed_only {
+            continue;
+        }
         let buckets_in_account = n + 3; // plus two trail buckets and the marker
         let minimum = minimum_requests(n, buckets_in_account);
         // The emulator's throughput drifts during a run (it slows as it serves
@@ -479,13 +455,14 @@ async fn run() -> Result<(), Error> {
         let bin = a.prowler.as_ref().ok_or("no --prowler")?;
         let dir = a.work.join(format!("prowler-{n}"));
         let mut pr_runs = Vec::new();
-        for _ in 0..a.runs {
+        for _ in 0..a.prowler_runs {
             let r = prowler(bin, &env, &proxy, &dir)?;
             if r.code != 0 {
                 return Err(
                     format!("prowler exited {} at N={n} (see {})", r.code, dir.join("stderr.log").display()).into()
                 );
             }
+            eprintln!("bench: N={n}: prowler {} ({} requests), max RSS {}", secs(r.wall), r.requests, mib(r.rss_kib));
             pr_runs.push(r);
         }
         eprintln!("bench: N={n}: prowler requests by service {:?}", pr_runs[0].by_service);
@@ -511,7 +488,8 @@ async fn run() -> Result<(), Error> {
     // Python process, so more regions cost more requests' worth of its time; with a
     // round trip like a real endpoint's added by the proxy, the regions' requests
     // overlap (read one after another, four regions would take about four times one).
-    if let Some(n) = a.both.iter().chain(a.solo.iter()).min() {
+    let smallest = a.both.iter().chain(a.solo.iter()).min().filter(|_| a.regions && !a.seed_only);
+    if let Some(n) = smallest {
         let env = bench_account(&a, *n);
         for delay in [Duration::ZERO, Duration::from_millis(50)] {
             proxy.set_delay(delay);
@@ -528,10 +506,21 @@ async fn run() -> Result<(), Error> {
                 all.as_secs_f64() / one.as_secs_f64()
             ));
         }
-        proxy.set_delay(Duration::ZERO);
+        proxy.set_delay(a.delay);
     }
-    println!("| tool | N | wall min / median | max RSS | HTTP requests | findings (drift or fail / total) by area |");
-    println!("|---|---|---|---|---|---|");
+    let fleet_lines = if a.fleet.accounts > 0 { fleet::run(&a, &proxy, &profile_path).await? } else { vec![] };
+    if a.seed_only {
+        return Ok(());
+    }
+    if !a.delay.is_zero() && !rows.is_empty() {
+        notes.insert(0, format!("every request of the runs above had {} added by the proxy", millis(a.delay)));
+    }
+    if !rows.is_empty() {
+        println!(
+            "| tool | N | wall min / median | max RSS | HTTP requests | findings (drift or fail / total) by area |"
+        );
+        println!("|---|---|---|---|---|---|");
+    }
     for r in &rows {
         println!("{r}");
     }
@@ -546,6 +535,9 @@ async fn run() -> Result<(), Error> {
     println!();
     for n in &notes {
         println!("- {n}");
+    }
+    for line in &fleet_lines {
+        println!("{line}");
     }
     Ok(())
 }

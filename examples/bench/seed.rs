@@ -6,7 +6,7 @@
 //! | what | seeded |
 //! |---|---|
 //! | S3 | N buckets round-robin over the four regions; even ones SSE-KMS + versioning + public access block, odd ones neither |
-//! | IAM | 100 roles: every 10th with AdministratorAccess, every 10th (offset 1) ReadOnlyAccess |
+//! | IAM | 100 roles (`seed_stack`: any number): every 10th with AdministratorAccess, every 10th (offset 1) ReadOnlyAccess |
 //! | CloudTrail | a multi-region trail that is logging (us-east-1); a single-region trail that is stopped (us-west-2) |
 //! | ACM | one DNS-validated certificate request per region |
 //! | EC2 | one VPC per region; peering east–west and east–eu routed, east–south unrouted, west–south and eu–south missing |
@@ -31,6 +31,12 @@ pub fn compliant_bucket(i: usize) -> bool {
 }
 
 pub async fn seed(env: &Env, n: usize) -> Result {
+    seed_stack(env, n, ROLES).await
+}
+
+/// Seeds the stack above with `n` buckets and `roles` roles (the fleet's small
+/// accounts have fewer of both).
+pub async fn seed_stack(env: &Env, n: usize, roles: usize) -> Result {
     let marker = format!("bench-seeded-{n}-{}", env.id);
     let listed = env.s3("us-east-1").list_buckets().max_buckets(1000).into_paginator().send().collect::<Vec<_>>().await;
     let mut existing = BTreeSet::new();
@@ -66,7 +72,7 @@ pub async fn seed(env: &Env, n: usize) -> Result {
         .buffer_unordered(PARALLEL)
         .try_collect::<Vec<()>>()
         .await?;
-    roles(env).await?;
+    seed_roles(env, roles).await?;
     trails(env).await?;
     certificates(env).await?;
     network(env).await?;
@@ -91,7 +97,7 @@ async fn bucket(env: &Env, name: &str, region: &str, create: bool, compliant: bo
 
 const TRUST_EC2: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
-async fn roles(env: &Env) -> Result {
+async fn seed_roles(env: &Env, count: usize) -> Result {
     let iam = env.iam();
     let mut have = BTreeSet::new();
     let mut pages = iam.list_roles().into_paginator().send();
@@ -99,7 +105,7 @@ async fn roles(env: &Env) -> Result {
         have.extend(page?.roles().iter().map(|r| r.role_name().to_string()));
     }
     let have = &have;
-    stream::iter(0..ROLES)
+    stream::iter(0..count)
         .map(|i| {
             let iam = iam.clone();
             async move {

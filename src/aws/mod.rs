@@ -102,7 +102,7 @@ impl Default for Settings {
         Settings {
             endpoint_url: None,
             aws_profile: None,
-            concurrency: 32,
+            concurrency: 64,
             retry: Retry { mode: RetryMode::Standard, max_attempts: DEFAULT_MAX_ATTEMPTS },
             attempt_timeout: Duration::from_secs(20),
             operation_timeout: Duration::from_secs(90),
