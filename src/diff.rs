@@ -188,23 +188,7 @@ impl std::fmt::Display for InputError {
 }
 
 pub(crate) fn parse(file: &str, text: &str) -> Result<ReportIn, InputError> {
-    // serde would read a struct from an array too; a report is an object
-    let start = text.len() - text.trim_start().len();
-    if let Some(c) = text[start..].chars().next().filter(|&c| c != '{') {
-        let line = text[..start].matches('\n').count() + 1;
-        let column = text[..start].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        return Err(InputError(format!("{file}:{line}:{column}: expected a JSON object (a report), found `{c}`")));
-    }
-    serde_json::from_str(text).map_err(|e| {
-        // serde_json ends its messages with " at line L column C"; the position
-        // goes in front instead
-        let msg = e.to_string();
-        let msg = match msg.rfind(" at line ") {
-            Some(i) => msg[..i].to_string(),
-            None => msg,
-        };
-        InputError(format!("{file}:{}:{}: {msg}", e.line(), e.column()))
-    })
+    crate::json_input::parse_object(file, text).map_err(InputError)
 }
 
 pub(crate) fn read(path: &Path) -> Result<(String, ReportIn), InputError> {

@@ -17,6 +17,7 @@ pub mod evaluate;
 pub mod finish;
 pub mod fleet;
 pub mod inventory;
+pub mod json_input;
 pub mod kinds;
 pub mod logging;
 pub mod merge;

@@ -75,17 +75,7 @@ fn report_schema<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 
 /// Reads one report; JSON errors as `FILE:LINE:COL: message`.
 pub fn parse(name: &str, text: &str) -> Result<ShardReport, String> {
-    let start = text.len() - text.trim_start().len();
-    if let Some(c) = text[start..].chars().next().filter(|&c| c != '{') {
-        let line = text[..start].matches('\n').count() + 1;
-        let column = text[..start].rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        return Err(format!("{name}:{line}:{column}: expected a JSON object (a report), found `{c}`"));
-    }
-    serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg.rfind(" at line ").map_or(msg.clone(), |i| msg[..i].to_string());
-        format!("{name}:{}:{}: {msg}", e.line(), e.column())
-    })
+    crate::json_input::parse_object(name, text)
 }
 
 /// Combines the shards (each named by where it was read from) into one report.

@@ -163,20 +163,9 @@ pub fn load(path: &Path) -> Result<SavedInventory, String> {
     parse(&path.display().to_string(), &text)
 }
 
-fn located(file: &str, e: &serde_json::Error) -> String {
-    if e.line() == 0 {
-        format!("{file}: {e}")
-    } else {
-        // serde_json appends " at line L column C"; the position leads instead
-        let text = e.to_string();
-        let bare = text.rsplit_once(" at line ").map(|(m, _)| m).unwrap_or(&text);
-        format!("{file}:{}:{}: {bare}", e.line(), e.column())
-    }
-}
-
 /// Parses a saved inventory's text; `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<SavedInventory, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| located(file, &e))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| crate::json_input::located(file, &e))?;
     match value.get("schema").and_then(serde_json::Value::as_str) {
         Some(s) if s == SCHEMA => {}
         Some(s) if s.starts_with("driftwatch.inventory/") => {
@@ -184,7 +173,7 @@ pub fn parse(file: &str, text: &str) -> Result<SavedInventory, String> {
         }
         _ => return Err(format!("{file}: not a driftwatch inventory (no \"schema\": \"{SCHEMA}\")")),
     }
-    serde_json::from_str(text).map_err(|e| located(file, &e))
+    serde_json::from_str(text).map_err(|e| crate::json_input::located(file, &e))
 }
 
 fn not_saved(service: &str, region: &str, what: &str) -> Gap {
