@@ -142,9 +142,13 @@ pub fn rereads(requirements: &[Requirement], findings: &[Finding]) -> Vec<Reread
 }
 
 /// Replaces the findings the rereads cover with the new ones (in the report's order).
-/// A new finding that names no resource (a listing that could not be read this
-/// time) is kept even where the reread was narrowed to resources: it stands for
+/// A new unknown finding that names no resource (a listing that could not be read
+/// this time) is kept even where the reread was narrowed to resources: it stands for
 /// them, and they must not drop out of the report unseen.
+fn unread_listing(f: &Finding) -> bool {
+    f.resource.is_none() && f.status == Status::Unknown
+}
+
 pub fn replace(findings: &mut Vec<Finding>, rereads: &[Reread], fresh: Vec<Finding>) {
     let same_place = |f: &Finding, r: &Reread| {
         f.profile == r.requirement.profile
@@ -157,7 +161,7 @@ pub fn replace(findings: &mut Vec<Finding>, rereads: &[Reread], fresh: Vec<Findi
     };
     findings.retain(|f| !rereads.iter().any(|r| same_place(f, r) && named(f, r)));
     findings.extend(
-        fresh.into_iter().filter(|f| rereads.iter().any(|r| same_place(f, r) && (f.resource.is_none() || named(f, r)))),
+        fresh.into_iter().filter(|f| rereads.iter().any(|r| same_place(f, r) && (unread_listing(f) || named(f, r)))),
     );
     findings.sort_by(|a, b| {
         (&a.profile, &a.requirement, &a.region, &a.resource, a.status).cmp(&(

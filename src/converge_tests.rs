@@ -182,3 +182,17 @@ fn a_listing_unread_when_read_again_stands_for_its_resources() {
     let got: Vec<_> = findings.iter().map(|f| (f.resource.as_deref(), f.status)).collect();
     assert_eq!(got, [(None, Status::Unknown), (Some("key-a"), Status::Pass)]);
 }
+
+#[test]
+fn a_narrowed_reread_that_finds_nothing_adds_no_requirement_level_finding() {
+    let r = keys();
+    let mut findings = vec![
+        finding(&r, Status::Pass, Some("key-a"), Some("us-west-2")),
+        finding(&r, Status::Drift, Some("key-b"), Some("us-west-2")),
+    ];
+    let todo = rereads(std::slice::from_ref(&r), &findings);
+    // key-b is gone: the narrowed evaluation selects nothing
+    replace(&mut findings, &todo, vec![finding(&r, Status::NotApplicable, None, Some("us-west-2"))]);
+    let got: Vec<_> = findings.iter().map(|f| (f.resource.as_deref(), f.status)).collect();
+    assert_eq!(got, [(Some("key-a"), Status::Pass)]);
+}
