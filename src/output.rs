@@ -74,6 +74,9 @@ where
 
 /// An S3 client for the transfer, built as the collectors' are (path-style against
 /// an emulator, every call in the call log), in `region` or the configuration's.
+/// It shares the run's HTTP client: a connection the audit pooled is driven by the
+/// audit runtime's worker threads, which keep running while [`block_on`] waits,
+/// and the transfer is the last use of the configuration in a run.
 fn client(sdk: &SdkConfig, region: Option<&str>) -> aws_sdk_s3::Client {
     let ctx = crate::aws::Ctx::new(sdk.clone(), &crate::aws::Settings::default(), false);
     let region = region

@@ -17,6 +17,7 @@
 //! (default 4), `--fleet-prowler P` (default 10), `--account-concurrency C`
 //! (repeatable; default: driftwatch's own default, then K).
 
+use super::proxy::{Mode, Proxy};
 use super::{driftwatch_with, mib, prowler_with, secs, seed, stats, Args, Duration, Env, Error, Instant, Path, Run};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use serde_json::Value;
@@ -141,30 +142,26 @@ fn prowler_account(dir: &Path) -> Result<String, Error> {
     }
 }
 
-fn spread(runs: &[Run]) -> (Duration, Duration, Duration) {
-    let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
-    walls.sort();
-    (walls.iter().sum(), walls[walls.len() / 2], walls[walls.len() - 1])
+/// driftwatch's own `--account-concurrency` default (src/fleet/flags.rs).
+const DEFAULT_ACCOUNT_CONCURRENCY: u16 = 8;
+
+fn concurrency_label(c: Option<u16>) -> String {
+    c.map(|c| format!("--account-concurrency {c}")).unwrap_or_else(|| "default account concurrency".into())
 }
 
-/// Seeds the fleet, runs the three cases and returns the lines to print (a table
-/// and notes).
-pub async fn run(a: &Args, proxy: &super::proxy::Proxy, profile: &Path) -> Result<Vec<String>, Error> {
-    let o = &a.fleet;
-    let envs: Vec<Env> = (0..o.accounts).map(|i| account(a, i)).collect();
-    let t = Instant::now();
-    seed_fleet(&envs, o.buckets).await?;
-    eprintln!("bench: fleet: {} accounts seeded in {:.1} s", envs.len(), t.elapsed().as_secs_f64());
-    if a.seed_only {
-        return Ok(vec![]);
-    }
+/// driftwatch once per account, one after another, as the documented loop does;
+/// the runs and their findings put together (sorted).
+#[allow(clippy::type_complexity)]
+fn one_at_a_time(
+    a: &Args,
+    proxy: &Proxy,
+    profile: &Path,
+    envs: &[Env],
+) -> Result<(Vec<Run>, Vec<(String, String, String, String)>), Error> {
     let caller = &envs[0];
-    let ids: Vec<String> = envs.iter().map(|e| e.id.clone()).collect();
-
-    // one account at a time, as the documented loop does
     let mut singles = Vec::new();
     let mut single_findings = Vec::new();
-    for env in &envs {
+    for env in envs {
         let out = a.work.join(format!("fleet-single-{}.json", env.id));
         let r = driftwatch_with(a, caller, proxy, profile, &out, &["--accounts", &env.id, "--role-name", ROLE])?;
         if r.code > 1 {
@@ -176,12 +173,118 @@ pub async fn run(a: &Args, proxy: &super::proxy::Proxy, profile: &Path) -> Resul
         singles.push(r);
     }
     single_findings.sort();
-    let (sum, median, slowest) = spread(&singles);
+    Ok((singles, single_findings))
+}
+
+/// The whole fleet in one driftwatch run, `a.runs` times; the runs, and whether
+/// the last one's findings equal `single_findings`.
+fn one_fleet_run(
+    a: &Args,
+    proxy: &Proxy,
+    profile: &Path,
+    envs: &[Env],
+    c: Option<u16>,
+    single_findings: &[(String, String, String, String)],
+) -> Result<(Vec<Run>, bool), Error> {
+    let caller = &envs[0];
+    let joined = envs.iter().map(|e| e.id.as_str()).collect::<Vec<_>>().join(",");
+    let mut runs = Vec::new();
+    let out = a.work.join("fleet.json");
+    let c_text = c.map(|c| c.to_string()).unwrap_or_default();
+    for _ in 0..a.runs {
+        let mut extra = vec!["--accounts", &joined, "--role-name", ROLE];
+        if c.is_some() {
+            extra.extend(["--account-concurrency", c_text.as_str()]);
+        }
+        let r = driftwatch_with(a, caller, proxy, profile, &out, &extra)?;
+        if r.code > 1 {
+            return Err(format!("driftwatch exited {} on the fleet (see driftwatch-stderr.log)", r.code).into());
+        }
+        eprintln!(
+            "bench: fleet: one run, account concurrency {c:?}: {} ({} requests, CPU {}, {} not in the record {:?})",
+            secs(r.wall),
+            r.requests,
+            secs(r.cpu),
+            r.missed,
+            r.missed_examples
+        );
+        runs.push(r);
+    }
+    let got = findings(&out, &caller.id)?;
+    let same = got == single_findings;
+    if !same {
+        let only_fleet: Vec<_> = got.iter().filter(|f| !single_findings.contains(f)).take(10).collect();
+        let only_single: Vec<_> = single_findings.iter().filter(|f| !got.contains(f)).take(10).collect();
+        eprintln!("bench: fleet: findings differ: only in the fleet run {only_fleet:?}; only in the single runs {only_single:?}");
+        let _ = std::fs::copy(&out, a.work.join(format!("fleet-differs-{}.json", c.unwrap_or(0))));
+    }
+    Ok((runs, same))
+}
+
+/// The median of the runs' CPU times (user plus system).
+fn median_cpu(runs: &[Run]) -> Duration {
+    let mut cpu: Vec<Duration> = runs.iter().map(|r| r.cpu).collect();
+    cpu.sort();
+    cpu.get(cpu.len() / 2).copied().unwrap_or_default()
+}
+
+fn fleet_row(label: &str, accounts: usize, runs: &[Run]) -> String {
+    let (fmin, fmed, frss, freq) = stats(runs);
+    format!(
+        "| driftwatch, one fleet run ({label}) | {accounts} | {} / {} | {} | {} | {freq} |",
+        secs(fmin),
+        secs(fmed),
+        secs(median_cpu(runs)),
+        mib(frss)
+    )
+}
+
+fn singles_row(accounts: usize, singles: &[Run], suffix: &str) -> String {
+    let (sum, median, slowest) = spread(singles);
+    let rss = singles.iter().map(|r| r.rss_kib).max().unwrap_or(0);
+    let requests: usize = singles.iter().map(|r| r.requests).sum();
+    let cpu: Duration = singles.iter().map(|r| r.cpu).sum();
+    format!(
+        "| driftwatch, one account at a time{suffix} | {accounts} | {} in all (median account {}, slowest {}) | {} in all | {} | {requests} |",
+        secs(sum),
+        secs(median),
+        secs(slowest),
+        secs(cpu),
+        mib(rss)
+    )
+}
+
+fn spread(runs: &[Run]) -> (Duration, Duration, Duration) {
+    let mut walls: Vec<Duration> = runs.iter().map(|r| r.wall).collect();
+    walls.sort();
+    (walls.iter().sum(), walls[walls.len() / 2], walls[walls.len() - 1])
+}
+
+/// Seeds the fleet, runs the three cases and returns the lines to print (a table
+/// and notes).
+pub async fn run(a: &Args, proxy: &Proxy, profile: &Path) -> Result<Vec<String>, Error> {
+    let o = &a.fleet;
+    let envs: Vec<Env> = (0..o.accounts).map(|i| account(a, i)).collect();
+    let t = Instant::now();
+    seed_fleet(&envs, o.buckets).await?;
+    eprintln!("bench: fleet: {} accounts seeded in {:.1} s", envs.len(), t.elapsed().as_secs_f64());
+    if a.seed_only {
+        return Ok(vec![]);
+    }
+    let caller = &envs[0];
+
+    // Every answer is recorded while the emulator serves the runs below, so that
+    // they can be run again answered from the record (see proxy.rs).
+    proxy.set_mode(Mode::Record);
+    let (singles, single_findings) = one_at_a_time(a, proxy, profile, &envs)?;
+    let (sum, _, slowest) = spread(&singles);
     eprintln!("bench: fleet: one at a time: {} in all, slowest {}", secs(sum), secs(slowest));
 
     // the whole fleet in one run
+    proxy.set_mode(Mode::Pass);
     let throughput = floor_throughput(&envs, &proxy.url, o.buckets).await?;
     proxy.take();
+    proxy.set_mode(Mode::Record);
     let concurrencies: Vec<Option<u16>> = if o.account_concurrency.is_empty() {
         vec![None, Some(o.accounts as u16)]
     } else {
@@ -189,35 +292,11 @@ pub async fn run(a: &Args, proxy: &super::proxy::Proxy, profile: &Path) -> Resul
     };
     let mut rows = Vec::new();
     let mut notes = Vec::new();
-    let joined = ids.join(",");
     for c in &concurrencies {
-        let mut runs = Vec::new();
-        let out = a.work.join("fleet.json");
-        for _ in 0..a.runs {
-            let mut extra = vec!["--accounts", &joined, "--role-name", ROLE];
-            let c_text = c.map(|c| c.to_string()).unwrap_or_default();
-            if c.is_some() {
-                extra.extend(["--account-concurrency", c_text.as_str()]);
-            }
-            let r = driftwatch_with(a, caller, proxy, profile, &out, &extra)?;
-            if r.code > 1 {
-                return Err(format!("driftwatch exited {} on the fleet (see driftwatch-stderr.log)", r.code).into());
-            }
-            eprintln!("bench: fleet: one run, account concurrency {c:?}: {} ({} requests)", secs(r.wall), r.requests);
-            runs.push(r);
-        }
-        let fleet_findings = findings(&out, &caller.id)?;
-        let same = fleet_findings == single_findings;
-        let (fmin, fmed, frss, freq) = stats(&runs);
-        let label =
-            c.map(|c| format!("--account-concurrency {c}")).unwrap_or_else(|| "default account concurrency".into());
-        rows.push(format!(
-            "| driftwatch, one fleet run ({label}) | {} | {} / {} | {} | {freq} |",
-            envs.len(),
-            secs(fmin),
-            secs(fmed),
-            mib(frss)
-        ));
+        let (runs, same) = one_fleet_run(a, proxy, profile, &envs, *c, &single_findings)?;
+        let (_, fmed, _, freq) = stats(&runs);
+        let label = concurrency_label(*c);
+        rows.push(fleet_row(&label, envs.len(), &runs));
         let floor = freq as f64 / throughput;
         notes.push(format!(
             "fleet run ({label}): median {} = {:.2}× the slowest single account, {:.2}× the emulator's floor for \
@@ -232,16 +311,40 @@ pub async fn run(a: &Args, proxy: &super::proxy::Proxy, profile: &Path) -> Resul
             single_findings.len()
         ));
     }
-    let single_rss = singles.iter().map(|r| r.rss_kib).max().unwrap_or(0);
-    let single_requests: usize = singles.iter().map(|r| r.requests).sum();
-    rows.push(format!(
-        "| driftwatch, one account at a time | {} | {} in all (median account {}, slowest {}) | {} | {single_requests} |",
-        envs.len(),
-        secs(sum),
-        secs(median),
-        secs(slowest),
-        mib(single_rss)
-    ));
+    rows.push(singles_row(envs.len(), &singles, ""));
+
+    // The same runs answered from the record: the emulator's throughput is no
+    // longer the floor, only the added round trip and the tool itself are left.
+    proxy.set_mode(Mode::Replay);
+    let mut replay_rows = Vec::new();
+    let (rsingles, rsingle_findings) = one_at_a_time(a, proxy, profile, &envs)?;
+    let (_, _, rslowest) = spread(&rsingles);
+    let missed_singles: usize = rsingles.iter().map(|r| r.missed).sum();
+    let mut replay_notes = vec![format!(
+        "one account at a time, replayed: findings {} those of the emulator's runs; {missed_singles} request(s) not in the record",
+        if rsingle_findings == single_findings { "equal" } else { "DIFFER FROM" }
+    )];
+    for c in &concurrencies {
+        let (runs, same) = one_fleet_run(a, proxy, profile, &envs, *c, &single_findings)?;
+        let (_, fmed, _, _) = stats(&runs);
+        let label = concurrency_label(*c);
+        replay_rows.push(fleet_row(&label, envs.len(), &runs));
+        let waves = envs.len().div_ceil(usize::from(c.unwrap_or(DEFAULT_ACCOUNT_CONCURRENCY)));
+        replay_notes.push(format!(
+            "fleet run ({label}), replayed: median {} = {:.2}× the slowest single account ({}), {:.2}× that account \
+             times the {waves} round(s) of accounts the concurrency allows ({}); findings {} the single runs'; \
+             {} request(s) not in the record",
+            secs(fmed),
+            fmed.as_secs_f64() / rslowest.as_secs_f64(),
+            secs(rslowest),
+            fmed.as_secs_f64() / (rslowest.as_secs_f64() * waves as f64),
+            secs(rslowest.mul_f64(waves as f64)),
+            if same { "equal" } else { "DIFFER FROM" },
+            runs.iter().map(|r| r.missed).sum::<usize>()
+        ));
+    }
+    replay_rows.push(singles_row(envs.len(), &rsingles, ", replayed"));
+    proxy.set_mode(Mode::Pass);
 
     // Prowler, one account at a time, on the first accounts
     if let (Some(bin), true) = (&a.prowler, o.prowler_accounts > 0) {
@@ -263,12 +366,14 @@ pub async fn run(a: &Args, proxy: &super::proxy::Proxy, profile: &Path) -> Resul
         let (psum, pmed, pslow) = spread(&runs);
         let prss = runs.iter().map(|r| r.rss_kib).max().unwrap_or(0);
         let preq: usize = runs.iter().map(|r| r.requests).sum();
+        let pcpu: Duration = runs.iter().map(|r| r.cpu).sum();
         rows.push(format!(
-            "| Prowler 5.46.0, one account at a time | {} | {} in all (median account {}, slowest {}) | {} | {preq} |",
+            "| Prowler 5.46.0, one account at a time | {} | {} in all (median account {}, slowest {}) | {} in all | {} | {preq} |",
             runs.len(),
             secs(psum),
             secs(pmed),
             secs(pslow),
+            secs(pcpu),
             mib(prss)
         ));
         notes.push(format!(
@@ -289,11 +394,25 @@ pub async fn run(a: &Args, proxy: &super::proxy::Proxy, profile: &Path) -> Resul
             super::millis(a.delay)
         ),
         String::new(),
-        "| run | accounts | wall | max RSS | HTTP requests |".into(),
-        "|---|---|---|---|---|".into(),
+        "| run | accounts | wall | CPU (user + system) | max RSS | HTTP requests |".into(),
+        "|---|---|---|---|---|---|".into(),
     ];
     out.extend(rows);
     out.push(String::new());
     out.extend(notes.into_iter().map(|n| format!("- {n}")));
+    out.extend([
+        String::new(),
+        format!(
+            "The same runs answered from the proxy's record of the emulator's answers, {} added per request \
+             (no request reaches the emulator):",
+            super::millis(a.delay)
+        ),
+        String::new(),
+        "| run | accounts | wall | CPU (user + system) | max RSS | HTTP requests |".into(),
+        "|---|---|---|---|---|---|".into(),
+    ]);
+    out.extend(replay_rows);
+    out.push(String::new());
+    out.extend(replay_notes.into_iter().map(|n| format!("- {n}")));
     Ok(out)
 }

@@ -154,6 +154,12 @@ struct Run {
     rss_kib: i64,
     requests: usize,
     by_service: BTreeMap<String, usize>,
+    /// Requests the proxy's record could not answer (replay mode only).
+    missed: usize,
+    /// User plus system CPU time.
+    cpu: Duration,
+    /// A few of the requests the record could not answer.
+    missed_examples: Vec<String>,
     code: i32,
 }
 
@@ -161,7 +167,7 @@ struct Run {
 /// that stays small (the helper below): a child's `ru_maxrss` starts at the peak
 /// RSS of the process that spawned it, because Linux carries the parent's
 /// high-water mark through fork/vfork and exec.
-fn wait_measured(cmd: &mut std::process::Command) -> Result<(Duration, i64, i32), Error> {
+fn wait_measured(cmd: &mut std::process::Command) -> Result<(Duration, i64, i32, Duration), Error> {
     let start = Instant::now();
     let child = cmd.spawn()?;
     let pid = child.id() as libc::pid_t;
@@ -175,12 +181,14 @@ fn wait_measured(cmd: &mut std::process::Command) -> Result<(Duration, i64, i32)
         return Err(std::io::Error::last_os_error().into());
     }
     let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    let time = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
     // ru_maxrss is in KiB on Linux
-    Ok((wall, usage.ru_maxrss, code))
+    Ok((wall, usage.ru_maxrss, code, time(usage.ru_utime) + time(usage.ru_stime)))
 }
 
 /// `bench --measure-child FILE -- PROGRAM ARGS...`: runs PROGRAM from this small,
-/// freshly started process and writes "wall_ns max_rss_kib exit_code" to FILE.
+/// freshly started process and writes "wall_ns max_rss_kib exit_code cpu_ns" to FILE
+/// (cpu: user plus system time).
 /// The driver itself grows to hundreds of MiB (Prowler's output, the floor loops);
 /// measured from the driver directly, a 30 MiB driftwatch read as 230 MiB.
 fn measure_child(args: &[String]) -> Result<(), Error> {
@@ -188,8 +196,8 @@ fn measure_child(args: &[String]) -> Result<(), Error> {
         [file, dash, rest @ ..] if dash == "--" && !rest.is_empty() => (file, rest),
         _ => return Err("usage: --measure-child FILE -- PROGRAM ARGS...".into()),
     };
-    let (wall, rss, code) = wait_measured(std::process::Command::new(&rest[0]).args(&rest[1..]))?;
-    std::fs::write(file, format!("{} {rss} {code}", wall.as_nanos()))?;
+    let (wall, rss, code, cpu) = wait_measured(std::process::Command::new(&rest[0]).args(&rest[1..]))?;
+    std::fs::write(file, format!("{} {rss} {code} {}", wall.as_nanos(), cpu.as_nanos()))?;
     Ok(())
 }
 
@@ -201,14 +209,16 @@ fn measured(program: &Path, file: &Path) -> Result<std::process::Command, Error>
 }
 
 /// Runs a command built by `measured` and reads what the helper wrote.
-fn measure(cmd: &mut std::process::Command, file: &Path) -> Result<(Duration, i64, i32), Error> {
+fn measure(cmd: &mut std::process::Command, file: &Path) -> Result<(Duration, i64, i32, Duration), Error> {
     let _ = std::fs::remove_file(file);
     let status = cmd.status()?;
     let text =
         std::fs::read_to_string(file).map_err(|e| format!("the measuring helper wrote nothing ({status}): {e}"))?;
     let parts: Vec<i64> = text.split_whitespace().filter_map(|p| p.parse().ok()).collect();
     match parts[..] {
-        [wall, rss, code] => Ok((Duration::from_nanos(wall as u64), rss, code as i32)),
+        [wall, rss, code, cpu] => {
+            Ok((Duration::from_nanos(wall as u64), rss, code as i32, Duration::from_nanos(cpu as u64)))
+        }
         _ => Err(format!("the measuring helper wrote {text:?}").into()),
     }
 }
@@ -255,9 +265,9 @@ fn driftwatch_with(
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(a.work.join("driftwatch-stderr.log"))?);
     proxy.take();
-    let (wall, rss_kib, code) = measure(&mut cmd, &measured_in)?;
+    let (wall, rss_kib, code, cpu) = measure(&mut cmd, &measured_in)?;
     let counts = proxy.take();
-    Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, code })
+    Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, missed: counts.missed, missed_examples: counts.missed_examples, cpu, code })
 }
 
 fn prowler(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path) -> Result<Run, Error> {
@@ -282,9 +292,9 @@ fn prowler_with(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path, extra: 
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(dir.join("stderr.log"))?);
     proxy.take();
-    let (wall, rss_kib, code) = measure(&mut cmd, &measured_in)?;
+    let (wall, rss_kib, code, cpu) = measure(&mut cmd, &measured_in)?;
     let counts = proxy.take();
-    Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, code })
+    Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, missed: counts.missed, missed_examples: counts.missed_examples, cpu, code })
 }
 
 /// The requests a perfect collector needs for the profile on the seeded account.

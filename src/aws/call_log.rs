@@ -116,16 +116,21 @@ impl Intercept for CallLog {
     }
 }
 
-/// SDK clients that can be built with the call log (see [`super::Ctx::client`]).
+/// SDK clients that can be built with the call log (see [`super::Ctx::client`]),
+/// in a retry partition of their own audit (see [`super::Ctx::retry_partition`]).
 pub trait LoggedClient {
-    fn build(config: &aws_types::SdkConfig, log: &CallLog) -> Self;
+    fn build(config: &aws_types::SdkConfig, log: &CallLog, retry: RetryPartition) -> Self;
 }
+
+pub use aws_smithy_runtime::client::retries::RetryPartition;
 
 macro_rules! logged_clients {
     ($($sdk:ident),* $(,)?) => {$(
         impl LoggedClient for $sdk::Client {
-            fn build(config: &aws_types::SdkConfig, log: &CallLog) -> Self {
-                $sdk::Client::from_conf($sdk::config::Builder::from(config).interceptor(log.clone()).build())
+            fn build(config: &aws_types::SdkConfig, log: &CallLog, retry: RetryPartition) -> Self {
+                $sdk::Client::from_conf(
+                    $sdk::config::Builder::from(config).interceptor(log.clone()).retry_partition(retry).build(),
+                )
             }
         }
     )*};

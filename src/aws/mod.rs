@@ -13,7 +13,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 pub use call_log::{CallLog, LoggedClient};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
@@ -110,10 +110,35 @@ impl Default for Settings {
     }
 }
 
+/// One HTTP client for a whole run: every service client made from the loaded
+/// configuration (every service, region and account of the run) shares its
+/// connection pool and its TLS roots. Left to itself, the SDK gives each service
+/// client a client of its own, which reads the system's certificate store again
+/// and opens its own connections: 24 of them for six services in four regions, 24
+/// per account again in a fleet run. It is the SDK's default client otherwise:
+/// rustls with aws-lc, the connector settings (timeouts) of each call, and an
+/// HTTP(S)_PROXY / NO_PROXY from the environment.
+pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector =
+            aws_smithy_http_client::Connector::builder().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    })
+}
+
 /// Loads the shared SDK configuration: credentials and region from the standard
-/// chain, `AWS_ENDPOINT_URL[_<SERVICE>]` honoured, `--endpoint-url` winning.
+/// chain, `AWS_ENDPOINT_URL[_<SERVICE>]` honoured, `--endpoint-url` winning, and
+/// one HTTP client for every service client of the run ([`http_client`]).
 pub async fn load(settings: &Settings) -> SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
         .retry_config(
             RetryConfig::standard()
                 .with_retry_mode(settings.retry.mode)
@@ -157,7 +182,13 @@ pub struct Ctx {
     pub call_log: CallLog,
     /// Collectors planned and finished, for the progress bar.
     pub progress: crate::progress::Tracker,
+    /// Names this audit's retry partitions apart from every other audit's of the
+    /// process (see [`Ctx::retry_partition`]).
+    retry_scope: u64,
 }
+
+/// A number for each [`Ctx`] of the process, for its retry partitions.
+static RETRY_SCOPES: AtomicU64 = AtomicU64::new(0);
 
 impl Ctx {
     pub fn new(sdk: SdkConfig, settings: &Settings, verbose: bool) -> Arc<Self> {
@@ -177,7 +208,19 @@ impl Ctx {
             account: std::sync::OnceLock::new(),
             call_log: CallLog::default(),
             progress: crate::progress::Tracker::default(),
+            retry_scope: RETRY_SCOPES.fetch_add(1, Ordering::Relaxed),
         })
+    }
+
+    /// The retry partition of `service` in `region` for this audit. The SDK keeps
+    /// a retry quota (standard and adaptive modes) and, in adaptive mode, a
+    /// client-side rate limiter per partition name for the whole process, and
+    /// names a client's partition after its service and region only (`s3-us-east-1`).
+    /// AWS throttles per account and region, so each audit (each account of a
+    /// fleet run) has partitions of its own: a throttled or failing account uses
+    /// up, and slows down, only its own.
+    pub fn retry_partition(&self, service: &str, region: &str) -> call_log::RetryPartition {
+        call_log::RetryPartition::new(format!("{service}-{region}-audit{}", self.retry_scope))
     }
 
     /// Waits for a slot: at most `--concurrency` requests are in flight.
@@ -204,13 +247,14 @@ impl Ctx {
     /// A client of any SDK crate for `region`, with the call log:
     /// `ctx.client::<aws_sdk_kms::Client>(region)`.
     pub fn client<C: LoggedClient>(&self, region: &str) -> C {
-        C::build(&self.config(region), &self.call_log)
+        C::build(&self.config(region), &self.call_log, self.retry_partition(std::any::type_name::<C>(), region))
     }
 
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         let conf = aws_sdk_s3::config::Builder::from(&self.config(region))
             .force_path_style(self.path_style)
             .interceptor(self.call_log.clone())
+            .retry_partition(self.retry_partition("s3", region))
             .build();
         aws_sdk_s3::Client::from_conf(conf)
     }
@@ -222,7 +266,9 @@ impl Ctx {
     /// account still travels in the `x-amz-account-id` header).
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
         let mut conf =
-            aws_sdk_s3control::config::Builder::from(&self.config(region)).interceptor(self.call_log.clone());
+            aws_sdk_s3control::config::Builder::from(&self.config(region))
+                .interceptor(self.call_log.clone())
+                .retry_partition(self.retry_partition("s3control", region));
         if self.path_style {
             conf = conf.endpoint_resolver(AccountlessHost::default());
         }

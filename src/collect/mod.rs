@@ -38,7 +38,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// What a collector hands back: how it fills its part of the inventory.
-pub type Fill = Box<dyn FnOnce(&mut Inventory)>;
+pub type Fill = Box<dyn FnOnce(&mut Inventory) + Send>;
 
 /// One collector: a service (or a part of one) read into one part of the inventory.
 pub struct Collector {
@@ -53,7 +53,7 @@ pub struct Collector {
     /// Every API call it makes, with the IAM action that allows it.
     pub calls: &'static [Call],
     /// Reads what the need asks and returns how to fill the inventory.
-    pub collect: for<'a> fn(&'a Ctx, &'a Need) -> futures::future::LocalBoxFuture<'a, Fill>,
+    pub collect: for<'a> fn(&'a Ctx, &'a Need) -> futures::future::BoxFuture<'a, Fill>,
     /// Its part of the inventory when collection was cut short: every listing it
     /// was to read, unknown for the given reason.
     pub cut_short: fn(&Need, &Gap, &mut Inventory),

@@ -125,16 +125,16 @@ pub async fn audit(
         })
     };
 
-    // Up to --account-concurrency accounts are polled at once, each with its own
+    // Up to --account-concurrency accounts are audited at once, each with its own
     // request bound (its own Ctx), so an account waiting on throttled calls holds
-    // only its own slots. The collectors' futures are not `Send`, so the accounts
-    // share this task, as the services of one account do.
+    // only its own slots. Each account runs as a task of its own, so that the
+    // runtime's worker threads share the accounts' signing and parsing.
     let work: Vec<(FleetAccount, Vec<Requirement>)> =
         part.into_iter().map(|a| (members::requirements_for(profiles, &a), a)).map(|(r, a)| (a, r)).collect();
     let mut done: Vec<(usize, Member)> = futures::stream::iter(work.into_iter().enumerate())
         .map(|(i, (account, requirements))| {
             let shared = Arc::clone(&shared);
-            async move { (i, audit_member(&shared, account, requirements).await) }
+            async move { (i, audit_member_task(shared, account, requirements).await) }
         })
         .buffer_unordered(usize::from(args.fleet.account_concurrency))
         .collect()
@@ -152,6 +152,30 @@ pub async fn audit(
         report.duration_ms,
     );
     write_report(args, &report, &session.sdk, stdout, stderr)
+}
+
+/// [`audit_member`] on a task of its own. A panic in it is the run's panic, as it
+/// would be on the caller's task; a task cancelled (only when the runtime shuts
+/// down) leaves its account unread.
+async fn audit_member_task(shared: Arc<Shared>, account: FleetAccount, requirements: Vec<Requirement>) -> Member {
+    let (kept, applicable) = (account.clone(), requirements.clone());
+    match tokio::spawn(async move { audit_member(&shared, account, requirements).await }).await {
+        Ok(member) => member,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => {
+            let gap = Gap::not_collected("this account (its task was cancelled)");
+            let findings = unreadable(&kept.id, &applicable, &gap, "its audit was cancelled");
+            Member {
+                account: kept,
+                findings,
+                gaps: Vec::new(),
+                regions: BTreeSet::new(),
+                error: Some("the account's audit was cancelled".into()),
+                requests: 0,
+                convergence: None,
+            }
+        }
+    }
 }
 
 /// Audits one account: its credentials (its own for the caller's account, else the
