@@ -152,8 +152,9 @@ pub struct AuditArgs {
     /// Default: AWS_MAX_ATTEMPTS, else the AWS profile's `max_attempts`, else 6.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: Option<u32>,
-    /// Retry mode: `standard`, or `adaptive` (also slows the client down when AWS throttles).
-    /// Default: AWS_RETRY_MODE, else the AWS profile's `retry_mode`, else standard.
+    /// Retry mode: `standard`, or `adaptive` (also slows the client down when AWS throttles,
+    /// per account, service and region). Default: AWS_RETRY_MODE, else the AWS profile's
+    /// `retry_mode`, else standard.
     #[arg(long, value_enum)]
     pub retry_mode: Option<RetryModeArg>,
     /// Accepted exceptions (TOML `[[waiver]]` entries: requirement, resources, reason,

@@ -170,3 +170,56 @@ fn every_client_is_built_with_the_call_log() {
     assert_eq!(outside, Vec::<&String>::new(), "build these with ctx.client::<...>(region)");
     assert_eq!(found.len(), 3, "{found:#?}");
 }
+
+/// Calls STS through a client of `ctx` in the retry partition `retry`.
+fn call_in(ctx: &Ctx, retry: RetryPartition) -> bool {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let client = <aws_sdk_sts::Client as LoggedClient>::build(&ctx.config("eu-west-3"), &ctx.call_log, retry);
+    rt.block_on(async { client.get_caller_identity().send().await.is_ok() })
+}
+
+/// AWS throttles per account, and the SDK's retry quota (500 tokens, 5 per retry
+/// in standard mode) is kept per partition name for the whole process. One audit
+/// (one account of a fleet run) that spends its quota on throttled calls must not
+/// take another audit's retries with it: each Ctx has partitions of its own.
+#[test]
+fn an_audit_that_spends_its_retry_quota_leaves_another_audits_retries_alone() {
+    let spent = ctx(vec![(400, THROTTLED)]);
+    // 60 calls of 3 attempts through one client: 120 retries wanted, the quota
+    // allows 100 (a retry's tokens come back only when a call succeeds)
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let client = spent.client::<aws_sdk_sts::Client>("eu-west-3");
+    for _ in 0..60 {
+        assert!(rt.block_on(client.get_caller_identity().send()).is_err());
+    }
+    assert_eq!(spent.call_log.calls(), 60);
+    let throttled = spent.call_log.throttled();
+    assert!((100..180).contains(&throttled), "the quota did not run out: {throttled} throttled attempts");
+
+    // a throttled first attempt, then the answer: retried in its own partition
+    let other = ctx(vec![(400, THROTTLED), (200, IDENTITY)]);
+    assert!(call(&other));
+    assert_eq!((other.call_log.throttled(), other.call_log.calls()), (1, 1));
+
+    // the same answers in the spent audit's partition get no retry: what sharing
+    // one partition per service and region (the SDK's default) would do
+    let shared = ctx(vec![(400, THROTTLED), (200, IDENTITY)]);
+    assert!(!call_in(&shared, spent.retry_partition(std::any::type_name::<aws_sdk_sts::Client>(), "eu-west-3")));
+    assert_eq!((shared.call_log.throttled(), shared.call_log.calls()), (1, 1));
+}
+
+#[test]
+fn retry_partitions_are_one_per_audit_service_and_region() {
+    let (a, b) = (ctx(vec![(200, IDENTITY)]), ctx(vec![(200, IDENTITY)]));
+    assert_eq!(a.retry_partition("s3", "us-east-1"), a.retry_partition("s3", "us-east-1"));
+    assert_ne!(a.retry_partition("s3", "us-east-1"), b.retry_partition("s3", "us-east-1"));
+    assert_ne!(a.retry_partition("s3", "us-east-1"), a.retry_partition("s3", "us-west-2"));
+    assert_ne!(a.retry_partition("s3", "us-east-1"), a.retry_partition("kms", "us-east-1"));
+}
+
+/// Every service client of a run shares the one HTTP client [`crate::aws::load`] sets.
+#[tokio::test]
+async fn the_loaded_configuration_carries_one_http_client() {
+    let sdk = crate::aws::load(&Settings { endpoint_url: Some("http://127.0.0.1:9".into()), ..Settings::default() }).await;
+    assert!(sdk.http_client().is_some(), "no shared HTTP client: each service client would build its own");
+}
