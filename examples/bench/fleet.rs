@@ -13,6 +13,11 @@
 //! On LocalStack an account is its 12-digit access key id, and AssumeRole answers
 //! with credentials of the role's account; each account gets the role.
 //!
+//! Then the single runs and the fleet runs are repeated with the proxy answering
+//! from its record of the emulator's answers (see proxy.rs), so that the
+//! emulator's throughput, a few hundred requests a second on these two cores, is
+//! not what the fleet run is measured against.
+//!
 //! Options: `--fleet K` (accounts; 0 = no fleet case), `--fleet-buckets B`
 //! (default 4), `--fleet-prowler P` (default 10), `--account-concurrency C`
 //! (repeatable; default: driftwatch's own default, then K).

@@ -267,7 +267,16 @@ fn driftwatch_with(
     proxy.take();
     let (wall, rss_kib, code, cpu) = measure(&mut cmd, &measured_in)?;
     let counts = proxy.take();
-    Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, missed: counts.missed, missed_examples: counts.missed_examples, cpu, code })
+    Ok(Run {
+        wall,
+        rss_kib,
+        requests: counts.total,
+        by_service: counts.by_service,
+        missed: counts.missed,
+        missed_examples: counts.missed_examples,
+        cpu,
+        code,
+    })
 }
 
 fn prowler(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path) -> Result<Run, Error> {
@@ -294,7 +303,16 @@ fn prowler_with(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path, extra: 
     proxy.take();
     let (wall, rss_kib, code, cpu) = measure(&mut cmd, &measured_in)?;
     let counts = proxy.take();
-    Ok(Run { wall, rss_kib, requests: counts.total, by_service: counts.by_service, missed: counts.missed, missed_examples: counts.missed_examples, cpu, code })
+    Ok(Run {
+        wall,
+        rss_kib,
+        requests: counts.total,
+        by_service: counts.by_service,
+        missed: counts.missed,
+        missed_examples: counts.missed_examples,
+        cpu,
+        code,
+    })
 }
 
 /// The requests a perfect collector needs for the profile on the seeded account.

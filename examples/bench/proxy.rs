@@ -234,8 +234,11 @@ async fn relay(client: TcpStream, state: &State) -> std::io::Result<()> {
         copy_body(&mut cr, &mut body, &req, false).await?;
         let mode = mode(state);
         let key = req.key(&body);
-        let recorded =
-            if mode == Mode::Replay { state.answers.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned() } else { None };
+        let recorded = if mode == Mode::Replay {
+            state.answers.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned()
+        } else {
+            None
+        };
         {
             let mut c = state.counts.lock().unwrap_or_else(|e| e.into_inner());
             c.total += 1;

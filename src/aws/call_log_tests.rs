@@ -220,6 +220,7 @@ fn retry_partitions_are_one_per_audit_service_and_region() {
 /// Every service client of a run shares the one HTTP client [`crate::aws::load`] sets.
 #[tokio::test]
 async fn the_loaded_configuration_carries_one_http_client() {
-    let sdk = crate::aws::load(&Settings { endpoint_url: Some("http://127.0.0.1:9".into()), ..Settings::default() }).await;
+    let sdk =
+        crate::aws::load(&Settings { endpoint_url: Some("http://127.0.0.1:9".into()), ..Settings::default() }).await;
     assert!(sdk.http_client().is_some(), "no shared HTTP client: each service client would build its own");
 }

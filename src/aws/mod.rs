@@ -265,10 +265,9 @@ impl Ctx {
     /// account prefix is dropped and the request goes to the endpoint itself (the
     /// account still travels in the `x-amz-account-id` header).
     pub fn s3control(&self, region: &str) -> aws_sdk_s3control::Client {
-        let mut conf =
-            aws_sdk_s3control::config::Builder::from(&self.config(region))
-                .interceptor(self.call_log.clone())
-                .retry_partition(self.retry_partition("s3control", region));
+        let mut conf = aws_sdk_s3control::config::Builder::from(&self.config(region))
+            .interceptor(self.call_log.clone())
+            .retry_partition(self.retry_partition("s3control", region));
         if self.path_style {
             conf = conf.endpoint_resolver(AccountlessHost::default());
         }
