@@ -236,7 +236,10 @@ async fn a_fleet_waits_per_account() {
     );
     let proxy = FaultProxy::start(&settled.endpoint, vec![], 3);
     let ids = format!("{},{}", settled.id, open.id);
-    let args = ["--accounts", ids.as_str(), "--role-name", ROLE, "--wait", "3s"];
+    // long enough that the first reading of both accounts (an AssumeRole, then the
+    // reads) ends well before it even while the whole suite loads the emulator: once,
+    // with 3 s, the first reading alone took 4.6 s and nothing was read again
+    let args = ["--accounts", ids.as_str(), "--role-name", ROLE, "--wait", "8s"];
     let waited = audit::run_at(&settled, &proxy.url, &[prof.path()], &args, &[]);
 
     waited.assert_code(1);
