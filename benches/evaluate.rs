@@ -7,9 +7,9 @@
 //! of them, and renders the JSON and table reports. Prints the best and median of 5
 //! runs of each step. The target (issue 7) is well under a second for 100,000.
 
-use driftwatch::compare::{evaluate, Summary};
+use driftwatch::compare::evaluate;
 use driftwatch::inventory::*;
-use driftwatch::report::{render, Format, Report, Style, Tool};
+use driftwatch::report::{render, Format, Report, Style};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -166,21 +166,12 @@ fn main() {
     let (best, median, findings) = timed(5, || evaluate(&profile.requirements, &inv));
     println!("evaluate: {} findings, best {best:?}, median {median:?}", findings.len());
     let report = Report {
-        schema: driftwatch::report::SCHEMA,
-        tool: Tool { name: "driftwatch", version: env!("CARGO_PKG_VERSION") },
         account: Some("123456789012".into()),
         regions: REGIONS.iter().map(|r| r.to_string()).collect(),
         profiles: vec!["bench".into()],
         started_at: "2026-01-01T00:00:00Z".into(),
         duration_ms: 0,
-        summary: Summary::of(&findings),
-        coverage: driftwatch::report::Coverage::of(&findings),
-        findings,
-        errors: vec![],
-        stale_waivers: None,
-        baseline: None,
-        fleet: None,
-        convergence: None,
+        ..Report::of(findings)
     };
     for (name, format) in [("json", Format::Json), ("table", Format::Table)] {
         let (best, median, bytes) = timed(5, || {

@@ -6,7 +6,7 @@ use crate::collect::{self, Plan};
 use crate::compare::{self, Finding, Summary};
 use crate::inventory::{ErrorClass, Gap};
 use crate::profile::{self, is_region_name, Profile, Requirement};
-use crate::report::{self, Format, Report, Style, Tool};
+use crate::report::{Format, Report, Style};
 use aws_credential_types::provider::ProvideCredentials;
 use std::io::Write;
 use std::sync::atomic::Ordering;
@@ -198,25 +198,19 @@ async fn audit(
     }
     let account = session.caller.clone();
     let (stale_waivers, baseline) = extras.apply(&mut findings, account.as_deref());
-    let summary = Summary::of(&findings);
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
     regions.sort();
     let report = Report {
-        schema: report::SCHEMA,
-        tool: Tool { name: "driftwatch", version: env!("CARGO_PKG_VERSION") },
         account,
         regions,
         profiles: profiles.iter().map(|p| p.name.clone()).collect(),
         started_at: session.started_at.clone(),
         duration_ms: session.started.elapsed().as_millis() as u64,
-        summary,
-        coverage: report::Coverage::of(&findings),
-        findings,
         errors: Report::errors_from(&gaps),
         stale_waivers,
         baseline,
-        fleet: None,
         convergence,
+        ..Report::of(findings)
     };
     tracing::info!(
         "{} AWS request(s), {} throttled answer(s) retried, in {} ms",

@@ -2,7 +2,7 @@ use super::*;
 use crate::audit::exit_code;
 use crate::cli::{Exit, FailOn};
 use crate::profile::Severity;
-use crate::report::{self, Format, Report, Style, Tool};
+use crate::report::{self, Format, Report, Style};
 use serde_json::json;
 
 fn finding(req: &str, status: Status, resource: Option<&str>, region: &str) -> Finding {
@@ -32,21 +32,13 @@ fn bf(req: &str, status: &str, resource: Option<&str>) -> serde_json::Value {
 
 fn report(findings: Vec<Finding>, marks: Option<Marks>) -> Report {
     Report {
-        schema: report::SCHEMA,
-        tool: Tool { name: "driftwatch", version: "0.1.0" },
         account: Some("111122223333".into()),
         regions: vec!["us-east-1".into()],
         profiles: vec!["web".into()],
         started_at: "2026-11-30T09:00:00Z".into(),
         duration_ms: 5,
-        summary: Summary::of(&findings),
-        coverage: report::Coverage::of(&findings),
-        findings,
-        errors: vec![],
-        stale_waivers: None,
         baseline: marks,
-        fleet: None,
-        convergence: None,
+        ..Report::of(findings)
     }
 }
 
@@ -105,10 +97,28 @@ fn another_account_or_region_level_key_does_not_match() {
     assert_eq!(regional.marks, vec![Some(Mark::Known), Some(Mark::New)]);
 }
 
+/// A baseline whose one drift is bucket `a`'s versioning.
+fn baseline_of_a() -> Baseline {
+    from_text("base.json", &baseline_text(json!([bf("versioned", "drift", Some("arn:aws:s3:::a"))]))).expect("baseline")
+}
+
+/// Bucket `a` drifting (known to [`baseline_of_a`]), `b` drifting (new), `c` passing.
+fn a_b_c() -> Vec<Finding> {
+    vec![
+        finding("versioned", Status::Drift, Some("arn:aws:s3:::a"), "us-east-1"),
+        finding("versioned", Status::Drift, Some("arn:aws:s3:::b"), "us-east-1"),
+        finding("versioned", Status::Pass, Some("arn:aws:s3:::c"), "us-east-1"),
+    ]
+}
+
+/// The `type` of every JUnit `<failure>`, in order.
+fn failure_types(junit: &str) -> Vec<&str> {
+    junit.split("<failure type=\"").skip(1).map(|t| t.split('"').next().unwrap_or("")).collect()
+}
+
 #[test]
 fn exit_code_counts_new_drift_only_and_unknown_as_before() {
-    let b = from_text("base.json", &baseline_text(json!([bf("versioned", "drift", Some("arn:aws:s3:::a"))])))
-        .expect("baseline");
+    let b = baseline_of_a();
     let known = vec![finding("versioned", Status::Drift, Some("arn:aws:s3:::a"), "us-east-1")];
     let r = report(known.clone(), Some(mark(&b, Some("111122223333"), &known)));
     assert_eq!(exit_code(&exit_summary(&r), FailOn::Unknown), Exit::Clean);
@@ -142,13 +152,8 @@ fn waived_drift_in_the_baseline_does_not_make_drift_known() {
 
 #[test]
 fn json_table_and_markdown_show_the_marks() {
-    let b = from_text("base.json", &baseline_text(json!([bf("versioned", "drift", Some("arn:aws:s3:::a"))])))
-        .expect("baseline");
-    let f = vec![
-        finding("versioned", Status::Drift, Some("arn:aws:s3:::a"), "us-east-1"),
-        finding("versioned", Status::Drift, Some("arn:aws:s3:::b"), "us-east-1"),
-        finding("versioned", Status::Pass, Some("arn:aws:s3:::c"), "us-east-1"),
-    ];
+    let b = baseline_of_a();
+    let f = a_b_c();
     let r = report(f.clone(), Some(mark(&b, Some("111122223333"), &f)));
     let doc: serde_json::Value = serde_json::from_str(&render(&r, Format::Json)).expect("json");
     let marks: Vec<_> = doc["findings"].as_array().expect("findings").iter().map(|f| f.get("baseline")).collect();
@@ -283,19 +288,14 @@ fn cli_evaluate_takes_a_baseline_and_refuses_a_bad_one() {
 
 #[test]
 fn junit_and_sarif_carry_the_marks() {
-    let b = from_text("base.json", &baseline_text(json!([bf("versioned", "drift", Some("arn:aws:s3:::a"))])))
-        .expect("baseline");
-    let f = vec![
-        finding("versioned", Status::Drift, Some("arn:aws:s3:::a"), "us-east-1"),
-        finding("versioned", Status::Drift, Some("arn:aws:s3:::b"), "us-east-1"),
-        finding("versioned", Status::Pass, Some("arn:aws:s3:::c"), "us-east-1"),
-    ];
+    let b = baseline_of_a();
+    let f = a_b_c();
     let r = report(f.clone(), Some(mark(&b, Some("111122223333"), &f)));
     let junit = render(&r, Format::Junit);
-    let types: Vec<&str> = junit.split("<failure type=\"").skip(1).map(|t| t.split('"').next().unwrap_or("")).collect();
+    let types = failure_types(&junit);
     assert_eq!(types, ["known drift", "new drift"]);
     let plain = render(&report(f.clone(), None), Format::Junit);
-    let types: Vec<&str> = plain.split("<failure type=\"").skip(1).map(|t| t.split('"').next().unwrap_or("")).collect();
+    let types = failure_types(&plain);
     assert_eq!(types, ["drift", "drift"]);
 
     let sarif: serde_json::Value = serde_json::from_str(&render(&r, Format::Sarif)).expect("sarif");

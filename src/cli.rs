@@ -286,18 +286,13 @@ where
 }
 
 fn permissions(args: &crate::preflight::PermissionsArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> Exit {
-    let mut profiles = match crate::profile::load_all(&args.profiles) {
-        Ok(p) => p,
+    let (profiles, plan) = match args.plan() {
+        Ok(loaded) => loaded,
         Err(d) => {
             let _ = writeln!(stderr, "{d}");
             return Exit::Invalid;
         }
     };
-    // the regions do not change which actions are needed
-    for p in &mut profiles {
-        p.resolve_regions(&[], crate::partition::AWS.global_region);
-    }
-    let plan = crate::collect::Plan::for_requirements(profiles.iter().flat_map(|p| &p.requirements));
     let mut policy = crate::collect::permissions::policy(&plan);
     // a fleet's caller: discovering the accounts, entering them
     let regions: Vec<String> = profiles.iter().flat_map(|p| p.regions.iter().cloned()).collect();

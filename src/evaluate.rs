@@ -5,8 +5,8 @@
 use crate::audit::exit_code;
 use crate::cli::{EvaluateArgs, Exit};
 use crate::collect::Plan;
-use crate::compare::{self, Summary};
-use crate::report::{self, Report, Style, Tool};
+use crate::compare::{self};
+use crate::report::{self, Report, Style};
 use std::io::Write;
 use std::time::Instant;
 
@@ -49,21 +49,15 @@ pub fn run(args: &EvaluateArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) 
     let mut regions: Vec<String> = plan.regions().into_iter().collect();
     regions.sort();
     let report = Report {
-        schema: report::SCHEMA,
-        tool: Tool { name: "driftwatch", version: env!("CARGO_PKG_VERSION") },
         account: saved.account.clone(),
         regions,
         profiles: profiles.iter().map(|p| p.name.clone()).collect(),
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
-        summary: Summary::of(&findings),
-        coverage: report::Coverage::of(&findings),
-        findings,
         errors: Report::errors_from(&saved.errors),
         stale_waivers,
         baseline,
-        fleet: None,
-        convergence: None,
+        ..Report::of(findings)
     };
     if let Err(e) = crate::finish::write(
         &report,

@@ -10,7 +10,7 @@
 
 use crate::cli::{Exit, FailOn};
 use crate::compare::{Finding, Status, Summary};
-use crate::report::{self, AccountResult, Coverage, ErrorEntry, Fleet, Format, Report, Style, Tool};
+use crate::report::{self, AccountResult, ErrorEntry, Fleet, Format, Report, Style};
 use crate::waivers::Waiver;
 use serde::{Deserialize, Deserializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -238,21 +238,15 @@ pub fn merge(shards: Vec<(String, ShardReport)>) -> Result<Report, String> {
         _ => None,
     };
     Ok(Report {
-        schema: report::SCHEMA,
-        tool: Tool { name: "driftwatch", version: env!("CARGO_PKG_VERSION") },
         account,
         regions: regions.into_iter().collect(),
         profiles,
         started_at: started_at.unwrap_or_default(),
         duration_ms,
-        summary: Summary::of(&findings),
-        coverage: Coverage::of(&findings),
-        findings,
         errors: errors.into_iter().collect(),
         stale_waivers: stale,
-        baseline: None,
         fleet: Some(Fleet { accounts: accounts.into_values().collect(), shard: None }),
-        convergence: None,
+        ..Report::of(findings)
     })
 }
 

@@ -53,6 +53,17 @@ pub struct PermissionsArgs {
 }
 
 impl PermissionsArgs {
+    /// The profiles (regions resolved) and the plan of the calls they need: the
+    /// regions do not change which actions are needed.
+    pub fn plan(&self) -> Result<(Vec<crate::profile::Profile>, crate::collect::Plan), crate::profile::Diagnostics> {
+        let mut profiles = crate::profile::load_all(&self.profiles)?;
+        for p in &mut profiles {
+            p.resolve_regions(&[], crate::partition::AWS.global_region);
+        }
+        let plan = crate::collect::Plan::for_requirements(profiles.iter().flat_map(|p| &p.requirements));
+        Ok((profiles, plan))
+    }
+
     /// Besides what collection needs: what the fleet's caller needs.
     pub fn fleet_actions(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
@@ -238,17 +249,13 @@ pub fn run(args: &PermissionsArgs, stdout: &mut dyn Write, stderr: &mut dyn Writ
         let _ = writeln!(stderr, "driftwatch: {m}");
         Exit::Invalid
     };
-    let mut profiles = match crate::profile::load_all(&args.profiles) {
-        Ok(p) => p,
+    let plan = match args.plan() {
+        Ok((_, plan)) => plan,
         Err(d) => {
             let _ = writeln!(stderr, "{d}");
             return Exit::Invalid;
         }
     };
-    for p in &mut profiles {
-        p.resolve_regions(&[], crate::partition::AWS.global_region);
-    }
-    let plan = crate::collect::Plan::for_requirements(profiles.iter().flat_map(|p| &p.requirements));
     let mut actions: Vec<&str> = crate::collect::permissions::actions(&plan).into_iter().collect();
     actions.extend(args.fleet_actions());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

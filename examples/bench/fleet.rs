@@ -147,8 +147,20 @@ fn prowler_account(dir: &Path) -> Result<String, Error> {
     }
 }
 
-/// driftwatch's own `--account-concurrency` default (src/fleet/flags.rs).
-const DEFAULT_ACCOUNT_CONCURRENCY: u16 = 8;
+/// A titled table of runs, then its notes, as printed lines.
+fn table(title: String, rows: Vec<String>, notes: Vec<String>) -> Vec<String> {
+    let mut out = vec![
+        String::new(),
+        title,
+        String::new(),
+        "| run | accounts | wall | CPU (user + system) | max RSS | HTTP requests |".into(),
+        "|---|---|---|---|---|---|".into(),
+    ];
+    out.extend(rows);
+    out.push(String::new());
+    out.extend(notes.into_iter().map(|n| format!("- {n}")));
+    out
+}
 
 fn concurrency_label(c: Option<u16>) -> String {
     c.map(|c| format!("--account-concurrency {c}")).unwrap_or_else(|| "default account concurrency".into())
@@ -334,7 +346,7 @@ pub async fn run(a: &Args, proxy: &Proxy, profile: &Path) -> Result<Vec<String>,
         let (_, fmed, _, _) = stats(&runs);
         let label = concurrency_label(*c);
         replay_rows.push(fleet_row(&label, envs.len(), &runs));
-        let waves = envs.len().div_ceil(usize::from(c.unwrap_or(DEFAULT_ACCOUNT_CONCURRENCY)));
+        let waves = envs.len().div_ceil(usize::from(c.unwrap_or(driftwatch::fleet::DEFAULT_ACCOUNT_CONCURRENCY)));
         replay_notes.push(format!(
             "fleet run ({label}), replayed: median {} = {:.2}× the slowest single account ({}), {:.2}× that account \
              times the {waves} round(s) of accounts the concurrency allows ({}); findings {} the single runs'; \
@@ -389,8 +401,7 @@ pub async fn run(a: &Args, proxy: &Proxy, profile: &Path) -> Result<Vec<String>,
             secs(psum.div_f64(runs.len() as f64))
         ));
     }
-    let mut out = vec![
-        String::new(),
+    let mut out = table(
         format!(
             "Fleet: {} accounts, each {} buckets, {} roles and the rest of the stack; {} added per request",
             envs.len(),
@@ -398,26 +409,17 @@ pub async fn run(a: &Args, proxy: &Proxy, profile: &Path) -> Result<Vec<String>,
             ROLES + 1,
             super::millis(a.delay)
         ),
-        String::new(),
-        "| run | accounts | wall | CPU (user + system) | max RSS | HTTP requests |".into(),
-        "|---|---|---|---|---|---|".into(),
-    ];
-    out.extend(rows);
-    out.push(String::new());
-    out.extend(notes.into_iter().map(|n| format!("- {n}")));
-    out.extend([
-        String::new(),
+        rows,
+        notes,
+    );
+    out.extend(table(
         format!(
             "The same runs answered from the proxy's record of the emulator's answers, {} added per request \
              (no request reaches the emulator):",
             super::millis(a.delay)
         ),
-        String::new(),
-        "| run | accounts | wall | CPU (user + system) | max RSS | HTTP requests |".into(),
-        "|---|---|---|---|---|---|".into(),
-    ]);
-    out.extend(replay_rows);
-    out.push(String::new());
-    out.extend(replay_notes.into_iter().map(|n| format!("- {n}")));
+        replay_rows,
+        replay_notes,
+    ));
     Ok(out)
 }

@@ -264,8 +264,13 @@ fn driftwatch_with(
         .args(&a.driftwatch_args)
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(a.work.join("driftwatch-stderr.log"))?);
+    run_counted(&mut cmd, &measured_in, proxy)
+}
+
+/// Runs a command built by `measured` with the proxy's counts taken around it.
+fn run_counted(cmd: &mut std::process::Command, measured_in: &Path, proxy: &proxy::Proxy) -> Result<Run, Error> {
     proxy.take();
-    let (wall, rss_kib, code, cpu) = measure(&mut cmd, &measured_in)?;
+    let (wall, rss_kib, code, cpu) = measure(cmd, measured_in)?;
     let counts = proxy.take();
     Ok(Run {
         wall,
@@ -300,19 +305,7 @@ fn prowler_with(bin: &Path, env: &Env, proxy: &proxy::Proxy, dir: &Path, extra: 
         .args(extra)
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(dir.join("stderr.log"))?);
-    proxy.take();
-    let (wall, rss_kib, code, cpu) = measure(&mut cmd, &measured_in)?;
-    let counts = proxy.take();
-    Ok(Run {
-        wall,
-        rss_kib,
-        requests: counts.total,
-        by_service: counts.by_service,
-        missed: counts.missed,
-        missed_examples: counts.missed_examples,
-        cpu,
-        code,
-    })
+    run_counted(&mut cmd, &measured_in, proxy)
 }
 
 /// The requests a perfect collector needs for the profile on the seeded account.

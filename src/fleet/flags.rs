@@ -28,7 +28,7 @@ pub struct FleetArgs {
     pub external_id: Option<String>,
     /// Accounts audited at once; each has its own --concurrency bound on requests,
     /// as AWS rate limits are per account.
-    #[arg(help_heading = FLEET, long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256), value_name = "N")]
+    #[arg(help_heading = FLEET, long, default_value_t = DEFAULT_ACCOUNT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=256), value_name = "N")]
     pub account_concurrency: u16,
     /// Audit only shard I of N of the fleet (0-based: 0/3, 1/3, 2/3): the accounts sorted by
     /// id, every N-th from the I-th. Without it, JOB_COMPLETION_INDEX (Kubernetes Indexed
@@ -48,3 +48,7 @@ impl FleetArgs {
         self.organization || self.accounts.is_some()
     }
 }
+
+/// `--account-concurrency` when not given: at most 8 × 64 requests in flight,
+/// under the usual limit of 1,024 open files.
+pub const DEFAULT_ACCOUNT_CONCURRENCY: u16 = 8;

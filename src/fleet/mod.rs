@@ -10,7 +10,7 @@ pub mod run;
 mod scope;
 pub mod shard;
 
-pub use flags::FleetArgs;
+pub use flags::{FleetArgs, DEFAULT_ACCOUNT_CONCURRENCY};
 pub use scope::AccountScope;
 use std::collections::BTreeMap;
 

@@ -11,7 +11,7 @@ use crate::cli::{AuditArgs, Exit};
 use crate::compare::{Check, Finding, Status, Summary};
 use crate::inventory::Gap;
 use crate::profile::{Profile, Requirement};
-use crate::report::{self, AccountResult, Coverage, ErrorEntry, Fleet, Report, Shard, Tool};
+use crate::report::{AccountResult, Coverage, ErrorEntry, Fleet, Report, Shard};
 use aws_config::SdkConfig;
 use futures::StreamExt;
 use std::collections::BTreeSet;
@@ -324,21 +324,18 @@ fn build_report(
         members.iter().filter_map(|m| m.convergence.clone().map(|c| (m.account.id.as_str(), c))),
     );
     Report {
-        schema: report::SCHEMA,
-        tool: Tool { name: "driftwatch", version: env!("CARGO_PKG_VERSION") },
         account: None,
         regions: regions.into_iter().collect(),
         profiles: profiles.iter().map(|p| p.name.clone()).collect(),
         started_at: session.started_at.clone(),
         duration_ms: session.started.elapsed().as_millis() as u64,
-        summary: Summary::of(&findings),
         coverage: fleet_coverage(&members),
-        findings,
         errors,
         stale_waivers,
         baseline,
         fleet: Some(Fleet { accounts, shard }),
         convergence,
+        ..Report::of(findings)
     }
 }
 

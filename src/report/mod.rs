@@ -98,6 +98,29 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report of `findings` with their summary and coverage, this build's tool
+    /// and schema, and nothing else: the rest comes with struct update
+    /// (`Report { account, regions, ..Report::of(findings) }`).
+    pub fn of(findings: Vec<Finding>) -> Report {
+        Report {
+            schema: SCHEMA,
+            tool: Tool { name: "driftwatch", version: env!("CARGO_PKG_VERSION") },
+            account: None,
+            regions: Vec::new(),
+            profiles: Vec::new(),
+            started_at: String::new(),
+            duration_ms: 0,
+            summary: Summary::of(&findings),
+            coverage: Coverage::of(&findings),
+            findings,
+            errors: Vec::new(),
+            stale_waivers: None,
+            baseline: None,
+            fleet: None,
+            convergence: None,
+        }
+    }
+
     pub fn errors_from(gaps: &[Gap]) -> Vec<ErrorEntry> {
         let mut out: Vec<ErrorEntry> = gaps
             .iter()

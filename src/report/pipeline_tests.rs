@@ -2,7 +2,7 @@
 //! one pass, one drift with two failed fields, one unknown, one waived drift.
 
 use super::*;
-use crate::compare::{Check, Finding, Status, Summary};
+use crate::compare::{Check, Finding, Status};
 use crate::profile::Severity;
 use crate::waivers::{Date, WaiverNote};
 use serde_json::json;
@@ -102,21 +102,12 @@ pub fn findings() -> Vec<Finding> {
 
 pub fn report_of(findings: Vec<Finding>) -> Report {
     Report {
-        baseline: None,
-        fleet: None,
-        convergence: None,
-        schema: SCHEMA,
-        tool: Tool { name: "driftwatch", version: "0.1.0" },
         account: Some("123456789012".into()),
         regions: vec!["eu-west-1".into()],
         profiles: vec!["base".into()],
         started_at: "2026-11-22T10:00:00Z".into(),
         duration_ms: 812,
-        summary: Summary::of(&findings),
-        coverage: Coverage::of(&findings),
-        findings,
-        errors: vec![],
-        stale_waivers: None,
+        ..Report::of(findings)
     }
 }
 

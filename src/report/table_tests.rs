@@ -304,14 +304,8 @@ fn seed_report(snapshot: &Value, profile: &crate::profile::Profile) -> Report {
         profiles: vec![profile.name.clone()],
         started_at: "2026-11-30T10:00:00Z".into(),
         duration_ms: 1234,
-        summary: Summary::of(&findings),
-        coverage: Coverage::of(&findings),
-        findings,
         errors: Vec::new(),
-        stale_waivers: None,
-        baseline: None,
-        fleet: None,
-        convergence: None,
+        ..Report::of(findings)
     }
 }
 

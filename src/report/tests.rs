@@ -2,7 +2,7 @@
 //! in `src/report/snapshots/` (regenerate with `UPDATE_SNAPSHOTS=1 cargo test`).
 
 use super::*;
-use crate::compare::{Check, Finding, Status, Summary};
+use crate::compare::{Check, Finding, Status};
 use crate::profile::Severity;
 use crate::waivers::{Date, Waiver, WaiverNote};
 use serde_json::json;
@@ -77,19 +77,11 @@ pub(crate) fn fixture() -> Report {
         },
     ];
     Report {
-        baseline: None,
-        fleet: None,
-        convergence: None,
-        schema: SCHEMA,
-        tool: Tool { name: "driftwatch", version: "0.1.0" },
         account: Some("123456789012".into()),
         regions: vec!["us-east-1".into(), "us-west-2".into()],
         profiles: vec!["prod-webapp".into()],
         started_at: "2026-11-22T10:00:00Z".into(),
         duration_ms: 812,
-        summary: Summary::of(&findings),
-        coverage: Coverage::of(&findings),
-        findings,
         errors: vec![ErrorEntry {
             account: None,
             service: "s3".into(),
@@ -109,6 +101,7 @@ pub(crate) fn fixture() -> Report {
             owner: None,
             ticket: None,
         }]),
+        ..Report::of(findings)
     }
 }
 

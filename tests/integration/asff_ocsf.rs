@@ -126,9 +126,9 @@ async fn asff_ocsf_real_audit_validates_against_the_security_hub_model() {
 /// lengths) rendered from a report built in the test, validated the same way.
 #[test]
 fn asff_ocsf_every_status_validates_against_the_security_hub_model() {
-    use driftwatch::compare::{Check, Finding, Status, Summary};
+    use driftwatch::compare::{Check, Finding, Status};
     use driftwatch::profile::Severity;
-    use driftwatch::report::{render, Coverage, Format, Report, Style, Tool, SCHEMA};
+    use driftwatch::report::{render, Format, Report, Style};
     use driftwatch::waivers::{Date, WaiverNote};
     use serde_json::json;
 
@@ -165,21 +165,12 @@ fn asff_ocsf_every_status_validates_against_the_security_hub_model() {
     ];
     findings[2].checks[0].ok = None;
     let report = Report {
-        baseline: None,
-        fleet: None,
-        convergence: None,
-        schema: SCHEMA,
-        tool: Tool { name: "driftwatch", version: "0.1.0" },
         account: Some("123456789012".into()),
         regions: vec!["eu-west-1".into()],
         profiles: vec!["base".into()],
         started_at: "2026-11-22T10:00:00Z".into(),
         duration_ms: 1,
-        summary: Summary::of(&findings),
-        coverage: Coverage::of(&findings),
-        findings,
-        errors: vec![],
-        stale_waivers: None,
+        ..Report::of(findings)
     };
     let mut out = Vec::new();
     render(&report, Format::Asff, &Style::plain(), &mut out).expect("renders");

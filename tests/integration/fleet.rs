@@ -103,13 +103,7 @@ pub(crate) fn rows(a: &Audit) -> Vec<(String, Option<String>, String, Vec<String
         .unwrap_or_else(|| panic!("no findings; stderr:\n{}\nstdout:\n{}", a.stderr, a.stdout))
         .iter()
         .map(|f| {
-            let failed = f["checks"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|c| c["ok"] == false)
-                .map(|c| c["field"].as_str().unwrap().to_string())
-                .collect();
+            let failed = audit::failed_fields(f);
             (
                 f["account"].as_str().unwrap_or("-").to_string(),
                 f["resource"].as_str().map(str::to_string),

@@ -7,6 +7,7 @@
 //! refused: that account is unknown, the others are unaffected.
 
 use super::fleet::{audit_role, bucket, rows, summary, ROLE};
+use super::organizations::{create_account, create_ou, move_to};
 use crate::samples::Env;
 use crate::support::account;
 use crate::support::audit::{self, Audit};
@@ -22,17 +23,11 @@ struct Org {
     buckets: Vec<String>,
 }
 
+/// A new member account, moved from the root into `ou` unless that is the root.
 async fn member(org: &aws_sdk_organizations::Client, name: &str, root: &str, ou: &str) -> String {
-    let created = org
-        .create_account()
-        .email(format!("{name}@example.com"))
-        .account_name(name)
-        .send()
-        .await
-        .expect("CreateAccount");
-    let id = created.create_account_status().and_then(|s| s.account_id()).expect("the new account's id").to_string();
+    let id = create_account(org, name).await;
     if ou != root {
-        org.move_account().account_id(&id).source_parent_id(root).destination_parent_id(ou).send().await.expect("move");
+        move_to(org, &id, root, ou).await;
     }
     id
 }
@@ -42,15 +37,7 @@ async fn deploy() -> Org {
     let org = management.organizations();
     org.create_organization().feature_set(OrganizationFeatureSet::All).send().await.expect("CreateOrganization");
     let root = org.list_roots().send().await.expect("ListRoots").roots()[0].id().expect("root id").to_string();
-    let ou = |name: &'static str| {
-        let org = org.clone();
-        let root = root.clone();
-        async move {
-            let made = org.create_organizational_unit().parent_id(root).name(name).send().await.expect("create OU");
-            made.organizational_unit().and_then(|u| u.id()).expect("the OU's id").to_string()
-        }
-    };
-    let (prod_ou, sandbox_ou) = (ou("prod").await, ou("sandbox").await);
+    let (prod_ou, sandbox_ou) = (create_ou(&org, &root, "prod").await, create_ou(&org, &root, "sandbox").await);
     let mut ids = Vec::new();
     for (name, parent) in [
         ("prod-1", &prod_ou),

@@ -7,7 +7,7 @@ use crate::support;
 use driftwatch::fleet::FleetAccount;
 use std::collections::BTreeMap;
 
-async fn create_account(org: &aws_sdk_organizations::Client, name: &str) -> String {
+pub(crate) async fn create_account(org: &aws_sdk_organizations::Client, name: &str) -> String {
     let created = org
         .create_account()
         .email(format!("{name}@example.com"))
@@ -18,13 +18,13 @@ async fn create_account(org: &aws_sdk_organizations::Client, name: &str) -> Stri
     created.create_account_status().and_then(|s| s.account_id()).expect("CreateAccount names the account").to_string()
 }
 
-async fn create_ou(org: &aws_sdk_organizations::Client, parent: &str, name: &str) -> String {
+pub(crate) async fn create_ou(org: &aws_sdk_organizations::Client, parent: &str, name: &str) -> String {
     let ou =
         org.create_organizational_unit().parent_id(parent).name(name).send().await.expect("CreateOrganizationalUnit");
     ou.organizational_unit().and_then(|u| u.id()).expect("the unit's id").to_string()
 }
 
-async fn move_to(org: &aws_sdk_organizations::Client, account: &str, from: &str, to: &str) {
+pub(crate) async fn move_to(org: &aws_sdk_organizations::Client, account: &str, from: &str, to: &str) {
     org.move_account()
         .account_id(account)
         .source_parent_id(from)

@@ -135,13 +135,7 @@ impl Audit {
                 let on_resource = f["resource"].is_string();
                 let message = f["message"].as_str().unwrap_or_default();
                 let name = if on_resource { message.split(": ").next().unwrap_or_default() } else { "-" };
-                let failed = f["checks"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter(|c| c["ok"] == false)
-                    .map(|c| c["field"].as_str().unwrap().to_string())
-                    .collect();
+                let failed = failed_fields(f);
                 (
                     f["requirement"].as_str().unwrap().to_string(),
                     f["region"].as_str().unwrap_or("-").to_string(),
@@ -241,6 +235,17 @@ impl Audit {
             );
         }
     }
+}
+
+/// The fields a finding's checks failed, in the report's order.
+pub fn failed_fields(finding: &Value) -> Vec<String> {
+    finding["checks"]
+        .as_array()
+        .expect("a finding has checks")
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .map(|c| c["field"].as_str().expect("a check names its field").to_string())
+        .collect()
 }
 
 pub fn row(req: &str, resource: Option<&str>, status: &str) -> (String, Option<String>, String) {
