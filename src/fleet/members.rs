@@ -112,13 +112,27 @@ pub fn shard_of(fleet: Vec<FleetAccount>, spec: Option<ShardSpec>) -> Vec<FleetA
 }
 
 /// The requirements of the profiles that apply to `account`: a profile without
-/// an `accounts` scope applies to every account.
-pub fn requirements_for(profiles: &[Profile], account: &FleetAccount) -> Vec<Requirement> {
-    profiles
-        .iter()
-        .filter(|p| p.accounts.as_ref().is_none_or(|scope| scope.matches(account)))
-        .flat_map(|p| p.requirements.iter().cloned())
-        .collect()
+/// an `accounts` scope applies to every account. A scope that cannot be judged
+/// for the account is an error, never a profile silently left out.
+pub fn requirements_for(profiles: &[Profile], account: &FleetAccount) -> Result<Vec<Requirement>, String> {
+    let mut out = Vec::new();
+    for p in profiles {
+        let applies = match &p.accounts {
+            None => true,
+            Some(scope) => scope.applies(account).map_err(|unread| {
+                format!(
+                    "profile `{}` ({}) is scoped by {unread}, which only --organization reads; account {} was given \
+                     by --accounts alone, so whether the profile applies to it is unknown: add --organization \
+                     (--accounts then narrows the organization's accounts) or scope the profile by `ids`",
+                    p.name, p.path, account.id
+                )
+            })?,
+        };
+        if applies {
+            out.extend(p.requirements.iter().cloned());
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -106,6 +106,11 @@ fn shard_of_the_fleet_keeps_its_accounts_details() {
     assert_eq!(shard_of(fleet.clone(), None), fleet);
 }
 
+/// The requirement ids of `requirements_for`'s answer.
+fn req_ids(r: Result<Vec<crate::profile::Requirement>, String>) -> Result<Vec<String>, String> {
+    r.map(|reqs| reqs.into_iter().map(|r| r.id).collect())
+}
+
 #[test]
 fn profiles_apply_to_the_accounts_their_scope_matches() {
     let ids = |i: &[&str]| Some(i.iter().map(|s| s.to_string()).collect::<Vec<_>>());
@@ -121,15 +126,41 @@ fn profiles_apply_to_the_accounts_their_scope_matches() {
             }),
         ),
     ];
-    let names =
-        |acct: &FleetAccount| -> Vec<String> { requirements_for(&profiles, acct).into_iter().map(|r| r.id).collect() };
-    // an account given by --accounts alone: no OUs, no tags read
-    assert_eq!(names(&account(A, None, None)), ["everywhere-req", "by-id-req"]);
-    assert_eq!(names(&account(B, None, None)), ["everywhere-req"]);
+    let names = |acct: &FleetAccount| -> Vec<String> {
+        requirements_for(&profiles, acct).expect("decidable").into_iter().map(|r| r.id).collect()
+    };
     let prod = account(C, Some(&["r-root", "ou-prod", "ou-web"]), Some(&[("environment", "prod")]));
     assert_eq!(names(&prod), ["everywhere-req", "by-ou-req", "by-tag-req"]);
     let sandbox = account(B, Some(&["r-root", "ou-sandbox"]), Some(&[("environment", "sandbox")]));
     assert_eq!(names(&sandbox), ["everywhere-req"]);
+
+    // an account given by --accounts alone has no OUs or tags: an ids scope is
+    // decided; an OU or tag scope is an error naming the profile, never a profile
+    // silently left out (which would read as nothing to find there)
+    let by_ids = [profiles[0].clone(), profiles[1].clone()];
+    let bare = |id: &str| req_ids(requirements_for(&by_ids, &account(id, None, None)));
+    assert_eq!(bare(A), Ok(vec!["everywhere-req".to_string(), "by-id-req".to_string()]));
+    assert_eq!(bare(B), Ok(vec!["everywhere-req".to_string()]));
+    let unknown = |scoped: &Profile, what: &str| {
+        format!(
+            "profile `{}` (p.toml) is scoped by {what}, which only --organization reads; account {B} was given by \
+             --accounts alone, so whether the profile applies to it is unknown: add --organization (--accounts then \
+             narrows the organization's accounts) or scope the profile by `ids`",
+            scoped.name
+        )
+    };
+    assert_eq!(
+        req_ids(requirements_for(&profiles[..3], &account(B, None, None))),
+        Err(unknown(&profiles[2], "organizational units"))
+    );
+    assert_eq!(
+        req_ids(requirements_for(&profiles[3..], &account(B, None, None))),
+        Err(unknown(&profiles[3], "Organizations tags"))
+    );
+    // an ids scope that leaves the account out settles it before OUs are asked for
+    let ids_and_ou =
+        profile("prod-a", Some(AccountScope { ids: ids(&[A]), ous: ids(&["ou-prod"]), ..AccountScope::default() }));
+    assert_eq!(req_ids(requirements_for(&[ids_and_ou], &account(B, None, None))), Ok(vec![]));
 }
 
 #[test]

@@ -129,8 +129,13 @@ pub async fn audit(
     // request bound (its own Ctx), so an account waiting on throttled calls holds
     // only its own slots. Each account runs as a task of its own, so that the
     // runtime's worker threads share the accounts' signing and parsing.
-    let work: Vec<(FleetAccount, Vec<Requirement>)> =
-        part.into_iter().map(|a| (members::requirements_for(profiles, &a), a)).map(|(r, a)| (a, r)).collect();
+    let mut work: Vec<(FleetAccount, Vec<Requirement>)> = Vec::new();
+    for account in part {
+        match members::requirements_for(profiles, &account) {
+            Ok(requirements) => work.push((account, requirements)),
+            Err(e) => return invalid(stderr, e),
+        }
+    }
     let mut done: Vec<(usize, Member)> = futures::stream::iter(work.into_iter().enumerate())
         .map(|(i, (account, requirements))| {
             let shared = Arc::clone(&shared);

@@ -14,17 +14,23 @@ pub struct AccountScope {
 }
 
 impl AccountScope {
-    /// Whether the profile applies to this account. An account whose OUs or tags
-    /// were not read does not match a scope that asks for them.
-    pub fn matches(&self, account: &FleetAccount) -> bool {
-        let ids = self.ids.as_ref().is_none_or(|ids| ids.iter().any(|i| *i == account.id));
-        let ous = self
-            .ous
-            .as_ref()
-            .is_none_or(|want| account.ous.as_ref().is_some_and(|have| want.iter().any(|ou| have.contains(ou))));
-        let tags = self.tags.as_ref().is_none_or(|want| {
-            account.tags.as_ref().is_some_and(|have| want.iter().all(|(k, v)| have.get(k) == Some(v)))
-        });
-        ids && ous && tags
+    /// Whether the profile applies to this account. `Err` names what the scope asks
+    /// for that was not read for the account (its OUs or its tags: an account given
+    /// by `--accounts` alone has neither), when its id does not already settle it.
+    pub fn applies(&self, account: &FleetAccount) -> Result<bool, &'static str> {
+        if self.ids.as_ref().is_some_and(|ids| !ids.contains(&account.id)) {
+            return Ok(false);
+        }
+        let ous = match (&self.ous, &account.ous) {
+            (None, _) => true,
+            (Some(_), None) => return Err("organizational units"),
+            (Some(want), Some(have)) => want.iter().any(|ou| have.contains(ou)),
+        };
+        let tags = match (&self.tags, &account.tags) {
+            (None, _) => true,
+            (Some(_), None) => return Err("Organizations tags"),
+            (Some(want), Some(have)) => want.iter().all(|(k, v)| have.get(k) == Some(v)),
+        };
+        Ok(ous && tags)
     }
 }

@@ -192,6 +192,26 @@ async fn fleet_of_five_accounts_reports_each_accounts_own_findings() {
         none.stderr.trim(),
         "driftwatch: no account to audit: the fleet is empty after --accounts and --exclude-accounts"
     );
+    // a profile scoped by Organizations tags cannot be judged for accounts given by
+    // --accounts alone (their tags were never read): refused, not left out
+    let by_tag = audit::profile_file(&PROFILE.replacen(
+        "[[requirement]]",
+        "[profile.accounts]\ntags = { environment = \"prod\" }\n[[requirement]]",
+        1,
+    ));
+    let unjudged = audit::run(fleet.caller(), &[by_tag.path()], &["--accounts", &two, "--role-name", ROLE]);
+    unjudged.assert_code(2);
+    assert_eq!(unjudged.stdout, "");
+    assert_eq!(
+        unjudged.stderr.trim(),
+        format!(
+            "driftwatch: profile `fleet-s3` ({}) is scoped by Organizations tags, which only --organization reads; \
+             account {} was given by --accounts alone, so whether the profile applies to it is unknown: add \
+             --organization (--accounts then narrows the organization's accounts) or scope the profile by `ids`",
+            by_tag.path(),
+            [&fleet.accts[0].id, &fleet.accts[1].id].into_iter().min().unwrap()
+        )
+    );
     // the caller's own account alone needs none
     let own = audit::run(fleet.caller(), &[profile.path()], &["--accounts", &fleet.accts[0].id]);
     own.assert_code(0);
